@@ -1,0 +1,1 @@
+//! Filesystem helpers: atomic writes, file locks, read-only trees.

@@ -1,0 +1,1 @@
+//! go.mod and go.sum: parse (strict and lax), format, edit.

@@ -1,0 +1,1 @@
+//! Module zips (Go's rules: check, extract, create) and h1: hashes.

@@ -1,0 +1,2 @@
+//! The `gomodx` command.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Integration tests: the `gomodx` binary against the real `go` command.
