@@ -1,1 +1,25 @@
 //! Filesystem helpers: atomic writes, file locks, read-only trees.
+//!
+//! Nothing here knows about Go; these are the durable-write and locking
+//! primitives the cache layers build on.
+//!
+//! - [`write_atomic`] and [`AtomicFile`]: write to a temporary file in the
+//!   target directory, fsync, rename into place, fsync the directory.
+//!   [`AtomicFile::persist_noclobber`] never replaces an existing file, for
+//!   content-addressed blobs.
+//! - [`FileLock`]: advisory whole-file locks (`flock` on Linux, the same call
+//!   Go's `lockedfile` uses), so gomodx and `go` exclude each other.
+//! - [`remove_dir_all_force`] and [`make_tree_read_only`]: the module cache's
+//!   read-only directory trees.
+//!
+//! Every error is an [`FsError`] naming the operation and the path.
+
+mod atomic;
+mod error;
+mod lock;
+mod tree;
+
+pub use atomic::{AtomicFile, Persisted, write_atomic};
+pub use error::FsError;
+pub use lock::FileLock;
+pub use tree::{make_tree_read_only, remove_dir_all_force};

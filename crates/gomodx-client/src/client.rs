@@ -1,0 +1,334 @@
+//! The GOPROXY operations, each tried across the proxy list the way Go's
+//! `TryProxies` does, with Go's error wrapping.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use gomodx_module::{ModuleError, canonical_version, escape};
+
+use crate::error::{ConfigError, Error, ErrorKind};
+use crate::netrc::Netrc;
+use crate::protocol::{self, ListLine, RevInfo};
+use crate::proxy::{ProxyList, ProxyUrl};
+use crate::retry::RetryPolicy;
+use crate::sink::DownloadSink;
+use crate::transport::{TraceHook, Transport, TransportConfig};
+use crate::tries::Tries;
+
+/// Go's `codehost.MaxZipFile`: 500 MiB.
+pub const MAX_ZIP_SIZE: u64 = 500 << 20;
+
+/// Everything the client needs, built by the CLI from flags and environment.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// The parsed GOPROXY/GONOPROXY.
+    pub proxies: ProxyList,
+    /// Credentials from the netrc file (empty when there is none).
+    pub netrc: Netrc,
+    /// Retry behaviour for spurious failures.
+    pub retry: RetryPolicy,
+    /// Limit for establishing a connection (default 10 s).
+    pub connect_timeout: Duration,
+    /// Limit for each read, headers and body alike (default 30 s). There is
+    /// no limit on a whole request, so large zips can take their time.
+    pub read_timeout: Duration,
+    /// The `User-Agent` header (default `gomodx/<version>`).
+    pub user_agent: String,
+    /// The largest zip accepted (default [`MAX_ZIP_SIZE`]).
+    pub max_zip_size: u64,
+    /// Receives `-x` style trace lines when set.
+    pub trace: Option<TraceHook>,
+}
+
+impl ClientConfig {
+    /// Defaults for everything but the proxy list.
+    pub fn new(proxies: ProxyList) -> Self {
+        ClientConfig {
+            proxies,
+            netrc: Netrc::default(),
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            user_agent: format!("gomodx/{}", env!("CARGO_PKG_VERSION")),
+            max_zip_size: MAX_ZIP_SIZE,
+            trace: None,
+        }
+    }
+}
+
+/// A GOPROXY client. Cheap to clone; clones share one connection pool and
+/// may be used from many tasks at once. Concurrency caps are the caller's.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    proxies: ProxyList,
+    transport: Transport,
+    max_zip_size: u64,
+}
+
+/// An answer and the proxy that gave it (its redacted base URL).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Served<T> {
+    /// The answer.
+    pub value: T,
+    /// The redacted base URL of the proxy that served it.
+    pub proxy: String,
+}
+
+impl Client {
+    /// Builds the client and its shared HTTP connection pool.
+    pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
+        let transport = Transport::new(TransportConfig {
+            netrc: config.netrc,
+            retry: config.retry,
+            connect_timeout: config.connect_timeout,
+            read_timeout: config.read_timeout,
+            user_agent: config.user_agent,
+            trace: config.trace,
+        })?;
+        let inner = Inner {
+            proxies: config.proxies,
+            transport,
+            max_zip_size: config.max_zip_size,
+        };
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The proxy list this client routes through.
+    pub fn proxies(&self) -> &ProxyList {
+        &self.inner.proxies
+    }
+
+    /// `$base/$module/@v/list`: the raw lines (versions are not filtered).
+    pub async fn list(&self, path: &str) -> Result<Served<Vec<ListLine>>, Error> {
+        let escaped = escape::escape_path(path);
+        let mut tries = Tries::new(&self.inner.proxies, path, None);
+        while let Some(proxy) = tries.next() {
+            let result = match &escaped {
+                Ok(escaped) => self
+                    .get_bytes(proxy, escaped, "@v/list")
+                    .await
+                    .map_err(|kind| Error::new(path, None, kind)),
+                Err(e) => Err(module_error(path, None, e)),
+            };
+            match result {
+                Ok(body) => return Ok(served(proxy, protocol::parse_list(&body))),
+                Err(e) => tries.fail(e),
+            }
+        }
+        Err(tries.into_error())
+    }
+
+    /// `$base/$module/@v/$query.info`: resolves a version, branch or commit.
+    /// A proxy answering a canonical version with another one is refused.
+    pub async fn info(&self, path: &str, query: &str) -> Result<Served<RevInfo>, Error> {
+        let escaped = escape::escape_path(path);
+        let escaped_query = escape::escape_version(query);
+        let mut tries = Tries::new(&self.inner.proxies, path, Some(query));
+        while let Some(proxy) = tries.next() {
+            let result = match (&escaped, &escaped_query) {
+                (Ok(escaped), Ok(escaped_query)) => {
+                    self.stat(proxy, path, escaped, query, escaped_query).await
+                }
+                (Err(e), _) | (_, Err(e)) => Err(module_error(path, Some(query), e)),
+            };
+            match result {
+                Ok(info) => return Ok(served(proxy, info)),
+                Err(e) => tries.fail(e),
+            }
+        }
+        Err(tries.into_error())
+    }
+
+    /// `$base/$module/@latest`; where a proxy has none (404/410), the newest
+    /// timed version of its list, as Go's `proxyRepo.Latest` does.
+    pub async fn latest(&self, path: &str) -> Result<Served<RevInfo>, Error> {
+        let escaped = escape::escape_path(path);
+        let mut tries = Tries::new(&self.inner.proxies, path, None);
+        while let Some(proxy) = tries.next() {
+            let result = match &escaped {
+                Ok(escaped) => self.latest_from(proxy, path, escaped).await,
+                Err(e) => Err(module_error(path, None, e)),
+            };
+            match result {
+                Ok(info) => return Ok(served(proxy, info)),
+                Err(e) => tries.fail(e),
+            }
+        }
+        Err(tries.into_error())
+    }
+
+    /// `$base/$module/@v/$version.mod`; `version` must be canonical.
+    pub async fn go_mod(&self, path: &str, version: &str) -> Result<Served<Vec<u8>>, Error> {
+        let (escaped, escaped_version) = canonical_parts(path, version, "GoMod")?;
+        let suffix = format!("@v/{escaped_version}.mod");
+        let mut tries = Tries::new(&self.inner.proxies, path, Some(version));
+        while let Some(proxy) = tries.next() {
+            let result = match &escaped {
+                Ok(escaped) => self
+                    .get_bytes(proxy, escaped, &suffix)
+                    .await
+                    .map_err(|kind| Error::new(path, Some(version), kind)),
+                Err(e) => Err(module_error(path, Some(version), e)),
+            };
+            match result {
+                Ok(body) => return Ok(served(proxy, body)),
+                Err(e) => tries.fail(e),
+            }
+        }
+        Err(tries.into_error())
+    }
+
+    /// `$base/$module/@v/$version.zip`, streamed into `sink` as it arrives
+    /// (never buffered whole). Retries and fall-through restart the sink
+    /// with [`DownloadSink::start`]. Returns the zip's size.
+    pub async fn zip<S: DownloadSink>(
+        &self,
+        path: &str,
+        version: &str,
+        sink: &mut S,
+    ) -> Result<Served<u64>, Error> {
+        let (escaped, escaped_version) = canonical_parts(path, version, "Zip")?;
+        let suffix = format!("@v/{escaped_version}.zip");
+        let limit = Some(self.inner.max_zip_size);
+        let mut tries = Tries::new(&self.inner.proxies, path, Some(version));
+        while let Some(proxy) = tries.next() {
+            let result = match &escaped {
+                Ok(escaped) => {
+                    let resource = proxy.resource(escaped, &suffix);
+                    self.inner
+                        .transport
+                        .fetch(proxy, &resource, sink, limit)
+                        .await
+                        .map_err(|(error, attempts)| {
+                            Error::new(path, Some(version), ErrorKind::Fetch { error, attempts })
+                        })
+                }
+                Err(e) => Err(module_error(path, Some(version), e)),
+            };
+            match result {
+                Ok(len) => return Ok(served(proxy, len)),
+                Err(e) => tries.fail(e),
+            }
+        }
+        Err(tries.into_error())
+    }
+
+    /// Go's `proxyRepo.Latest` against one proxy.
+    async fn latest_from(
+        &self,
+        proxy: &ProxyUrl,
+        path: &str,
+        escaped: &str,
+    ) -> Result<RevInfo, Error> {
+        let fail = |kind| Error::new(path, None, kind);
+        match self.get_bytes(proxy, escaped, "@latest").await {
+            Ok(body) => return parse_info(proxy, &body).map_err(fail),
+            Err(kind) if !kind.is_not_exist() => return Err(fail(kind)),
+            Err(_) => {}
+        }
+        let lines = protocol::parse_list(
+            &self
+                .get_bytes(proxy, escaped, "@v/list")
+                .await
+                .map_err(fail)?,
+        );
+        let best = protocol::latest_from_list(&lines).ok_or_else(|| fail(ErrorKind::NoCommits))?;
+        let escaped_best =
+            escape::escape_version(best).map_err(|e| module_error(path, Some(best), &e))?;
+        self.stat(proxy, path, escaped, best, &escaped_best).await
+    }
+
+    /// Go's `proxyRepo.Stat` against one proxy.
+    async fn stat(
+        &self,
+        proxy: &ProxyUrl,
+        path: &str,
+        escaped: &str,
+        rev: &str,
+        escaped_rev: &str,
+    ) -> Result<RevInfo, Error> {
+        let fail = |kind| Error::new(path, Some(rev), kind);
+        let body = self
+            .get_bytes(proxy, escaped, &format!("@v/{escaped_rev}.info"))
+            .await
+            .map_err(fail)?;
+        let info = parse_info(proxy, &body).map_err(fail)?;
+        let canonical = rev == canonical_version(rev) && gomodx_module::check(path, rev).is_ok();
+        if info.version != rev && canonical {
+            return Err(fail(ErrorKind::VersionMismatch {
+                returned: info.version,
+            }));
+        }
+        Ok(info)
+    }
+
+    async fn get_bytes(
+        &self,
+        proxy: &ProxyUrl,
+        escaped: &str,
+        suffix: &str,
+    ) -> Result<Vec<u8>, ErrorKind> {
+        let resource = proxy.resource(escaped, suffix);
+        let mut body = Vec::new();
+        match self
+            .inner
+            .transport
+            .fetch(proxy, &resource, &mut body, None)
+            .await
+        {
+            Ok(_) => Ok(body),
+            Err((error, attempts)) => Err(ErrorKind::Fetch { error, attempts }),
+        }
+    }
+}
+
+fn served<T>(proxy: &ProxyUrl, value: T) -> Served<T> {
+    Served {
+        value,
+        proxy: proxy.redacted().to_owned(),
+    }
+}
+
+fn parse_info(proxy: &ProxyUrl, body: &[u8]) -> Result<RevInfo, ErrorKind> {
+    protocol::parse_info(body).map_err(|reason| ErrorKind::InvalidResponse {
+        proxy: proxy.redacted().to_owned(),
+        reason,
+    })
+}
+
+/// Escaping results for a `.mod`/`.zip` request, after Go's canonical check.
+/// The path's escaping error is reported per proxy, as Go does; the
+/// version's cannot happen for a canonical version.
+fn canonical_parts(
+    path: &str,
+    version: &str,
+    op: &'static str,
+) -> Result<(Result<String, ModuleError>, String), Error> {
+    if version != canonical_version(version) {
+        return Err(Error::new(
+            path,
+            Some(version),
+            ErrorKind::NotCanonical { op },
+        ));
+    }
+    let escaped_version =
+        escape::escape_version(version).map_err(|e| module_error(path, Some(version), &e))?;
+    Ok((escape::escape_path(path), escaped_version))
+}
+
+/// A path or version escaping error, with the module path filled in.
+fn module_error(path: &str, version: Option<&str>, error: &ModuleError) -> Error {
+    let mut error = error.clone();
+    if let ModuleError::Version(invalid) = &mut error
+        && invalid.path.is_empty()
+    {
+        invalid.path = path.to_owned();
+    }
+    Error::new(path, version, ErrorKind::InvalidModule(error))
+}

@@ -1,0 +1,37 @@
+//! The GOPROXY protocol client: transport only, no disk cache.
+//!
+//! - [`ProxyList`]: GOPROXY/GONOPROXY parsed as Go's `proxyList` (`,` and `|`
+//!   fall-through, `off`, `direct`, the implicit `noproxy`, `file://` trees).
+//! - [`Client`]: `list`, `info`, `latest`, `go_mod` and a streaming `zip`,
+//!   each tried across the list like Go's `TryProxies`, with Go's error
+//!   wording (`P@V: reading <url>: 404 Not Found`).
+//! - One shared HTTP/2-capable connection pool (rustls), manual redirects
+//!   (at most 10, never https→http), [`Netrc`] credentials sent only to
+//!   their own host, and bounded retries ([`RetryPolicy`]) of the whole
+//!   fetch, body included, on spurious failures — which Go does not do.
+//! - `direct` (VCS) fetching is not implemented: reaching it is an error.
+//!
+//! Configuration comes in as plain values ([`ClientConfig`]); this crate
+//! reads no environment variables and prints nothing (see [`TraceHook`]).
+
+mod client;
+mod detail;
+mod error;
+mod netrc;
+mod protocol;
+mod proxy;
+mod retry;
+mod sink;
+mod time;
+mod transport;
+mod tries;
+mod urls;
+
+pub use client::{Client, ClientConfig, MAX_ZIP_SIZE, Served};
+pub use error::{ConfigError, Error, ErrorKind, FetchError};
+pub use netrc::{Netrc, NetrcEntry};
+pub use protocol::{ListLine, RevInfo};
+pub use proxy::{ProxyKind, ProxyList, ProxySpec, ProxyUrl};
+pub use retry::RetryPolicy;
+pub use sink::DownloadSink;
+pub use transport::TraceHook;

@@ -1,0 +1,497 @@
+//! One resource, fetched with retries: HTTP(S) through a shared reqwest
+//! client (redirects followed by hand so credentials and the https→http rule
+//! are ours to enforce), `file://` straight from disk.
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
+use tokio::io::AsyncReadExt;
+
+use crate::error::{ConfigError, FetchError};
+use crate::netrc::Netrc;
+use crate::proxy::{ProxyUrl, Resource, Target, host_port};
+use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::sink::DownloadSink;
+use crate::{detail, urls};
+
+/// Receives `-x` style trace lines: `# get <url>` before a request and
+/// `# get <url>: <status> (<secs>s)` (or `# get <url>: <error>`) after it.
+pub type TraceHook = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Go's `http.Client` follows at most 10 requests per GET.
+const MAX_REQUESTS: u32 = 10;
+const FILE_CHUNK: usize = 64 * 1024;
+
+/// Settings the transport needs, taken from [`crate::ClientConfig`].
+pub(crate) struct TransportConfig {
+    pub netrc: Netrc,
+    pub retry: RetryPolicy,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub user_agent: String,
+    pub trace: Option<TraceHook>,
+}
+
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    config: TransportConfig,
+}
+
+/// A 200 answer whose body has not been read yet.
+struct Response {
+    url: String,
+    body: Body,
+    content_length: Option<u64>,
+    received: u64,
+}
+
+enum Body {
+    Http(reqwest::Response),
+    File(tokio::fs::File, PathBuf),
+}
+
+impl Transport {
+    pub(crate) fn new(config: TransportConfig) -> Result<Self, ConfigError> {
+        let http = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .http2_adaptive_window(true)
+            .build()
+            .map_err(ConfigError::Http)?;
+        Ok(Transport { http, config })
+    }
+
+    /// Fetches `resource` into `sink`, retrying spurious failures from
+    /// scratch. `limit` caps the body size. Returns the body length, or the
+    /// last error and how many requests were made.
+    pub(crate) async fn fetch<S: DownloadSink>(
+        &self,
+        proxy: &ProxyUrl,
+        resource: &Resource,
+        sink: &mut S,
+        limit: Option<u64>,
+    ) -> Result<u64, (FetchError, u32)> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.attempt(proxy, resource, sink, limit).await {
+                Ok(len) => return Ok(len),
+                Err(e) if e.is_spurious() && attempts <= self.config.retry.max_retries => {
+                    let delay = self.config.retry.delay(attempts, e.retry_after());
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e) => return Err((e, attempts)),
+            }
+        }
+    }
+
+    async fn attempt<S: DownloadSink>(
+        &self,
+        proxy: &ProxyUrl,
+        resource: &Resource,
+        sink: &mut S,
+        limit: Option<u64>,
+    ) -> Result<u64, FetchError> {
+        let mut response = match &resource.target {
+            Target::Http(url) => self.get_http(proxy, url, &resource.display).await?,
+            Target::File(path) => get_file(path, &resource.display).await?,
+        };
+        let too_large = |n: u64| limit.is_some_and(|limit| n > limit);
+        if response.content_length.is_some_and(too_large) {
+            return Err(FetchError::TooLarge);
+        }
+        let sink_error = |cause| FetchError::Sink { cause };
+        sink.start(response.content_length)
+            .await
+            .map_err(sink_error)?;
+        while let Some(chunk) = response.chunk(self.config.read_timeout).await? {
+            if too_large(response.received) {
+                return Err(FetchError::TooLarge);
+            }
+            sink.write(chunk).await.map_err(sink_error)?;
+        }
+        Ok(response.received)
+    }
+
+    fn trace(&self, line: &str) {
+        if let Some(trace) = &self.config.trace {
+            trace(line);
+        }
+    }
+
+    async fn get_http(
+        &self,
+        proxy: &ProxyUrl,
+        first: &Url,
+        display: &str,
+    ) -> Result<Response, FetchError> {
+        let start = Instant::now();
+        self.trace(&format!("# get {display}"));
+        let response = match self.follow_redirects(proxy, first, display).await {
+            Ok(response) => response,
+            Err(e) => {
+                self.trace(&format!("# get {display}: {e}"));
+                return Err(e);
+            }
+        };
+        let status = response.status();
+        let status_line = format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Unknown")
+        );
+        self.trace(&format!(
+            "# get {display}: {status_line} ({:.3}s)",
+            start.elapsed().as_secs_f64()
+        ));
+        if status == StatusCode::OK {
+            let content_length = response.content_length();
+            return Ok(Response {
+                url: display.to_owned(),
+                body: Body::Http(response),
+                content_length,
+                received: 0,
+            });
+        }
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let plain = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(detail::is_plain_text);
+        let detail = if plain {
+            detail::format(&read_prefix(response).await)
+        } else {
+            String::new()
+        };
+        Err(FetchError::Status {
+            url: display.to_owned(),
+            status: status_line,
+            code: status.as_u16(),
+            detail,
+            file_error: None,
+            retry_after,
+        })
+    }
+
+    /// Sends the GET, following up to 10 redirects. Each hop gets only the
+    /// credentials meant for its own host.
+    async fn follow_redirects(
+        &self,
+        proxy: &ProxyUrl,
+        first: &Url,
+        display: &str,
+    ) -> Result<reqwest::Response, FetchError> {
+        let fail = |cause: String, spurious: bool| FetchError::Request {
+            url: display.to_owned(),
+            cause,
+            spurious,
+        };
+        let mut url = first.clone();
+        let mut requests = 0;
+        loop {
+            requests += 1;
+            let mut request = self.http.get(url.clone());
+            if let Some((user, password)) = credentials(&self.config.netrc, proxy, &url) {
+                request = request.basic_auth(user, Some(password));
+            }
+            let response = request.send().await.map_err(|e| {
+                let spurious = !e.is_builder();
+                fail(self.describe(e), spurious)
+            })?;
+            if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+                return Ok(response);
+            }
+            let Some(location) = response.headers().get(LOCATION) else {
+                return Ok(response);
+            };
+            let location = String::from_utf8_lossy(location.as_bytes());
+            let next = redirect_target(first, &url, &location, requests)
+                .map_err(|cause| fail(cause, false))?;
+            url = next;
+        }
+    }
+
+    /// A reqwest error as text: its cause chain, without the URL (which the
+    /// message carries already, redacted).
+    fn describe(&self, error: reqwest::Error) -> String {
+        let timeout = error.is_timeout();
+        let connect = error.is_connect();
+        let mut cause = chain(&error.without_url());
+        if timeout {
+            let (what, limit) = if connect {
+                ("connect", self.config.connect_timeout)
+            } else {
+                ("read", self.config.read_timeout)
+            };
+            cause.push_str(&format!(" ({what} timeout {}s)", limit.as_secs_f64()));
+        }
+        cause
+    }
+}
+
+impl Response {
+    /// The next body chunk; `None` at the end. A body shorter than its
+    /// `Content-Length` is an error.
+    async fn chunk(&mut self, read_timeout: Duration) -> Result<Option<Bytes>, FetchError> {
+        let read_error = |cause: String, spurious: bool| FetchError::Read {
+            url: self.url.clone(),
+            cause,
+            spurious,
+        };
+        let chunk = match &mut self.body {
+            Body::Http(response) => match response.chunk().await {
+                Ok(chunk) => chunk,
+                Err(e) if e.is_timeout() => {
+                    let cause = format!("no data received for {}s", read_timeout.as_secs_f64());
+                    return Err(read_error(cause, true));
+                }
+                Err(e) => return Err(read_error(chain(&e.without_url()), true)),
+            },
+            Body::File(file, path) => {
+                let mut buf = BytesMut::with_capacity(FILE_CHUNK);
+                match file.read_buf(&mut buf).await {
+                    Ok(0) => None,
+                    Ok(_) => Some(buf.freeze()),
+                    Err(e) => {
+                        let cause = format!("read {}: {}", path.display(), os_error_text(&e));
+                        return Err(read_error(cause, false));
+                    }
+                }
+            }
+        };
+        match chunk {
+            Some(chunk) => {
+                self.received += chunk.len() as u64;
+                Ok(Some(chunk))
+            }
+            None => match self.content_length {
+                Some(expected)
+                    if expected != self.received && matches!(self.body, Body::Http(_)) =>
+                {
+                    let cause =
+                        format!("unexpected EOF: got {} of {expected} bytes", self.received);
+                    Err(read_error(cause, true))
+                }
+                _ => Ok(None),
+            },
+        }
+    }
+}
+
+/// Where a redirect leads, or why it is refused: Go's limit of 10 requests
+/// and its https→http rule. User info in a `Location` is dropped.
+fn redirect_target(
+    first: &Url,
+    current: &Url,
+    location: &str,
+    requests: u32,
+) -> Result<Url, String> {
+    let mut next = current
+        .join(location)
+        .map_err(|e| format!("failed to parse Location header {location:?}: {e}"))?;
+    if requests >= MAX_REQUESTS {
+        return Err(format!("stopped after {MAX_REQUESTS} redirects"));
+    }
+    if first.scheme() == "https" && next.scheme() != "https" {
+        let (from, to) = (urls::redact(current.as_str()), urls::redact(next.as_str()));
+        return Err(format!(
+            "redirected from secure URL {from} to insecure URL {to}"
+        ));
+    }
+    // Only fails for URLs that cannot have user info, which then has none.
+    let _ = next.set_username("");
+    let _ = next.set_password(None);
+    Ok(next)
+}
+
+/// Basic credentials for one request: netrc for the request's host (over
+/// HTTPS, or over plain HTTP only to the proxy host the user configured),
+/// else the proxy URL's own user info, only for the proxy host itself.
+fn credentials(netrc: &Netrc, proxy: &ProxyUrl, url: &Url) -> Option<(String, String)> {
+    let authority = host_port(url);
+    let proxy_host = proxy.authority() == Some(authority.as_str());
+    if (url.scheme() == "https" || proxy_host)
+        && let Some(entry) = netrc.lookup(&authority, url.path())
+    {
+        return Some((entry.login.clone(), entry.password.clone()));
+    }
+    proxy_host.then(|| proxy.credentials().cloned()).flatten()
+}
+
+/// A reqwest error's causes joined by `: `. reqwest's own top line
+/// ("error sending request") is dropped when there is a cause below it.
+fn chain(error: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        let part = e.to_string();
+        if parts.last().is_none_or(|last| !last.contains(&part)) {
+            parts.push(part);
+        }
+        source = e.source();
+    }
+    if parts.is_empty() {
+        error.to_string()
+    } else {
+        parts.join(": ")
+    }
+}
+
+/// Up to [`detail::READ_LIMIT`] bytes of an error body; read errors just end it.
+async fn read_prefix(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < detail::READ_LIMIT {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body.truncate(detail::READ_LIMIT);
+    body
+}
+
+/// Go's `getFile`: a missing file is a 404, an unreadable one a 403, any
+/// other open failure a hard error.
+async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError> {
+    let status = |code: u16, status: &str, e: &io::Error| FetchError::Status {
+        url: display.to_owned(),
+        status: status.to_owned(),
+        code,
+        detail: String::new(),
+        file_error: Some(os_error_text(e)),
+        retry_after: None,
+    };
+    match tokio::fs::File::open(path).await {
+        Ok(file) => Ok(Response {
+            url: display.to_owned(),
+            body: Body::File(file, path.clone()),
+            content_length: None,
+            received: 0,
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(status(404, "Not Found", &e)),
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Err(status(403, "Forbidden", &e)),
+        Err(e) => Err(FetchError::File {
+            path: path.clone(),
+            cause: os_error_text(&e),
+        }),
+    }
+}
+
+/// An OS error worded like Go's (`no such file or directory`): the C
+/// library text, lower-cased, without Rust's `(os error N)` suffix.
+fn os_error_text(error: &io::Error) -> String {
+    let text = error.to_string();
+    let Some(code) = error.raw_os_error() else {
+        return text;
+    };
+    let text = text
+        .strip_suffix(&format!(" (os error {code})"))
+        .unwrap_or(&text);
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_errors_read_like_go() {
+        let not_found = io::Error::from_raw_os_error(2);
+        assert_eq!(os_error_text(&not_found), "no such file or directory");
+        let denied = io::Error::from_raw_os_error(13);
+        assert_eq!(os_error_text(&denied), "permission denied");
+        let custom = io::Error::other("Custom text");
+        assert_eq!(os_error_text(&custom), "Custom text");
+    }
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn redirects() {
+        let first = url("https://proxy.example/m/@v/list");
+        let next = redirect_target(&first, &first, "https://u:p@cdn.example/x", 1).unwrap();
+        assert_eq!(
+            next.as_str(),
+            "https://cdn.example/x",
+            "user info is dropped"
+        );
+        assert_eq!(
+            redirect_target(&first, &first, "/y", 1).unwrap().as_str(),
+            "https://proxy.example/y"
+        );
+        assert_eq!(
+            redirect_target(
+                &first,
+                &url("https://u:pw@cdn.example/x"),
+                "http://cdn.example/x",
+                2
+            )
+            .unwrap_err(),
+            "redirected from secure URL https://u:xxxxx@cdn.example/x to insecure URL http://cdn.example/x"
+        );
+        assert_eq!(
+            redirect_target(&first, &first, "/y", 10).unwrap_err(),
+            "stopped after 10 redirects"
+        );
+        let plain = url("http://proxy.example/m");
+        assert!(redirect_target(&plain, &plain, "https://proxy.example/n", 1).is_ok());
+        assert!(redirect_target(&plain, &plain, "http://other.example/n", 1).is_ok());
+    }
+
+    #[test]
+    fn credentials_stay_with_their_host() {
+        let netrc = Netrc::parse(
+            "machine proxy.example login p password 1\nmachine cdn.example login c password 2\n",
+        );
+        let https = ProxyUrl::parse("https://u:pw@proxy.example").unwrap();
+        let login = |proxy: &ProxyUrl, target: &str| {
+            credentials(&netrc, proxy, &url(target)).map(|(l, _)| l)
+        };
+        assert_eq!(
+            login(&https, "https://proxy.example/m").as_deref(),
+            Some("p")
+        );
+        assert_eq!(
+            login(&https, "https://cdn.example/m").as_deref(),
+            Some("c"),
+            "HTTPS gets its own host's netrc"
+        );
+        assert_eq!(
+            login(&https, "https://elsewhere.example/m"),
+            None,
+            "never the proxy's user info"
+        );
+        let plain = ProxyUrl::parse("http://proxy.example").unwrap();
+        assert_eq!(
+            login(&plain, "http://proxy.example/m").as_deref(),
+            Some("p"),
+            "the configured HTTP host"
+        );
+        assert_eq!(
+            login(&plain, "http://cdn.example/m"),
+            None,
+            "no netrc over plain HTTP elsewhere"
+        );
+        let empty = Netrc::default();
+        let user_info = credentials(&empty, &https, &url("https://proxy.example/m"));
+        assert_eq!(user_info, Some(("u".to_owned(), "pw".to_owned())));
+    }
+}

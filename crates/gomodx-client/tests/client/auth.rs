@@ -1,0 +1,118 @@
+//! Credentials go only to their own host; redirects are bounded.
+
+use gomodx_client::{Client, Netrc};
+
+use crate::config;
+use crate::server::{Reply, Server};
+
+const MOD: &str = "/rsc.io/quote/@v/v1.5.2.mod";
+const ALICE: &str = "Basic YWxpY2U6c2VjcmV0LWE=";
+
+/// Serves the go.mod, or redirects it to `target` when one is given.
+async fn proxy(target: Option<String>) -> Server {
+    Server::start(move |seen, _| match (&target, seen.path.as_str()) {
+        (Some(target), MOD) => Reply::redirect(format!("{target}{MOD}")),
+        (None, MOD) => Reply::ok("module rsc.io/quote\n"),
+        _ => Reply::status(404),
+    })
+    .await
+}
+
+fn authorizations(server: &Server) -> Vec<Option<String>> {
+    server
+        .seen()
+        .iter()
+        .map(|s| s.header("authorization").map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn netrc_credentials_only_reach_their_host() {
+    let other = proxy(None).await;
+    let home = proxy(Some(other.url(""))).await;
+    let mut config = config(&home.url(""), "");
+    config.netrc = Netrc::parse(&format!(
+        "machine {} login alice password secret-a\nmachine {} login bob password secret-b\n",
+        home.addr, other.addr
+    ));
+    Client::new(config)
+        .unwrap()
+        .go_mod("rsc.io/quote", "v1.5.2")
+        .await
+        .unwrap();
+    assert_eq!(authorizations(&home), [Some(ALICE.to_owned())]);
+    // Plain HTTP to a host other than the configured proxy: no credentials,
+    // not even the ones netrc has for it.
+    assert_eq!(authorizations(&other), [None]);
+}
+
+#[tokio::test]
+async fn netrc_for_another_host_is_not_sent() {
+    let server = proxy(None).await;
+    let mut config = config(&server.url(""), "");
+    config.netrc = Netrc::parse("machine 127.0.0.1 login alice password secret-a\n");
+    Client::new(config)
+        .unwrap()
+        .go_mod("rsc.io/quote", "v1.5.2")
+        .await
+        .unwrap();
+    assert_eq!(
+        authorizations(&server),
+        [None],
+        "the machine lacks the port, so it does not match"
+    );
+}
+
+#[tokio::test]
+async fn url_credentials_stay_with_the_proxy_host() {
+    let other = proxy(None).await;
+    let home = proxy(Some(other.url(""))).await;
+    let base = format!("http://u:p%20w@{}", home.addr);
+    let served = Client::new(config(&base, ""))
+        .unwrap()
+        .go_mod("rsc.io/quote", "v1.5.2")
+        .await
+        .unwrap();
+    assert_eq!(served.proxy, format!("http://u:xxxxx@{}", home.addr));
+    assert_eq!(authorizations(&home), [Some("Basic dTpwIHc=".to_owned())]);
+    assert_eq!(authorizations(&other), [None]);
+
+    // netrc wins over the URL's own user info, as in Go.
+    let mut config = config(&base, "");
+    config.netrc = Netrc::parse(&format!(
+        "machine {} login alice password secret-a\n",
+        home.addr
+    ));
+    Client::new(config)
+        .unwrap()
+        .go_mod("rsc.io/quote", "v1.5.2")
+        .await
+        .unwrap();
+    assert_eq!(authorizations(&home)[1].as_deref(), Some(ALICE));
+}
+
+#[tokio::test]
+async fn redirects_are_followed_at_most_ten_times() {
+    let server = Server::start(|seen, earlier| {
+        let next = format!(
+            "{}-{earlier}",
+            seen.path.split('-').next().unwrap_or_default()
+        );
+        Reply::redirect(next)
+    })
+    .await;
+    let err = Client::new(config(&server.url(""), ""))
+        .unwrap()
+        .list("rsc.io/quote")
+        .await
+        .unwrap_err();
+    assert_eq!(server.seen().len(), 10);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "module rsc.io/quote: Get {:?}: stopped after 10 redirects",
+            server.url("/rsc.io/quote/@v/list")
+        )
+    );
+    assert_eq!(err.attempts(), 1, "redirect loops are not retried");
+}

@@ -1,0 +1,325 @@
+//! Durable writes: temporary file in the target directory, fsync, rename,
+//! fsync of the directory. Readers see the old content or the new content,
+//! never a partial file.
+
+use std::ffi::OsString;
+use std::fs::{File, Permissions};
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use tempfile::NamedTempFile;
+
+use crate::error::{FsError, IoContext};
+
+/// Buffer size for [`AtomicFile`] writes.
+const BUFFER_SIZE: usize = 64 * 1024;
+
+/// Writes `bytes` to `path` atomically, replacing any existing file.
+///
+/// The data goes to `<name>.tmp<random>` in the same directory first (as Go's
+/// `renameio` does), is fsynced, renamed over `path`, and then the directory
+/// is fsynced so the rename itself is durable. New files get mode 0666 minus
+/// the umask, like files Go writes into the module cache.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let mut prefix = path.file_name().map_or_else(OsString::new, OsString::from);
+    prefix.push(".tmp");
+    let mut file = AtomicFile::create(parent_dir(path), &prefix, false)?;
+    file.write_all(bytes).at("write", file.temp_path())?;
+    file.commit(path)
+}
+
+/// What [`AtomicFile::persist_noclobber`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persisted {
+    /// The file was moved into place.
+    Created,
+    /// A file already existed at the destination; it was left alone and the
+    /// temporary file was removed.
+    AlreadyExists,
+}
+
+/// A file being written in a temporary location, moved into place only on
+/// [`commit`](Self::commit) or [`persist_noclobber`](Self::persist_noclobber).
+///
+/// Writes are buffered. The byte count and, when created with
+/// [`hashing_in`](Self::hashing_in), the SHA-256 of everything written are
+/// tracked as the data streams through. Dropping an `AtomicFile` without
+/// committing it removes the temporary file.
+#[derive(Debug)]
+pub struct AtomicFile {
+    temp: BufWriter<NamedTempFile>,
+    hasher: Option<Sha256>,
+    len: u64,
+}
+
+impl AtomicFile {
+    /// Creates a temporary file in `dir`, which must be on the same
+    /// filesystem as the final path (renames do not cross filesystems).
+    pub fn new_in(dir: &Path) -> Result<Self, FsError> {
+        Self::create(dir, ".tmp-".as_ref(), false)
+    }
+
+    /// Like [`new_in`](Self::new_in), and also computes the SHA-256 of the
+    /// content as it is written (see [`sha256`](Self::sha256)).
+    pub fn hashing_in(dir: &Path) -> Result<Self, FsError> {
+        Self::create(dir, ".tmp-".as_ref(), true)
+    }
+
+    fn create(dir: &Path, prefix: &std::ffi::OsStr, hashing: bool) -> Result<Self, FsError> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(Permissions::from_mode(0o666));
+        }
+        let temp = builder
+            .tempfile_in(dir)
+            .at("create temporary file in", dir)?;
+        Ok(Self {
+            temp: BufWriter::with_capacity(BUFFER_SIZE, temp),
+            hasher: hashing.then(Sha256::new),
+            len: 0,
+        })
+    }
+
+    /// The path of the temporary file.
+    pub fn temp_path(&self) -> &Path {
+        self.temp.get_ref().path()
+    }
+
+    /// Number of bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing has been written yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// SHA-256 of everything written so far, or `None` when the file was not
+    /// created with [`hashing_in`](Self::hashing_in).
+    pub fn sha256(&self) -> Option<[u8; 32]> {
+        self.hasher
+            .as_ref()
+            .map(|hasher| hasher.clone().finalize().into())
+    }
+
+    /// Sets the permissions the file will have once in place (e.g. 0444 for
+    /// immutable blobs).
+    pub fn set_permissions(&self, permissions: Permissions) -> Result<(), FsError> {
+        self.temp
+            .get_ref()
+            .as_file()
+            .set_permissions(permissions)
+            .at("chmod", self.temp_path())
+    }
+
+    /// Flushes and fsyncs the temporary file, returning it.
+    fn finish(self) -> Result<NamedTempFile, FsError> {
+        let temp = self.temp.into_inner().map_err(|err| {
+            let (source, writer) = err.into_parts();
+            FsError::new("write", writer.get_ref().path(), source)
+        })?;
+        temp.as_file().sync_all().at("fsync", temp.path())?;
+        Ok(temp)
+    }
+
+    /// Moves the file to `final_path`, replacing any existing file, and
+    /// fsyncs the directory.
+    pub fn commit(self, final_path: &Path) -> Result<(), FsError> {
+        let temp = self.finish()?;
+        temp.persist(final_path)
+            .map_err(|err| FsError::new("rename to", final_path, err.error))?;
+        sync_dir(parent_dir(final_path))
+    }
+
+    /// Moves the file to `final_path` unless a file already exists there
+    /// (atomically: `renameat2(RENAME_NOREPLACE)` or `link` + `unlink`).
+    ///
+    /// Meant for content-addressed files, where an existing file already has
+    /// the same content: [`Persisted::AlreadyExists`] is success.
+    pub fn persist_noclobber(self, final_path: &Path) -> Result<Persisted, FsError> {
+        let temp = self.finish()?;
+        match temp.persist_noclobber(final_path) {
+            Ok(_) => {
+                sync_dir(parent_dir(final_path))?;
+                Ok(Persisted::Created)
+            }
+            // Dropping `err.file` removes the temporary file.
+            Err(err) if err.error.kind() == io::ErrorKind::AlreadyExists => {
+                Ok(Persisted::AlreadyExists)
+            }
+            Err(err) => Err(FsError::new("rename to", final_path, err.error)),
+        }
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.temp.write(buf)?;
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&buf[..n]);
+        }
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+/// The directory containing `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes a completed rename in `dir` durable.
+fn sync_dir(dir: &Path) -> Result<(), FsError> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .at("fsync", dir)?;
+    #[cfg(not(unix))]
+    let _ = dir; // Directories cannot be opened for syncing on this platform.
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn write_atomic_creates_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list");
+        write_atomic(&path, b"v1.0.0\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"v1.0.0\n");
+        write_atomic(&path, b"v1.0.0\nv1.1.0\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"v1.0.0\nv1.1.0\n");
+        assert_eq!(
+            entries(dir.path()),
+            ["list"],
+            "no temporary file left behind"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_uses_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.info");
+        write_atomic(&path, b"{}").unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o644,
+            0o644,
+            "mode {mode:o} should be 0666 minus umask"
+        );
+    }
+
+    #[test]
+    fn write_atomic_error_names_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("file");
+        let err = write_atomic(&path, b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn atomic_file_hashes_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = AtomicFile::hashing_in(dir.path()).unwrap();
+        assert!(file.is_empty());
+        file.write_all(b"hello ").unwrap();
+        file.write_all(b"world").unwrap();
+        assert_eq!(file.len(), 11);
+        let digest = file.sha256().unwrap();
+        assert_eq!(
+            hex::encode(digest),
+            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+        );
+        let target = dir.path().join("blob");
+        file.commit(&target).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"hello world");
+        assert_eq!(entries(dir.path()), ["blob"]);
+    }
+
+    #[test]
+    fn atomic_file_without_hashing_reports_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = AtomicFile::new_in(dir.path()).unwrap();
+        assert_eq!(file.sha256(), None);
+    }
+
+    #[test]
+    fn dropped_atomic_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = AtomicFile::new_in(dir.path()).unwrap();
+        file.write_all(&[7; 100_000]).unwrap();
+        let temp = file.temp_path().to_path_buf();
+        assert!(temp.exists());
+        drop(file);
+        assert!(!temp.exists());
+        assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn persist_noclobber_keeps_the_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("ab");
+        let mut first = AtomicFile::new_in(dir.path()).unwrap();
+        first.write_all(b"first").unwrap();
+        assert_eq!(
+            first.persist_noclobber(&target).unwrap(),
+            Persisted::Created
+        );
+
+        let mut second = AtomicFile::new_in(dir.path()).unwrap();
+        second.write_all(b"second").unwrap();
+        assert_eq!(
+            second.persist_noclobber(&target).unwrap(),
+            Persisted::AlreadyExists
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"first");
+        assert_eq!(
+            entries(dir.path()),
+            ["ab"],
+            "the losing temporary file is removed"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn set_permissions_applies_before_commit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("ro");
+        let mut file = AtomicFile::new_in(dir.path()).unwrap();
+        file.write_all(b"x").unwrap();
+        file.set_permissions(Permissions::from_mode(0o444)).unwrap();
+        file.commit(&target).unwrap();
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o444
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! Writing into GOMODCACHE exactly as the go command does, so that gomodx
+//! and go can share one cache, even at the same time.
+//!
+//! The protocol (`cmd/go/internal/modfetch/fetch.go`, `cache.go`):
+//! - `.info` and `.mod` are written to `<name><random>.tmp` and renamed over
+//!   the final name; after a `.mod` lands, `list` is regenerated from the
+//!   `*.mod` names under an exclusive lock on `list` itself.
+//! - The zip is published under the per-version `.lock`: the zip goes to
+//!   `<v>.zip<random>.tmp`, its hash is written to `.ziphash` (under a lock
+//!   on that file), then the temp zip is renamed to `<v>.zip`.
+//! - Extraction, under the same `.lock`: an empty `<v>.partial` marker is
+//!   created, the tree is extracted in place, the marker is removed, and the
+//!   directories are made read-only (unless `-modcacherw`). A tree with a
+//!   marker left by a killed process is removed and redone.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use gomodx_fs::{FileLock, FsError, make_tree_read_only, remove_dir_all_force};
+use gomodx_module::{ModuleError, ModuleVersion, canonical_version, semver};
+use gomodx_modzip::{ZipError, unzip};
+
+use crate::{CacheFile, ModCache};
+
+/// An error writing into GOMODCACHE.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The module path or version cannot be stored in the cache.
+    #[error(transparent)]
+    Module(#[from] ModuleError),
+    /// A filesystem operation failed.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// The zip could not be extracted.
+    #[error("extracting {module}: {source}")]
+    Extract {
+        /// The module version being extracted.
+        module: ModuleVersion,
+        /// What went wrong.
+        #[source]
+        source: ZipError,
+    },
+}
+
+impl ModCache {
+    /// Writes `V.info` (temp file + rename, as go does).
+    pub fn write_info(&self, module: &ModuleVersion, json: &[u8]) -> Result<(), ExportError> {
+        write_via_temp(&self.file(module, CacheFile::Info)?, json)
+    }
+
+    /// Writes `V.mod` and regenerates the module's `list`.
+    pub fn write_go_mod(&self, module: &ModuleVersion, go_mod: &[u8]) -> Result<(), ExportError> {
+        let path = self.file(module, CacheFile::Mod)?;
+        write_via_temp(&path, go_mod)?;
+        rewrite_version_list(path.parent().expect("a cache file always has a parent"))
+    }
+
+    /// Publishes `V.zip` and `V.ziphash`, linking `zip` (hard link where the
+    /// filesystem allows, else a copy) rather than rewriting it. Nothing is
+    /// done when both already exist. `h1` must be the verified hash of `zip`.
+    pub fn install_zip(&self, module: &ModuleVersion, zip: &Path, h1: &str) -> Result<PathBuf, ExportError> {
+        let _lock = self.lock_version(module)?;
+        let final_zip = self.file(module, CacheFile::Zip)?;
+        let ziphash = self.file(module, CacheFile::ZipHash)?;
+        if final_zip.exists() && ziphash.exists() {
+            return Ok(final_zip);
+        }
+        let dir = final_zip.parent().expect("a cache file always has a parent");
+        remove_stale_temps(dir, &file_name(&final_zip))?;
+        let temp = link_or_copy_to_temp(zip, dir, &file_name(&final_zip))?;
+        let published = write_zip_hash(&ziphash, h1).and_then(|()| {
+            fs::rename(&temp, &final_zip).map_err(|e| FsError::new("rename", &temp, e).into())
+        });
+        if published.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        published.map(|()| final_zip)
+    }
+
+    /// Extracts the module's cached zip into `<path>@<version>/` with go's
+    /// `.partial` protocol, unless a complete tree is already there. Returns
+    /// the directory. Directories are made read-only unless `writable`.
+    pub fn extract(&self, module: &ModuleVersion, writable: bool) -> Result<PathBuf, ExportError> {
+        let _lock = self.lock_version(module)?;
+        if let Some(dir) = self.complete_dir(module).map_err(|e| fs_error("stat", self.root(), e))? {
+            return Ok(dir);
+        }
+        let dir = self.extracted_dir(module)?;
+        remove_old_temp_dirs(&dir)?;
+        remove_dir_all_force(&dir)?;
+        let partial = self.file(module, CacheFile::Partial)?;
+        fs::write(&partial, b"").map_err(|e| FsError::new("create", &partial, e))?;
+        let zip = self.file(module, CacheFile::Zip)?;
+        if let Err(source) = unzip(&zip, module, &dir) {
+            if remove_dir_all_force(&dir).is_ok() {
+                let _ = fs::remove_file(&partial);
+            }
+            return Err(ExportError::Extract { module: module.clone(), source });
+        }
+        fs::remove_file(&partial).map_err(|e| FsError::new("remove", &partial, e))?;
+        if !writable {
+            make_tree_read_only(&dir)?;
+        }
+        Ok(dir)
+    }
+
+    /// Takes go's per-version download lock (`V.lock`, flock).
+    fn lock_version(&self, module: &ModuleVersion) -> Result<FileLock, ExportError> {
+        let lock = self.file(module, CacheFile::Lock)?;
+        create_parent(&lock)?;
+        Ok(FileLock::exclusive(&lock)?)
+    }
+}
+
+fn fs_error(op: &'static str, path: &Path, err: io::Error) -> FsError {
+    FsError::new(op, path, err)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().expect("cache files have names").to_string_lossy().into_owned()
+}
+
+fn create_parent(path: &Path) -> Result<(), FsError> {
+    let parent = path.parent().expect("cache files have parents");
+    fs::create_dir_all(parent).map_err(|e| FsError::new("create directory", parent, e))
+}
+
+/// Creates `<dir>/<prefix><random>.tmp` exclusively, as go's `tempFile` does.
+fn create_temp(dir: &Path, prefix: &str, mut create: impl FnMut(&Path) -> io::Result<()>) -> Result<PathBuf, FsError> {
+    loop {
+        let candidate = dir.join(format!("{prefix}{}.tmp", random_suffix()));
+        match create(&candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(FsError::new("create", candidate, err)),
+        }
+    }
+}
+
+/// A decimal suffix like go's `rand.Intn(1000000000)`, unique enough per process and call.
+fn random_suffix() -> u32 {
+    use std::hash::{BuildHasher, RandomState};
+    let value = RandomState::new().hash_one((std::process::id(), std::time::SystemTime::now()));
+    u32::try_from(value % 1_000_000_000).expect("below one billion")
+}
+
+/// go's `writeDiskCache`: temp file in the same directory, then rename.
+fn write_via_temp(path: &Path, data: &[u8]) -> Result<(), ExportError> {
+    create_parent(path)?;
+    let dir = path.parent().expect("cache files have parents");
+    let temp = create_temp(dir, &file_name(path), |candidate| {
+        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(candidate)?;
+        file.write_all(data)
+    })?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        FsError::new("rename", path, e).into()
+    })
+}
+
+/// go's `rewriteVersionList`: `list` holds the canonical versions that have a
+/// `.mod`, semver-sorted, written in place under an exclusive lock on itself.
+fn rewrite_version_list(dir: &Path) -> Result<(), ExportError> {
+    let list_path = dir.join("list");
+    let lock = FileLock::exclusive(&list_path)?;
+    let mut versions: Vec<String> = fs::read_dir(dir)
+        .map_err(|e| FsError::new("read directory", dir, e))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let version = name.strip_suffix(".mod")?.to_owned();
+            (!version.is_empty() && canonical_version(&version) == version).then_some(version)
+        })
+        .collect();
+    semver::sort(&mut versions);
+    let content: String = versions.iter().map(|v| format!("{v}\n")).collect();
+    let current = fs::read(&list_path).map_err(|e| FsError::new("read", &list_path, e))?;
+    if current == content.as_bytes() {
+        return Ok(());
+    }
+    rewrite_locked(&lock, content.as_bytes())
+}
+
+/// Replaces the content of a file we hold a lock on, in place, like go's
+/// `lockedfile` writers: truncate, zero-fill to the final size (so a torn
+/// write shows NUL bytes, which readers treat as corrupt), then write.
+fn rewrite_locked(lock: &FileLock, content: &[u8]) -> Result<(), ExportError> {
+    let mut file = lock.file();
+    file.set_len(0)
+        .and_then(|()| file.set_len(content.len() as u64))
+        .and_then(|()| file.write_all(content))
+        .map_err(|e| FsError::new("write", lock.path(), e).into())
+}
+
+/// Writes `.ziphash` under a lock on the file itself, as go's `lockedfile.Create`.
+fn write_zip_hash(path: &Path, h1: &str) -> Result<(), ExportError> {
+    rewrite_locked(&FileLock::exclusive(path)?, h1.as_bytes())
+}
+
+/// Removes `<zip name>*.tmp` files left by killed downloads (safe under the version lock).
+fn remove_stale_temps(dir: &Path, prefix: &str) -> Result<(), FsError> {
+    for entry in fs::read_dir(dir).map_err(|e| FsError::new("read directory", dir, e))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(prefix) && name.ends_with(".tmp") && name != prefix {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Removes `<dir>.tmp-*` trees left by go before 1.16.
+fn remove_old_temp_dirs(dir: &Path) -> Result<(), FsError> {
+    let parent = dir.parent().expect("extracted trees have parents");
+    let prefix = format!("{}.tmp-", file_name(dir));
+    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            remove_dir_all_force(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Hard-links `source` to a fresh temp name in `dir`, or copies it where
+/// links are impossible (another filesystem, or links refused).
+fn link_or_copy_to_temp(source: &Path, dir: &Path, prefix: &str) -> Result<PathBuf, FsError> {
+    create_temp(dir, prefix, |candidate| {
+        fs::hard_link(source, candidate).or_else(|err| {
+            if err.kind() == io::ErrorKind::AlreadyExists {
+                return Err(err);
+            }
+            copy_new(source, candidate)
+        })
+    })
+}
+
+/// Copies `source` to a new file `target` (0666 minus umask, like go's zips).
+fn copy_new(source: &Path, target: &Path) -> io::Result<()> {
+    let mut input = fs::File::open(source)?;
+    let mut output = fs::OpenOptions::new().write(true).create_new(true).open(target)?;
+    io::copy(&mut input, &mut output)?;
+    output.sync_all()
+}

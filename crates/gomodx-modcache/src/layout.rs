@@ -1,0 +1,141 @@
+//! Paths inside GOMODCACHE (`cmd/go/internal/modfetch/cache.go`).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use gomodx_module::escape::{escape_path, escape_version};
+use gomodx_module::{ModuleError, ModuleVersion, canonical_version};
+
+/// The files go keeps for one module version under `cache/download`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheFile {
+    /// `V.info`: the version's metadata.
+    Info,
+    /// `V.mod`: its go.mod.
+    Mod,
+    /// `V.zip`: the module zip.
+    Zip,
+    /// `V.ziphash`: the zip's `h1:` hash.
+    ZipHash,
+    /// `V.lock`: the per-version lock file.
+    Lock,
+    /// `V.partial`: marks an extraction in progress.
+    Partial,
+}
+
+impl CacheFile {
+    /// The file name suffix go uses.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Mod => "mod",
+            Self::Zip => "zip",
+            Self::ZipHash => "ziphash",
+            Self::Lock => "lock",
+            Self::Partial => "partial",
+        }
+    }
+}
+
+/// A module cache rooted at an absolute GOMODCACHE directory.
+#[derive(Debug, Clone)]
+pub struct ModCache {
+    root: PathBuf,
+}
+
+impl ModCache {
+    /// A module cache at `root` (GOMODCACHE).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The GOMODCACHE directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `cache/download/<escaped path>/@v`, the directory of a module's files.
+    pub fn version_dir(&self, path: &str) -> Result<PathBuf, ModuleError> {
+        Ok(self.root.join("cache/download").join(escape_path(path)?).join("@v"))
+    }
+
+    /// `cache/download/<escaped path>/@v/<escaped version>.<suffix>`.
+    ///
+    /// Like go, refuses versions that are not canonical.
+    pub fn file(&self, module: &ModuleVersion, kind: CacheFile) -> Result<PathBuf, ModuleError> {
+        let version = checked_version(module)?;
+        Ok(self.version_dir(&module.path)?.join(format!("{version}.{}", kind.suffix())))
+    }
+
+    /// `<escaped path>@<escaped version>`, the extracted tree (it may not exist).
+    pub fn extracted_dir(&self, module: &ModuleVersion) -> Result<PathBuf, ModuleError> {
+        let version = checked_version(module)?;
+        Ok(self.root.join(format!("{}@{version}", escape_path(&module.path)?)))
+    }
+
+    /// Go's `DownloadDir`: the extracted tree if it is complete — it is a
+    /// directory, no `.partial` marker exists and the `.ziphash` exists —
+    /// else `None` (go treats an incomplete tree as absent).
+    pub fn complete_dir(&self, module: &ModuleVersion) -> io::Result<Option<PathBuf>> {
+        let dir = self.extracted_dir(module).map_err(io::Error::other)?;
+        let partial = self.file(module, CacheFile::Partial).map_err(io::Error::other)?;
+        let ziphash = self.file(module, CacheFile::ZipHash).map_err(io::Error::other)?;
+        let complete = dir.is_dir() && !exists(&partial)? && exists(&ziphash)?;
+        Ok(complete.then_some(dir))
+    }
+}
+
+/// The escaped version of a module, refusing non-canonical versions as go does.
+fn checked_version(module: &ModuleVersion) -> Result<String, ModuleError> {
+    if canonical_version(&module.version) != module.version {
+        return Err(ModuleError::Escape(format!(
+            "non-canonical module version {:?}",
+            module.version
+        )));
+    }
+    escape_version(&module.version)
+}
+
+/// Whether `path` exists; errors other than "not found" are reported.
+fn exists(path: &Path) -> io::Result<bool> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_escaped_like_go() {
+        let cache = ModCache::new("/mc");
+        let module = ModuleVersion::new("rsc.io/QUOTE", "v1.5.3-PRE");
+        assert_eq!(
+            cache.file(&module, CacheFile::ZipHash).unwrap(),
+            PathBuf::from("/mc/cache/download/rsc.io/!q!u!o!t!e/@v/v1.5.3-!p!r!e.ziphash")
+        );
+        assert_eq!(
+            cache.extracted_dir(&module).unwrap(),
+            PathBuf::from("/mc/rsc.io/!q!u!o!t!e@v1.5.3-!p!r!e")
+        );
+        assert!(cache.file(&ModuleVersion::new("rsc.io/quote", "v1.5"), CacheFile::Zip).is_err());
+    }
+
+    #[test]
+    fn complete_dir_needs_ziphash_and_no_partial() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = ModCache::new(tmp.path());
+        let module = ModuleVersion::new("example.com/m", "v1.0.0");
+        std::fs::create_dir_all(cache.extracted_dir(&module).unwrap()).unwrap();
+        assert_eq!(cache.complete_dir(&module).unwrap(), None);
+        let ziphash = cache.file(&module, CacheFile::ZipHash).unwrap();
+        std::fs::create_dir_all(ziphash.parent().unwrap()).unwrap();
+        std::fs::write(&ziphash, "h1:x").unwrap();
+        assert!(cache.complete_dir(&module).unwrap().is_some());
+        std::fs::write(cache.file(&module, CacheFile::Partial).unwrap(), "").unwrap();
+        assert_eq!(cache.complete_dir(&module).unwrap(), None);
+    }
+}

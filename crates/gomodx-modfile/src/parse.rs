@@ -1,0 +1,322 @@
+//! The go.mod statement parser (Go's `modfile/read.go` grammar): lines,
+//! `verb (` … `)` blocks and comment blocks, then the attachment of
+//! end-of-line comments to the syntax that precedes them.
+//!
+//! Like Go, parsing stops at the first syntax error.
+
+use crate::error::{Error, ErrorKind, ErrorList};
+use crate::lex::{Kind, Lexer, Token};
+use crate::syntax::{Comment, CommentBlock, FileSyntax, Line, LineBlock, Paren, Position, Stmt};
+
+/// Parses `src` into a syntax tree (Go's unexported `parse`).
+pub fn parse_syntax(filename: &str, src: &str) -> Result<FileSyntax, ErrorList> {
+    let mut parser = Parser {
+        lex: Lexer::new(filename, src).map_err(|e| ErrorList(vec![*e]))?,
+        file: FileSyntax::new(filename),
+    };
+    parser.parse_file().map_err(|e| ErrorList(vec![*e]))?;
+    let comments = std::mem::take(&mut parser.lex.comments);
+    let mut file = parser.file;
+    assign_suffix_comments(&mut file, comments);
+    Ok(file)
+}
+
+struct Parser<'a> {
+    lex: Lexer<'a>,
+    file: FileSyntax,
+}
+
+impl Parser<'_> {
+    fn parse_file(&mut self) -> Result<(), Box<Error>> {
+        let mut pending: Option<CommentBlock> = None;
+        loop {
+            match self.lex.peek() {
+                Kind::Punct('\n') => {
+                    self.lex.lex()?;
+                    if let Some(cb) = pending.take() {
+                        self.file.stmts.push(Stmt::Comments(cb));
+                    }
+                }
+                Kind::Comment => {
+                    let tok = self.lex.lex()?;
+                    let cb = pending.get_or_insert_with(|| CommentBlock {
+                        start: tok.pos,
+                        ..CommentBlock::default()
+                    });
+                    cb.comments.before.push(Comment {
+                        start: tok.pos,
+                        token: tok.text,
+                        suffix: false,
+                    });
+                }
+                Kind::Eof => {
+                    if let Some(cb) = pending.take() {
+                        self.file.stmts.push(Stmt::Comments(cb));
+                    }
+                    return Ok(());
+                }
+                _ => {
+                    let stmt = self.parse_stmt()?;
+                    let mut stmt = stmt;
+                    if let Some(cb) = pending.take() {
+                        *self.comments_of(&mut stmt) = cb.comments.before;
+                    }
+                    self.file.stmts.push(stmt);
+                }
+            }
+        }
+    }
+
+    fn comments_of<'s>(&'s mut self, stmt: &'s mut Stmt) -> &'s mut Vec<Comment> {
+        match stmt {
+            Stmt::Line(id) => &mut self.file.line_mut(*id).comments.before,
+            Stmt::Block(b) => &mut b.comments.before,
+            Stmt::Comments(cb) => &mut cb.comments.before,
+        }
+    }
+
+    fn parse_stmt(&mut self) -> Result<Stmt, Box<Error>> {
+        let first = self.lex.lex()?;
+        let start = first.pos;
+        let mut end = first.end;
+        let mut tokens = vec![first.text];
+        loop {
+            let tok = self.lex.lex()?;
+            match tok.kind {
+                kind if kind.is_eol() => {
+                    let id = self.file.alloc(Line {
+                        start,
+                        tokens,
+                        end,
+                        ..Line::default()
+                    });
+                    return Ok(Stmt::Line(id));
+                }
+                Kind::Punct('(') => {
+                    let next = self.lex.peek();
+                    if next.is_eol() {
+                        return self
+                            .parse_line_block(start, tokens, &tok)
+                            .map(|b| Stmt::Block(Box::new(b)));
+                    }
+                    if next == Kind::Punct(')') {
+                        let rparen = self.lex.lex()?;
+                        if self.lex.peek().is_eol() {
+                            self.lex.lex()?;
+                            return Ok(Stmt::Block(Box::new(LineBlock {
+                                start,
+                                tokens,
+                                lparen: Paren {
+                                    pos: tok.pos,
+                                    ..Paren::default()
+                                },
+                                rparen: Paren {
+                                    pos: rparen.pos,
+                                    ..Paren::default()
+                                },
+                                ..LineBlock::default()
+                            })));
+                        }
+                        tokens.push(tok.text);
+                        tokens.push(rparen.text);
+                    } else {
+                        tokens.push(tok.text);
+                    }
+                }
+                _ => {
+                    tokens.push(tok.text);
+                    end = tok.end;
+                }
+            }
+        }
+    }
+
+    fn parse_line_block(
+        &mut self,
+        start: Position,
+        tokens: Vec<String>,
+        lparen: &Token,
+    ) -> Result<LineBlock, Box<Error>> {
+        let mut block = LineBlock {
+            start,
+            tokens,
+            lparen: Paren {
+                pos: lparen.pos,
+                ..Paren::default()
+            },
+            ..LineBlock::default()
+        };
+        let mut comments: Vec<Comment> = Vec::new();
+        loop {
+            match self.lex.peek() {
+                Kind::EolComment => {
+                    self.lex.lex()?;
+                }
+                Kind::Punct('\n') => {
+                    self.lex.lex()?;
+                    let keep = match comments.last() {
+                        None => !block.lines.is_empty(),
+                        Some(last) => !last.token.is_empty(),
+                    };
+                    if keep {
+                        comments.push(Comment::default());
+                    }
+                }
+                Kind::Comment => {
+                    let tok = self.lex.lex()?;
+                    comments.push(Comment {
+                        start: tok.pos,
+                        token: tok.text,
+                        suffix: false,
+                    });
+                }
+                Kind::Eof => {
+                    return Err(self.lex.error(ErrorKind::UnterminatedBlock {
+                        file: self.lex.filename().to_owned(),
+                        line: block.start.line,
+                        column: block.start.line_rune,
+                    }));
+                }
+                Kind::Punct(')') => {
+                    let rparen = self.lex.lex()?;
+                    if comments.len() == 1 && comments[0] == Comment::default() {
+                        comments.clear();
+                    }
+                    block.rparen.comments.before = comments;
+                    block.rparen.pos = rparen.pos;
+                    if !self.lex.peek().is_eol() {
+                        return Err(self.lex.error(ErrorKind::TextAfterParen));
+                    }
+                    self.lex.lex()?;
+                    return Ok(block);
+                }
+                _ => {
+                    let mut line = self.parse_line()?;
+                    line.comments.before = std::mem::take(&mut comments);
+                    block.lines.push(self.file.alloc(line));
+                }
+            }
+        }
+    }
+
+    fn parse_line(&mut self) -> Result<Line, Box<Error>> {
+        let first = self.lex.lex()?;
+        let start = first.pos;
+        let mut end = first.end;
+        let mut tokens = vec![first.text];
+        loop {
+            let tok = self.lex.lex()?;
+            if tok.kind.is_eol() {
+                return Ok(Line {
+                    start,
+                    tokens,
+                    end,
+                    in_block: true,
+                    ..Line::default()
+                });
+            }
+            tokens.push(tok.text);
+            end = tok.end;
+        }
+    }
+}
+
+/// Which piece of syntax a suffix comment may attach to.
+#[derive(Clone, Copy)]
+enum Target {
+    Stmt(usize),
+    LParen(usize),
+    RParen(usize),
+    Line(crate::syntax::LineId),
+}
+
+/// Go's `assignComments` for end-of-line comments: walking the syntax in
+/// reverse post-order, each single-line element takes the comments that
+/// start at or after its end. Leftovers go to the file's `before`.
+fn assign_suffix_comments(file: &mut FileSyntax, mut suffix: Vec<Comment>) {
+    let mut post = Vec::new();
+    for (i, stmt) in file.stmts.iter().enumerate() {
+        if let Stmt::Block(block) = stmt {
+            post.push(Target::LParen(i));
+            post.extend(block.lines.iter().map(|id| Target::Line(*id)));
+            post.push(Target::RParen(i));
+        }
+        post.push(Target::Stmt(i));
+    }
+    let mut assigned: Vec<(Target, Vec<Comment>)> = Vec::new();
+    for &target in post.iter().rev() {
+        let (start, end) = span(file, target);
+        if start.line != end.line {
+            continue;
+        }
+        let mut taken = Vec::new();
+        while suffix.last().is_some_and(|c| end.byte <= c.start.byte) {
+            taken.extend(suffix.pop());
+        }
+        if !taken.is_empty() {
+            taken.reverse();
+            assigned.push((target, taken));
+        }
+    }
+    for (target, comments) in assigned {
+        target_comments(file, target).extend(comments);
+    }
+    file.comments.before.extend(suffix);
+}
+
+fn span(file: &FileSyntax, target: Target) -> (Position, Position) {
+    let after_paren = |p: Position| Position {
+        line_rune: p.line_rune + 1,
+        byte: p.byte + 1,
+        ..p
+    };
+    match target {
+        Target::Line(id) => {
+            let line = file.line(id);
+            (line.start, line.end)
+        }
+        Target::Stmt(i) => match &file.stmts[i] {
+            Stmt::Line(id) => span(file, Target::Line(*id)),
+            Stmt::Block(b) => (b.start, after_paren(b.rparen.pos)),
+            Stmt::Comments(cb) => (cb.start, cb.start),
+        },
+        Target::LParen(i) | Target::RParen(i) => {
+            let Stmt::Block(b) = &file.stmts[i] else {
+                unreachable!("paren targets name blocks")
+            };
+            let pos = if matches!(target, Target::LParen(_)) {
+                b.lparen.pos
+            } else {
+                b.rparen.pos
+            };
+            (pos, after_paren(pos))
+        }
+    }
+}
+
+fn target_comments(file: &mut FileSyntax, target: Target) -> &mut Vec<Comment> {
+    let comments = match target {
+        Target::Line(id) => &mut file.line_mut(id).comments,
+        Target::Stmt(i) => {
+            if let Stmt::Line(id) = file.stmts[i] {
+                return &mut file.line_mut(id).comments.suffix;
+            }
+            match &mut file.stmts[i] {
+                Stmt::Block(b) => &mut b.comments,
+                Stmt::Comments(cb) => &mut cb.comments,
+                Stmt::Line(_) => unreachable!("handled above"),
+            }
+        }
+        Target::LParen(i) | Target::RParen(i) => {
+            let Stmt::Block(b) = &mut file.stmts[i] else {
+                unreachable!("paren targets name blocks")
+            };
+            if matches!(target, Target::LParen(_)) {
+                &mut b.lparen.comments
+            } else {
+                &mut b.rparen.comments
+            }
+        }
+    };
+    &mut comments.suffix
+}

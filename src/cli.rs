@@ -1,0 +1,70 @@
+//! Command-line arguments (clap derive). Parsing only: meaning is given to
+//! them in [`crate::settings`] and the commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A fast companion to `go mod`: module resolution, fetching and module-cache freshness.
+#[derive(Debug, Parser)]
+#[command(name = "gomodx", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Change to DIR before running the command (like `go -C`).
+    #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+    /// Use verbose output (-vv for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Print only errors and data; no status lines or progress.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// gomodx's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify that cached dependencies have not been modified since download (`go mod verify`).
+    ///
+    /// Hashes, in parallel, the zip and the extracted tree of every module in
+    /// GOMODCACHE against the `.ziphash` recorded at download time, and prints
+    /// go's messages: `all modules verified`, or `M V: zip has been modified
+    /// (…)` / `M V: dir has been modified (…)`, exiting 1.
+    ///
+    /// Until gomodx's resolver lands, the set of modules is taken from the
+    /// main module's go.sum (every `path version h1:` line) rather than from
+    /// the build list; go.sum usually lists exactly the build list's modules.
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `gomodx verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Print one JSON object per checked module instead of go's messages.
+    #[arg(long)]
+    pub json: bool,
+}

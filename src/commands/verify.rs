@@ -1,0 +1,96 @@
+//! `gomodx verify`: `go mod verify`, in parallel.
+
+use anyhow::{Context, Result};
+use gomodx_modcache::{ModCache, VerifyError, verify};
+use gomodx_module::ModuleVersion;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::ExitStatus;
+use crate::cli::VerifyArgs;
+use crate::printer::Printer;
+use crate::settings::GlobalSettings;
+
+/// Verifies every module of the main module's go.sum that is present in GOMODCACHE.
+pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
+    let root = settings.main_module_root()?;
+    let cache = ModCache::new(settings.mod_cache()?);
+    let modules = go_sum_modules(&root)?;
+    printer.verbose(format_args!(
+        "verifying {} modules from {} against {}",
+        modules.len(),
+        root.join("go.sum").display(),
+        cache.root().display()
+    ));
+
+    let started = std::time::Instant::now();
+    let progress = progress_bar(printer, modules.len());
+    let results: Vec<Vec<VerifyError>> = modules
+        .par_iter()
+        .map(|module| {
+            let errors = verify(&cache, module);
+            progress.inc(1);
+            errors
+        })
+        .collect();
+    progress.finish_and_clear();
+
+    let failed = results.iter().any(|errors| !errors.is_empty());
+    printer.status(
+        "Verified",
+        format_args!("{} modules in {:.2}s", modules.len(), started.elapsed().as_secs_f64()),
+    );
+    if args.json {
+        for (module, errors) in modules.iter().zip(&results) {
+            let object = serde_json::json!({
+                "Path": module.path,
+                "Version": module.version,
+                "Errors": errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            });
+            printer.data(serde_json::to_string_pretty(&object)?);
+        }
+    } else {
+        for error in results.iter().flatten() {
+            printer.error(error);
+        }
+        if !failed {
+            printer.data("all modules verified");
+        }
+    }
+    Ok(if failed { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+/// The modules listed in go.sum with a zip hash, in go's sort order.
+fn go_sum_modules(root: &std::path::Path) -> Result<Vec<ModuleVersion>> {
+    let path = root.join("go.sum");
+    let data = match std::fs::read(&path) {
+        Ok(data) => data,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
+    };
+    let sum = gomodx_modfile::GoSum::parse(&path.display().to_string(), &data)?;
+    let mut modules: Vec<ModuleVersion> = sum
+        .lines()
+        .into_iter()
+        .map(|(module, _)| module)
+        .filter(|module| !module.version.ends_with("/go.mod"))
+        .cloned()
+        .collect();
+    modules.dedup();
+    Ok(modules)
+}
+
+/// A progress bar for hashing, hidden when output is not a terminal or with `-q`/`-v`.
+fn progress_bar(printer: &Printer, total: usize) -> ProgressBar {
+    if !printer.shows_progress() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} modules")
+            .expect("the template is a valid constant")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("Verifying");
+    bar
+}

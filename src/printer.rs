@@ -1,0 +1,96 @@
+//! Terminal output policy: data on stdout, everything else on stderr, cargo-style
+//! coloured status lines, quiet/verbose levels, `NO_COLOR` respected.
+
+#![expect(clippy::print_stderr, clippy::print_stdout, reason = "the CLI's only printing module")]
+
+use std::io::{IsTerminal, Write};
+
+use anstream::AutoStream;
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+const STATUS: Style = AnsiColor::Green.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+
+/// Decides what is printed and how.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    quiet: bool,
+    verbose: u8,
+    color: anstream::ColorChoice,
+}
+
+impl Printer {
+    /// A printer for the given global flags.
+    pub fn new(args: &GlobalArgs) -> Self {
+        let color = match args.color {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        Self { quiet: args.quiet, verbose: args.verbose, color }
+    }
+
+    fn stderr(&self) -> AutoStream<std::io::Stderr> {
+        AutoStream::new(std::io::stderr(), self.color)
+    }
+
+    /// A cargo-style status line on stderr: `    Verified 12 modules`.
+    pub fn status(&self, verb: &str, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(self.stderr(), "{STATUS}{verb:>12}{STATUS:#} {message}");
+        }
+    }
+
+    /// A detail line shown only with `-v`.
+    pub fn verbose(&self, message: impl std::fmt::Display) {
+        if self.verbose > 0 && !self.quiet {
+            let _ = writeln!(self.stderr(), "{message}");
+        }
+    }
+
+    /// A warning on stderr (shown even with `-q`).
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        let _ = writeln!(self.stderr(), "{WARNING}warning{WARNING:#}: {message}");
+    }
+
+    /// An error line on stderr.
+    pub fn error(&self, message: impl std::fmt::Display) {
+        let _ = writeln!(self.stderr(), "{ERROR}error{ERROR:#}: {message}");
+    }
+
+    /// A fatal error with its cause chain and any hints attached to it.
+    pub fn report_error(&self, err: &anyhow::Error) {
+        self.error(err);
+        let mut stderr = self.stderr();
+        for cause in err.chain().skip(1) {
+            let _ = writeln!(stderr, "  {ERROR}Caused by{ERROR:#}: {cause}");
+        }
+        for hint in err.chain().filter_map(|cause| cause.downcast_ref::<Hinted>()) {
+            let _ = writeln!(stderr, "\n{HINT}hint{HINT:#}: {}", hint.hint);
+        }
+    }
+
+    /// A line of data on stdout (never suppressed).
+    pub fn data(&self, line: impl std::fmt::Display) {
+        let _ = writeln!(AutoStream::new(std::io::stdout(), self.color), "{line}");
+    }
+
+    /// Whether progress bars may be drawn (stderr is a terminal, not quiet or verbose).
+    pub fn shows_progress(&self) -> bool {
+        !self.quiet && self.verbose == 0 && std::io::stderr().is_terminal()
+    }
+}
+
+/// An error message with a hint telling the user what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Hinted {
+    /// What went wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
