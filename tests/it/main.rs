@@ -1,1 +1,5 @@
-//! Integration tests: the `gomodx` binary against the real `go` command.
+//! Integration tests: the `gomodx` binary and its crates against the real
+//! `go` command (found by `gomodx_test::go::go_bin`; required under CI).
+
+mod h1;
+mod verify;

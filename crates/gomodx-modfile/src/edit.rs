@@ -414,3 +414,129 @@ fn set_indirect(line: &mut Line, indirect: bool) {
         first.token = format!("//{}", &first.token[i + "indirect;".len()..]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{EditJson, ModFile, VersionInterval, parse};
+
+    const BASE: &str = "module m\n\n// deps\nrequire (\n\t// a is important\n\ta.com v1.0.0 // pinned\n)\n\nexclude a.com v0.9.0\n";
+
+    fn base() -> ModFile {
+        parse("go.mod", BASE.as_bytes()).expect("valid")
+    }
+
+    fn finish(mut f: ModFile) -> String {
+        f.sort_blocks();
+        f.cleanup();
+        f.format()
+    }
+
+    #[test]
+    fn edits_keep_comments_and_land_where_go_puts_them() {
+        let mut f = base();
+        f.add_require("b.com", "v1.1.0");
+        f.add_require("a.com", "v1.2.0");
+        f.add_exclude("a.com", "v1.0.0").expect("canonical");
+        f.add_exclude("c.com", "v1.0.0").expect("canonical");
+        f.add_replace("a.com", "", "../a", "");
+        f.add_replace("c.com", "v1.0.0", "d.com", "v1.0.0");
+        f.add_replace("c.com", "", "../c", "");
+        f.set_go("1.22").expect("valid");
+        f.set_toolchain("go1.22.1").expect("valid");
+        // Recorded from `go mod edit` with the same flags.
+        let want = "module m\n\ngo 1.22\n\ntoolchain go1.22.1\n\n// deps\nrequire (\n\t// a is important\n\ta.com v1.2.0 // pinned\n\tb.com v1.1.0\n)\n\nexclude (\n\ta.com v0.9.0\n\ta.com v1.0.0\n)\n\nexclude c.com v1.0.0\n\nreplace a.com => ../a\n\nreplace c.com => ../c\n";
+        assert_eq!(finish(f), want);
+    }
+
+    #[test]
+    fn dropping_collapses_blocks_and_keeps_their_comments() {
+        let mut f = base();
+        f.add_require("b.com", "v1.1.0");
+        f.drop_require("b.com");
+        let want = "module m\n\n// deps\n// a is important\nrequire a.com v1.0.0 // pinned\n\nexclude a.com v0.9.0\n";
+        assert_eq!(finish(f), want);
+    }
+
+    #[test]
+    fn indirect_markers_are_added_and_removed_like_go() {
+        let mut f = parse(
+            "go.mod",
+            b"module m\nrequire (\n\ta.com v1.0.0 // pinned\n\tb.com v1.0.0\n\tc.com v1.0.0 //\n)\n",
+        )
+        .expect("valid");
+        for path in ["a.com", "b.com", "c.com"] {
+            f.set_require_indirect(path, true);
+        }
+        f.add_new_require("d.com", "v1.0.0", true);
+        assert!(f.require.iter().all(|r| r.indirect));
+        let marked = "module m\n\nrequire (\n\ta.com v1.0.0 // indirect; pinned\n\tb.com v1.0.0 // indirect\n\tc.com v1.0.0 // indirect\n\td.com v1.0.0 // indirect\n)\n";
+        assert_eq!(f.format(), marked);
+        let reparsed = parse("go.mod", marked.as_bytes()).expect("valid");
+        assert!(reparsed.require.iter().all(|r| r.indirect));
+        for path in ["a.com", "b.com"] {
+            f.set_require_indirect(path, false);
+        }
+        assert!(
+            f.format()
+                .contains("\ta.com v1.0.0 // pinned\n\tb.com v1.0.0\n")
+        );
+    }
+
+    #[test]
+    fn edit_errors_are_worded_like_go() {
+        let mut f = base();
+        let errors = [
+            (
+                "a.com",
+                "v1",
+                "version \"v1\" invalid: must be of the form v1.2.3",
+            ),
+            (
+                "a.com/v2",
+                "v1.0.0",
+                "version \"v1.0.0\" invalid: should be v2, not v1",
+            ),
+            (
+                "a.com",
+                "v2.0.0",
+                "version \"v2.0.0\" invalid: should be v2.0.0+incompatible (or module a.com/v2)",
+            ),
+        ];
+        for (path, version, want) in errors {
+            let err = f.add_exclude(path, version).expect_err(version);
+            assert_eq!(err.to_string(), want);
+        }
+        assert_eq!(
+            f.set_go("1.22.x").expect_err("bad").to_string(),
+            "invalid language version \"1.22.x\""
+        );
+        f.set_go("1.22.0rc1").expect("GoVersionRE allows this");
+    }
+
+    #[test]
+    fn retract_tool_and_ignore_edits_follow_go_quirks() {
+        let mut f = base();
+        let vi = |v: &str| VersionInterval {
+            low: v.to_owned(),
+            high: v.to_owned(),
+        };
+        f.add_retract(&vi("v1.2.3"), "broken\nbuild")
+            .expect("canonical");
+        // Like Go, the typed list is not updated by AddRetract.
+        assert!(f.retract.is_empty());
+        assert!(
+            f.format()
+                .ends_with("// broken\n// build\nretract v1.2.3\n")
+        );
+        f.add_tool("example.com/cmd/t");
+        f.add_tool("example.com/cmd/t");
+        f.drop_tool("example.com/cmd/t");
+        f.cleanup();
+        let json = EditJson::from(&f).to_go_json();
+        assert!(
+            json.contains("\"Tool\": [\n\t\t{\n\t\t\t\"Path\": \"\"\n\t\t}\n\t]"),
+            "{json}"
+        );
+        assert!(!f.format().contains("tool"));
+    }
+}

@@ -230,3 +230,44 @@ pub enum EditError {
         reason: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize, line_rune: usize) -> Position {
+        Position {
+            line,
+            line_rune,
+            byte: 0,
+        }
+    }
+
+    #[test]
+    fn positions_print_like_go() {
+        let kind = || ErrorKind::UnknownDirective("x".to_owned());
+        assert_eq!(
+            Error::new("go.mod", at(3, 1), kind()).to_string(),
+            "go.mod:3: unknown directive: x"
+        );
+        assert_eq!(
+            Error::new("go.mod", at(3, 2), kind()).to_string(),
+            "go.mod:3:2: unknown directive: x"
+        );
+        assert_eq!(
+            Error::new("go.mod", at(0, 0), kind()).to_string(),
+            "go.mod: unknown directive: x"
+        );
+        let with = Error::new("f", at(1, 1), ErrorKind::InvalidModulePath)
+            .with_directive("replace", "a/v1");
+        assert_eq!(with.to_string(), "f:1: replace a/v1: invalid module path");
+        let verb_only =
+            Error::new("f", at(1, 1), ErrorKind::RetractSyntax("x")).with_directive("retract", "");
+        assert_eq!(verb_only.to_string(), "f:1: retract: x");
+        let list = ErrorList(vec![with, verb_only]);
+        assert_eq!(
+            list.to_string(),
+            "f:1: replace a/v1: invalid module path\nf:1: retract: x"
+        );
+    }
+}

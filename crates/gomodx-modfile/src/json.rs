@@ -235,3 +235,25 @@ impl ModFile {
         EditJson::from(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse;
+
+    #[test]
+    fn json_matches_go_layout_and_escapes() {
+        let text = "// Deprecated: use <n> & co\nmodule m\n\ngo 1.21\n\nrequire (\n\ta.com v1.0.0 // indirect\n\tb.com v1.0.0\n)\n\nreplace a.com => ../a\n";
+        let f = parse("go.mod", text.as_bytes()).expect("valid");
+        let want = "{\n\t\"Module\": {\n\t\t\"Path\": \"m\",\n\t\t\"Deprecated\": \"use \\u003cn\\u003e \\u0026 co\"\n\t},\n\t\"Go\": \"1.21\",\n\t\"Require\": [\n\t\t{\n\t\t\t\"Path\": \"a.com\",\n\t\t\t\"Version\": \"v1.0.0\",\n\t\t\t\"Indirect\": true\n\t\t},\n\t\t{\n\t\t\t\"Path\": \"b.com\",\n\t\t\t\"Version\": \"v1.0.0\"\n\t\t}\n\t],\n\t\"Replace\": [\n\t\t{\n\t\t\t\"Old\": {\n\t\t\t\t\"Path\": \"a.com\"\n\t\t\t},\n\t\t\t\"New\": {\n\t\t\t\t\"Path\": \"../a\"\n\t\t\t}\n\t\t}\n\t]\n}\n";
+        assert_eq!(f.to_edit_json().to_go_json(), want);
+    }
+
+    #[test]
+    fn empty_file_has_an_empty_module() {
+        let f = parse("go.mod", b"").expect("valid");
+        assert_eq!(
+            f.to_edit_json().to_go_json(),
+            "{\n\t\"Module\": {\n\t\t\"Path\": \"\"\n\t}\n}\n"
+        );
+    }
+}

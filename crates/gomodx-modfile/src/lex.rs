@@ -45,6 +45,8 @@ pub(crate) struct Lexer<'a> {
     filename: &'a str,
     src: &'a str,
     pos: Position,
+    /// Byte offset where the current line starts.
+    line_start: usize,
     next: Token,
     /// End-of-line comments seen so far, in order.
     pub(crate) comments: Vec<Comment>,
@@ -72,6 +74,7 @@ impl<'a> Lexer<'a> {
             filename,
             src,
             pos: start,
+            line_start: 0,
             next,
             comments: Vec::new(),
         };
@@ -118,6 +121,7 @@ impl<'a> Lexer<'a> {
         let c = self.peek_char()?;
         self.pos.byte += c.len_utf8();
         if c == '\n' {
+            self.line_start = self.pos.byte;
             self.pos.line += 1;
             self.pos.line_rune = 1;
         } else {
@@ -188,8 +192,7 @@ impl<'a> Lexer<'a> {
 
     fn read_comment(&mut self) {
         let start = self.pos;
-        let line_start = self.src[..start.byte].rfind('\n').map_or(0, |i| i + 1);
-        let suffix = !self.src[line_start..start.byte].trim().is_empty();
+        let suffix = !self.src[self.line_start..start.byte].trim().is_empty();
         while let Some(c) = self.read_char() {
             if c == '\n' {
                 break;

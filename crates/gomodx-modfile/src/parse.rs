@@ -320,3 +320,102 @@ fn target_comments(file: &mut FileSyntax, target: Target) -> &mut Vec<Comment> {
     };
     &mut comments.suffix
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suffix(c: &crate::syntax::Comments) -> Vec<&str> {
+        c.suffix.iter().map(|c| c.token.as_str()).collect()
+    }
+
+    #[test]
+    fn comments_attach_where_go_attaches_them() {
+        let src = "// file\n\n// before m\nmodule m // after m\n\nrequire ( // open\n\t// before a\n\ta v1 // a1 \n\n\t// dangling\n) // close\n// tail\n";
+        let f = parse_syntax("go.mod", src).expect("valid");
+        let [
+            Stmt::Comments(head),
+            Stmt::Line(m),
+            Stmt::Block(req),
+            Stmt::Comments(tail),
+        ] = f.stmts.as_slice()
+        else {
+            panic!("unexpected shape: {:?}", f.stmts);
+        };
+        assert_eq!(head.comments.before[0].token, "// file");
+        let m = f.line(*m);
+        assert_eq!(m.comments.before[0].token, "// before m");
+        assert_eq!(suffix(&m.comments), ["// after m"]);
+        assert_eq!(suffix(&req.lparen.comments), ["// open"]);
+        let a = f.line(req.lines[0]);
+        assert_eq!((a.start.line, a.start.line_rune, a.start.byte), (8, 2, 74));
+        assert_eq!(a.comments.before[0].token, "// before a");
+        assert_eq!(suffix(&a.comments), ["// a1 "]);
+        let before_close: Vec<&str> = req
+            .rparen
+            .comments
+            .before
+            .iter()
+            .map(|c| c.token.as_str())
+            .collect();
+        assert_eq!(before_close, ["", "// dangling"]);
+        assert_eq!(suffix(&req.rparen.comments), ["// close"]);
+        assert_eq!(tail.comments.before[0].token, "// tail");
+    }
+
+    #[test]
+    fn parens_only_open_blocks_at_end_of_line() {
+        let f = parse_syntax("go.mod", "x ( ) y\nz ( )\nw (y\n").expect("valid");
+        let shapes: Vec<String> = f
+            .stmts
+            .iter()
+            .map(|s| match s {
+                Stmt::Line(id) => f.line(*id).tokens.join("|"),
+                Stmt::Block(b) => format!("block {} with {}", b.tokens.join("|"), b.lines.len()),
+                Stmt::Comments(_) => "comments".to_owned(),
+            })
+            .collect();
+        assert_eq!(shapes, ["x|(|)|y", "block z with 0", "w|(|y"]);
+    }
+
+    #[test]
+    fn syntax_errors_have_go_positions() {
+        let cases = [
+            (
+                "a (\nb\n",
+                "go.mod:3: syntax error (unterminated block started at go.mod:1:1)",
+            ),
+            (
+                "a (\n) b\n",
+                "go.mod:2:4: syntax error (expected newline after closing paren)",
+            ),
+            ("a \"b\\", "go.mod:1:3: unexpected EOF in string"),
+            (
+                "é \u{2028}",
+                "go.mod:1:3: unexpected input character '\\u2028'",
+            ),
+            (
+                "ab/* c",
+                "go.mod:1:3: mod files must use // comments (not /* */ comments)",
+            ),
+        ];
+        for (src, want) in cases {
+            let err = parse_syntax("go.mod", src).expect_err(src);
+            assert_eq!(err.to_string(), want, "{src:?}");
+        }
+    }
+
+    #[test]
+    fn identifiers_split_at_comments_and_keep_quotes() {
+        let f = parse_syntax("go.mod", "a//b\nx\"y`z w\n").expect("valid");
+        let Stmt::Line(a) = f.stmts[0] else {
+            panic!("line")
+        };
+        assert_eq!(f.line(a).tokens, ["a"]);
+        assert_eq!(suffix(&f.line(a).comments), ["//b"]);
+        let Stmt::Line(x) = f.stmts[1] else {
+            panic!("line")
+        };
+        assert_eq!(f.line(x).tokens, ["x\"y`z", "w"]);
+    }
+}

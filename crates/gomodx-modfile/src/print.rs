@@ -153,3 +153,37 @@ impl<'a> Printer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_syntax;
+
+    use super::format;
+
+    fn reformat(src: &str) -> String {
+        format(&parse_syntax("go.mod", src).expect("valid"))
+    }
+
+    #[test]
+    fn formatted_files_round_trip() {
+        let canonical = "// Deprecated: x\nmodule m // m\n\ngo 1.21\n\nrequire (\n\t// a\n\ta.com v1.0.0 // indirect\n\n\tb.com v1.0.0\n)\n\nretract [v1.0.0, v1.1.0] // oops\n\n// trailing\n";
+        assert_eq!(reformat(canonical), canonical);
+    }
+
+    #[test]
+    fn normalises_layout() {
+        let messy = "\n\n  module   m\r\n\n\n\ngo 1.21   // c   \r\nrequire (\n  a.com    v1.0.0\n\n\n    b.com v1.0.0 //x\n\n)\n\n\n";
+        let want =
+            "module m\n\ngo 1.21 // c\n\nrequire (\n\ta.com v1.0.0\n\n\tb.com v1.0.0 //x\n)\n";
+        assert_eq!(reformat(messy), want);
+    }
+
+    #[test]
+    fn spaces_tokens_around_brackets() {
+        assert_eq!(
+            reformat("retract [ v1 , v2 ]\nx ( y ) z\n"),
+            "retract [v1, v2]\n\nx (y) z\n"
+        );
+        assert_eq!(reformat(""), "");
+    }
+}

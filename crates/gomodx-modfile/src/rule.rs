@@ -360,3 +360,119 @@ impl ModFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EditJson;
+
+    #[test]
+    fn lax_skips_what_dependencies_do_not_use() {
+        let text = "module m\n\
+                    go v1.21x\n\
+                    toolchain bogus\n\
+                    godebug \"x\"\n\
+                    exclude a.com vbad\n\
+                    replace a.com => b.com\n\
+                    tool\n\
+                    future directive here\n\
+                    future (\n\tstuff\n)\n\
+                    require x.com v1.2\n\
+                    retract [v1.0.0\n\
+                    retract v1.1.0 extra tokens\n\
+                    ignore ./vendor\n";
+        let f = parse_lax("go.mod", text.as_bytes()).expect("lax accepts");
+        assert_eq!(f.go_version(), Some("1.21"));
+        assert!(f.toolchain.is_none() && f.exclude.is_empty() && f.replace.is_empty());
+        assert_eq!(f.require[0].module, ModuleVersion::new("x.com", "v1.2.0"));
+        assert_eq!(f.retract.len(), 1);
+        assert_eq!(f.retract[0].interval.low, "v1.1.0");
+        assert_eq!(f.ignore[0].path, "./vendor");
+        // The salvaged go version is written back into the syntax.
+        assert!(f.format().contains("\ngo 1.21\n"));
+
+        let strict = parse("go.mod", text.as_bytes()).expect_err("strict rejects");
+        assert_eq!(strict.0.len(), 10, "{strict}");
+    }
+
+    #[test]
+    fn lax_still_rejects_bad_requirements_and_go_lines() {
+        let err = parse_lax("dep.mod", b"module m\ngo 1.x\nrequire a.com v1.x\n").expect_err("bad");
+        assert_eq!(
+            err.to_string(),
+            "dep.mod:2: invalid go version '1.x': must match format 1.23.0\n\
+             dep.mod:3: require a.com: version \"v1.x\" invalid: must be of the form v1.2.3"
+        );
+    }
+
+    #[test]
+    fn interpreting_rewrites_tokens() {
+        let f = parse(
+            "go.mod",
+            b"module \"example.com/m\"\nrequire \"x.com\" v1.2\nreplace \"a.com\" v1 => \"../a b\"\n",
+        )
+        .expect("valid");
+        assert_eq!(f.module_path(), "example.com/m");
+        assert_eq!(
+            f.format(),
+            "module example.com/m\n\nrequire x.com v1.2.0\n\nreplace a.com v1.0.0 => \"../a b\"\n"
+        );
+    }
+
+    #[test]
+    fn block_comments_give_deprecation_and_rationale() {
+        let text = "// Deprecated: use n\nmodule (\n\tm\n)\n\n// shared\nretract (\n\tv1.0.0\n\t// own\n\tv1.1.0 // tail\n)\n";
+        let f = parse("go.mod", text.as_bytes()).expect("valid");
+        let module = f.module.as_ref().expect("module line");
+        assert_eq!(module.deprecated, "use n");
+        let rationales: Vec<&str> = f.retract.iter().map(|r| r.rationale.as_str()).collect();
+        assert_eq!(rationales, ["shared", "own\ntail"]);
+    }
+
+    #[test]
+    fn fixer_rewrites_versions_and_retractions() {
+        let fix = |path: &str, v: &str| -> Result<String, ModuleError> {
+            match v {
+                "latest" => Ok("v1.5.0".to_owned()),
+                "bad" => Err(ModuleError::Version(gomodx_module::InvalidVersionError {
+                    path: path.to_owned(),
+                    version: v.to_owned(),
+                    pseudo: false,
+                    reason: "unknown revision bad".to_owned(),
+                })),
+                v => Ok(v.to_owned()),
+            }
+        };
+        let text = "module example.com/m\nrequire x.com latest\nretract [v1.0.0, latest]\n";
+        let f = parse_with("go.mod", text.as_bytes(), Mode::Strict, Some(&fix)).expect("fixed");
+        assert_eq!(f.require[0].module.version, "v1.5.0");
+        assert_eq!(f.retract[0].interval.high, "v1.5.0");
+        assert!(f.format().contains("retract [v1.0.0, v1.5.0]"));
+
+        let text = "module example.com/m\nrequire x.com bad\nretract bad\n";
+        let err = parse_with("go.mod", text.as_bytes(), Mode::Strict, Some(&fix)).expect_err("bad");
+        assert_eq!(
+            err.to_string(),
+            "go.mod:2: require x.com: version \"bad\" invalid: unknown revision bad\n\
+             go.mod:3: retract example.com/m: version \"bad\" invalid: unknown revision bad"
+        );
+
+        let err = parse_with(
+            "go.mod",
+            b"retract v1.0.0\nretract v1.1.0\n",
+            Mode::Strict,
+            Some(&fix),
+        )
+        .expect_err("no module");
+        assert_eq!(
+            err.to_string(),
+            "go.mod:1: no module directive found, so retract cannot be used"
+        );
+    }
+
+    #[test]
+    fn without_fixer_retractions_are_not_checked() {
+        let f = parse("go.mod", b"module m\nretract notaversion\n").expect("Go accepts this");
+        assert_eq!(EditJson::from(&f).retract[0].low, "notaversion");
+    }
+}

@@ -264,3 +264,50 @@ fn mutated_corpus_matches_go_mod_edit() {
         "too few rejected mutants to exercise errors"
     );
 }
+
+#[test]
+fn recorded_corner_cases_are_what_go_does() {
+    let Some(oracle) = Oracle::new() else {
+        eprintln!("skipping: no go binary");
+        return;
+    };
+    let args = |mode: &str| ["mod", "edit", mode].map(str::to_owned).to_vec();
+    let results = par_map(common::corners::CORNERS, |corner| {
+        let printed = oracle.run(corner.input, &args("-print"));
+        let got = if printed.ok {
+            Ok(printed.stdout)
+        } else {
+            let text = printed
+                .stderr
+                .strip_prefix("go: errors parsing go.mod:\n")
+                .unwrap_or(&printed.stderr);
+            Err(text.trim_end_matches('\n').to_owned())
+        };
+        let same = match (&got, corner.want) {
+            (Ok(a), Ok(b)) | (Err(a), Err(b)) => a == b,
+            _ => false,
+        };
+        let json = compare(&oracle, corner.input, corner.name);
+        (same, got, json)
+    });
+    let mut mismatches = Vec::new();
+    for (corner, (same, got, json)) in common::corners::CORNERS.iter().zip(results) {
+        if !same {
+            mismatches.push(format!(
+                "{}: recorded {:?}, go says {got:?}",
+                corner.name, corner.want
+            ));
+        }
+        mismatches.extend(json.mismatches);
+    }
+    report(
+        "corner cases",
+        &format!("{} recorded cases", common::corners::CORNERS.len()),
+        &mismatches,
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches with go",
+        mismatches.len()
+    );
+}

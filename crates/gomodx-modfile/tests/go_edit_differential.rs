@@ -79,27 +79,42 @@ impl Edit {
             high: high.to_owned(),
         };
         let result = match self {
-            Edit::Module(p) => Ok(f.set_module(p)),
-            Edit::Go(v) if v == "none" => Ok(f.drop_go()),
-            Edit::Go(v) => f.set_go(v),
-            Edit::Toolchain(v) if v == "none" => Ok(f.drop_toolchain()),
-            Edit::Toolchain(v) => f.set_toolchain(v),
-            Edit::Godebug(k, v) => Ok(f.add_godebug(k, v)),
-            Edit::DropGodebug(k) => Ok(f.drop_godebug(k)),
-            Edit::Require(p, v) => Ok(f.add_require(p, v)),
-            Edit::DropRequire(p) => Ok(f.drop_require(p)),
+            Edit::Go(v) if v != "none" => f.set_go(v),
+            Edit::Toolchain(v) if v != "none" => f.set_toolchain(v),
             Edit::Exclude(p, v) => f.add_exclude(p, v),
-            Edit::DropExclude(p, v) => Ok(f.drop_exclude(p, v)),
-            Edit::Replace(op, ov, np, nv) => Ok(f.add_replace(op, ov, np, nv)),
-            Edit::DropReplace(p, v) => Ok(f.drop_replace(p, v)),
             Edit::Retract(lo, hi) => f.add_retract(&vi(lo, hi), ""),
-            Edit::DropRetract(lo, hi) => Ok(f.drop_retract(&vi(lo, hi))),
-            Edit::Tool(p) => Ok(f.add_tool(p)),
-            Edit::DropTool(p) => Ok(f.drop_tool(p)),
-            Edit::Ignore(p) => Ok(f.add_ignore(p)),
-            Edit::DropIgnore(p) => Ok(f.drop_ignore(p)),
+            infallible => {
+                infallible.apply_infallible(f);
+                Ok(())
+            }
         };
         result.map_err(|err| format!("go: {}: {err}", self.flag()))
+    }
+
+    fn apply_infallible(&self, f: &mut ModFile) {
+        match self {
+            Edit::Module(p) => f.set_module(p),
+            Edit::Go(_) => f.drop_go(),
+            Edit::Toolchain(_) => f.drop_toolchain(),
+            Edit::Godebug(k, v) => f.add_godebug(k, v),
+            Edit::DropGodebug(k) => f.drop_godebug(k),
+            Edit::Require(p, v) => f.add_require(p, v),
+            Edit::DropRequire(p) => f.drop_require(p),
+            Edit::DropExclude(p, v) => f.drop_exclude(p, v),
+            Edit::Replace(op, ov, np, nv) => f.add_replace(op, ov, np, nv),
+            Edit::DropReplace(p, v) => f.drop_replace(p, v),
+            Edit::DropRetract(lo, hi) => f.drop_retract(&VersionInterval {
+                low: lo.clone(),
+                high: hi.clone(),
+            }),
+            Edit::Tool(p) => f.add_tool(p),
+            Edit::DropTool(p) => f.drop_tool(p),
+            Edit::Ignore(p) => f.add_ignore(p),
+            Edit::DropIgnore(p) => f.drop_ignore(p),
+            Edit::Exclude(..) | Edit::Retract(..) => {
+                unreachable!("fallible edits go through apply")
+            }
+        }
     }
 
     /// `-module`, `-go` and `-toolchain` apply before the other edits.
@@ -265,7 +280,7 @@ fn edits_match_go_mod_edit() {
         eprintln!("skipping: no go binary");
         return;
     };
-    let mut rng = Rng(0x5eed_0f_ed17);
+    let mut rng = Rng(0x005e_ed0f_ed17);
     let mut cases = Vec::new();
     let corpus = oracle.corpus();
     for _round in 0..2 {

@@ -77,3 +77,81 @@ pub(crate) fn list_dir(dir: &Path) -> Result<(Vec<Source>, Vec<FileError>), ZipE
     }
     Ok((files, omitted))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::create_zip_from_dir;
+    use crate::error::FileProblem;
+    use crate::test_zips::module;
+    use std::io::Cursor;
+
+    #[cfg(unix)]
+    #[test]
+    fn directory_walk_applies_go_inclusion_rules() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("m");
+        let write = |path: &str, data: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, data).unwrap();
+        };
+        write("go.mod", "module example.com/m\n\ngo 1.24\n");
+        write("a.go", "package a\n");
+        write(".git/config", "[core]\n");
+        write("sub/.svn/entries", "x\n");
+        write(".hg/store", "x\n");
+        write(".bzr/branch", "x\n");
+        write("nested/go.mod", "module example.com/m/nested\n");
+        write("nested/n.go", "package nested\n");
+        write("sub/s.go", "package sub\n");
+        write("vendor/modules.txt", "# x\n");
+        write("vendor/example.com/d/d.go", "package d\n");
+        write("pkg/vendor/vendor.go", "package vendor\n");
+        write(".hg_archival.txt", "x\n");
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::create_dir_all(root.join("notmod/go.mod")).unwrap();
+        write("notmod/ok.go", "package notmod\n");
+        symlink("a.go", root.join("link.go")).unwrap();
+        symlink("sub", root.join("linkdir")).unwrap();
+        symlink("../missing", root.join("linkmod")).unwrap();
+
+        let mut out = Cursor::new(Vec::new());
+        let created = create_zip_from_dir(&mut out, &module(), &root).unwrap();
+        assert_eq!(
+            created.files,
+            [
+                "a.go",
+                "go.mod",
+                "notmod/ok.go",
+                "pkg/vendor/vendor.go",
+                "sub/s.go"
+            ],
+            "a directory named go.mod does not make a nested module"
+        );
+        let mut omitted: Vec<(&str, &FileProblem)> = created
+            .omitted
+            .iter()
+            .map(|f| (f.path.as_str(), &f.problem))
+            .collect();
+        omitted.sort_by_key(|(path, _)| *path);
+        assert_eq!(
+            omitted,
+            [
+                (".bzr", &FileProblem::VersionControl),
+                (".git", &FileProblem::VersionControl),
+                (".hg", &FileProblem::VersionControl),
+                (".hg_archival.txt", &FileProblem::HgArchival),
+                ("link.go", &FileProblem::NotRegular),
+                ("linkdir", &FileProblem::NotRegular),
+                ("linkmod", &FileProblem::NotRegular),
+                ("nested", &FileProblem::SubmoduleDir),
+                ("sub/.svn", &FileProblem::VersionControl),
+                ("vendor/example.com/d", &FileProblem::Vendored),
+                ("vendor/modules.txt", &FileProblem::Vendored),
+            ]
+        );
+        let archive = zip::ZipArchive::new(Cursor::new(out.get_ref())).unwrap();
+        assert_eq!(archive.len(), 5, "no directory entries");
+    }
+}

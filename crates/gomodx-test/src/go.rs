@@ -50,7 +50,9 @@ pub fn go_bin() -> Option<PathBuf> {
 /// `go version go1.22rc1 …`, `go version devel go1.24-abcdef …`) as
 /// (major, minor, patch); a missing patch is 0.
 fn parse_go_version(text: &str) -> Option<(u32, u32, u32)> {
-    let word = text.split_whitespace().find_map(|w| w.strip_prefix("go1."))?;
+    let word = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("go1."))?;
     let mut numbers = std::iter::once("1").chain(word.split('.')).map(|part| {
         let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
         digits.parse::<u32>().ok()
@@ -241,14 +243,26 @@ mod tests {
 
     #[test]
     fn parses_go_version_output() {
-        assert_eq!(parse_go_version("go version go1.27.3 linux/amd64\n"), Some((1, 27, 3)));
-        assert_eq!(parse_go_version("go version go1.22rc1 darwin/arm64"), Some((1, 22, 0)));
-        assert_eq!(parse_go_version("go version go1.21 linux/amd64"), Some((1, 21, 0)));
+        assert_eq!(
+            parse_go_version("go version go1.27.3 linux/amd64\n"),
+            Some((1, 27, 3))
+        );
+        assert_eq!(
+            parse_go_version("go version go1.22rc1 darwin/arm64"),
+            Some((1, 22, 0))
+        );
+        assert_eq!(
+            parse_go_version("go version go1.21 linux/amd64"),
+            Some((1, 21, 0))
+        );
         assert_eq!(
             parse_go_version("go version devel go1.24-0123abcd Tue linux/amd64"),
             Some((1, 24, 0))
         );
-        assert_eq!(parse_go_version("go version go1.9.7 linux/386"), Some((1, 9, 7)));
+        assert_eq!(
+            parse_go_version("go version go1.9.7 linux/386"),
+            Some((1, 9, 7))
+        );
         assert_eq!(parse_go_version("not go"), None);
         // 1.9 and 1.100 must not be confused with 1.21 by substring tests.
         assert!(parse_go_version("go version go1.100.0 x").unwrap() >= (1, 21, 0));

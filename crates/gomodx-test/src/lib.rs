@@ -18,7 +18,8 @@
 //! # How tests use it
 //!
 //! ```ignore
-//! use gomodx_test::{GoEnv, ProxyServer, Universe, UniverseConfig, server::Faults};
+//! use gomodx_test::server::{Fault, FaultRule, Faults, PathMatch};
+//! use gomodx_test::{GoEnv, ProxyServer, Universe, UniverseConfig};
 //!
 //! let tmp = tempfile::tempdir()?;
 //! // Go's corpus, e.g. for rsc.io/quote@v1.5.2:
@@ -41,6 +42,9 @@
 //!
 //! The main module needs no `go mod tidy`: its go.mod is consistent and its
 //! go.sum lists every module version of the universe (see [`universe`]).
+//! Universes of different seeds reuse module paths and versions with
+//! different content, so give each universe its own module cache (a fresh
+//! [`GoEnv`], or `GoEnv::set("GOMODCACHE", …)`).
 
 pub mod go;
 mod rng;

@@ -44,12 +44,7 @@ pub fn write_proxy_tree(corpus: &Path, dest: &Path) -> Result<ProxyTree> {
         let file = corpus.join(name);
         let archive =
             Archive::parse_file(&file).with_context(|| format!("reading {}", file.display()))?;
-        let zip_path = writer.add(
-            &path,
-            &version,
-            archive.file(".info"),
-            archive.file(".mod"),
-        )?;
+        let zip_path = writer.add(&path, &version, archive.file(".info"), archive.file(".mod"))?;
         write_zip(&zip_path, &path, &version, &archive)
             .with_context(|| format!("writing zip for {path}@{version}"))?;
     }

@@ -45,8 +45,8 @@ impl ProxyTree {
         let zip_hash = gomodx_modzip::h1::hash_zip(&zip)
             .with_context(|| format!("hashing {}", zip.display()))?;
         let mod_file = self.version_file(path, version, "mod")?;
-        let go_mod = std::fs::read(&mod_file)
-            .with_context(|| format!("reading {}", mod_file.display()))?;
+        let go_mod =
+            std::fs::read(&mod_file).with_context(|| format!("reading {}", mod_file.display()))?;
         let mod_hash = gomodx_modzip::h1::hash_go_mod(&go_mod);
         Ok(format!(
             "{path} {version} {zip_hash}\n{path} {version}/go.mod {mod_hash}\n"
@@ -98,7 +98,10 @@ impl TreeWriter {
         let root = root
             .canonicalize()
             .with_context(|| format!("resolving {}", root.display()))?;
-        Ok(Self { root, modules: BTreeMap::new() })
+        Ok(Self {
+            root,
+            modules: BTreeMap::new(),
+        })
     }
 
     /// Writes the `.info` and `.mod` files given for `path@version` and
@@ -137,9 +140,7 @@ impl TreeWriter {
             semver::sort(&mut names);
             let list: String = names
                 .iter()
-                .filter(|v| {
-                    !pseudo::is_pseudo_version(v) && gomodx_module::check(path, v).is_ok()
-                })
+                .filter(|v| !pseudo::is_pseudo_version(v) && gomodx_module::check(path, v).is_ok())
                 .map(|v| format!("{v}\n"))
                 .collect();
             let list_file = dir.join("@v/list");
@@ -150,9 +151,16 @@ impl TreeWriter {
                 std::fs::write(&latest_file, info)
                     .with_context(|| format!("writing {}", latest_file.display()))?;
             }
-            all.extend(names.into_iter().map(|v| ModuleVersion::new(path.clone(), v)));
+            all.extend(
+                names
+                    .into_iter()
+                    .map(|v| ModuleVersion::new(path.clone(), v)),
+            );
         }
-        Ok(ProxyTree { root: self.root, modules: all })
+        Ok(ProxyTree {
+            root: self.root,
+            modules: all,
+        })
     }
 }
 
@@ -180,7 +188,10 @@ mod tests {
         assert_eq!(latest(&all).map(String::as_str), Some("v1.0.0"));
         let pre = strings(&[pseudo, "v1.1.0-rc.1"]);
         assert_eq!(latest(&pre).map(String::as_str), Some("v1.1.0-rc.1"));
-        assert_eq!(latest(&strings(&[pseudo])).map(String::as_str), Some(pseudo));
+        assert_eq!(
+            latest(&strings(&[pseudo])).map(String::as_str),
+            Some(pseudo)
+        );
         assert_eq!(latest(&[]), None);
     }
 

@@ -2,6 +2,8 @@
 //! own testdata, a hermetic `go` runner and a parallel map.
 #![allow(dead_code, clippy::print_stderr)]
 
+pub mod corners;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

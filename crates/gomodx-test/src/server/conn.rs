@@ -81,7 +81,10 @@ impl ResettableIo {
         // never blocks, which is what tokio's deprecation warns about.
         #[allow(deprecated)]
         self.stream.set_linger(Some(Duration::ZERO))?;
-        Err(io::Error::new(io::ErrorKind::ConnectionReset, "connection reset by fault rule"))
+        Err(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "connection reset by fault rule",
+        ))
     }
 }
 

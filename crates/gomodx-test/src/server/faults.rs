@@ -110,7 +110,11 @@ pub struct FaultRule {
 impl FaultRule {
     /// A rule applying `fault` to every request matching `matcher`.
     pub fn new(matcher: PathMatch, fault: Fault) -> Self {
-        Self { matcher, times: None, fault }
+        Self {
+            matcher,
+            times: None,
+            fault,
+        }
     }
 
     /// Limits the rule to the first `n` matching requests.
@@ -153,13 +157,22 @@ mod tests {
             .rule(
                 FaultRule::new(
                     PathMatch::Suffix(".zip".into()),
-                    Fault::Status { code: 500, retry_after: None },
+                    Fault::Status {
+                        code: 500,
+                        retry_after: None,
+                    },
                 )
                 .times(2),
             )
-            .rule(FaultRule::new(PathMatch::Contains("@v".into()), Fault::Reset));
+            .rule(FaultRule::new(
+                PathMatch::Contains("@v".into()),
+                Fault::Reset,
+            ));
         let mut active = ActiveFaults::new(faults);
-        let status = Some(Fault::Status { code: 500, retry_after: None });
+        let status = Some(Fault::Status {
+            code: 500,
+            retry_after: None,
+        });
         assert_eq!(active.take("/m/@v/v1.0.0.zip"), status);
         assert_eq!(active.take("/m/@v/list"), Some(Fault::Reset));
         assert_eq!(active.take("/m/@v/v1.0.0.zip"), status);

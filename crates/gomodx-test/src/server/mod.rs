@@ -55,17 +55,26 @@ struct Shared {
 
 impl Shared {
     fn faults(&self) -> MutexGuard<'_, ActiveFaults> {
-        self.faults.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.faults
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn log(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
-        self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.log
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Appends a record and returns its index.
     fn record(&self, method: &Method, path: &str, status: u16, bytes: u64) -> usize {
         let mut log = self.log();
-        log.push(RequestRecord { method: method.to_string(), path: path.to_owned(), status, bytes });
+        log.push(RequestRecord {
+            method: method.to_string(),
+            path: path.to_owned(),
+            status,
+            bytes,
+        });
         log.len() - 1
     }
 }
@@ -85,7 +94,9 @@ impl ProxyServer {
     /// broken test environment).
     pub fn start(root: PathBuf, faults: Faults) -> Self {
         let listener = StdListener::bind("127.0.0.1:0").expect("binding a loopback port");
-        listener.set_nonblocking(true).expect("making the listener non-blocking");
+        listener
+            .set_nonblocking(true)
+            .expect("making the listener non-blocking");
         let addr = listener.local_addr().expect("reading the bound address");
         let shared = Arc::new(Shared {
             root,
@@ -118,7 +129,12 @@ impl ProxyServer {
                 runtime.shutdown_background();
             })
             .expect("spawning the proxy thread");
-        Self { addr, shared, shutdown: Some(shutdown), thread: Some(thread) }
+        Self {
+            addr,
+            shared,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        }
     }
 
     /// `http://127.0.0.1:<port>`, usable as `GOPROXY`.
@@ -143,7 +159,11 @@ impl ProxyServer {
 
     /// How many requests so far had a path satisfying `predicate`.
     pub fn count(&self, predicate: impl Fn(&str) -> bool) -> usize {
-        self.shared.log().iter().filter(|r| predicate(&r.path)).count()
+        self.shared
+            .log()
+            .iter()
+            .filter(|r| predicate(&r.path))
+            .count()
     }
 
     /// Forgets the requests logged so far.
@@ -197,7 +217,9 @@ async fn handle(
             shared.record(&method, &path, status.as_u16(), body.len() as u64);
             let mut response = text(status, body);
             if let Some(seconds) = retry_after {
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             response
         }
@@ -250,7 +272,10 @@ async fn serve_file(
     };
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
     response
 }
 
@@ -281,8 +306,9 @@ impl BodyPlan {
     /// the connection (for truncation).
     async fn next_chunk(&mut self) -> std::io::Result<Option<Bytes>> {
         if self.truncate_at == Some(self.sent) {
-            // Let hyper flush what was sent before the connection drops.
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            // Pending for a moment lets hyper flush what was sent before the
+            // error makes it drop the connection.
+            tokio::time::sleep(Duration::from_millis(100)).await;
             return Err(std::io::Error::other("body truncated by fault rule"));
         }
         if self.remaining == 0 {
@@ -297,7 +323,10 @@ impl BodyPlan {
         }
         let mut buf = vec![0; usize::try_from(size).expect("a chunk fits in memory")];
         self.file.read_exact(&mut buf).await?;
-        if let Some(at) = self.corrupt_at.filter(|at| (self.sent..self.sent + size).contains(at)) {
+        if let Some(at) = self
+            .corrupt_at
+            .filter(|at| (self.sent..self.sent + size).contains(at))
+        {
             let at = usize::try_from(at - self.sent).expect("offset within the chunk");
             buf[at] = !buf[at];
         }
@@ -344,9 +373,10 @@ fn content_type(path: &str) -> &'static str {
 fn text(status: StatusCode, body: impl Into<String>) -> Response {
     let mut response = Response::new(Body::from(body.into()));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     response
 }
 
@@ -380,14 +410,20 @@ mod tests {
 
     #[test]
     fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("/a%21b/%2Bincompatible"), "/a!b/+incompatible");
+        assert_eq!(
+            percent_decode("/a%21b/%2Bincompatible"),
+            "/a!b/+incompatible"
+        );
         assert_eq!(percent_decode("/bad%zz%4%+1"), "/bad%zz%4%+1");
     }
 
     #[test]
     fn resolve_refuses_escapes() {
         let root = Path::new("/srv");
-        assert_eq!(resolve(root, "/a/@v/list"), Some(PathBuf::from("/srv/a/@v/list")));
+        assert_eq!(
+            resolve(root, "/a/@v/list"),
+            Some(PathBuf::from("/srv/a/@v/list"))
+        );
         assert_eq!(resolve(root, "/a/../../etc/passwd"), None);
         assert_eq!(resolve(root, "relative"), None);
     }

@@ -77,9 +77,10 @@ enum Family {
 impl Family {
     fn start_major(self) -> u32 {
         match self {
-            Self::Plain(major) | Self::Upper(major) | Self::Suffixed(major) | Self::Gopkg(major) => {
-                major
-            }
+            Self::Plain(major)
+            | Self::Upper(major)
+            | Self::Suffixed(major)
+            | Self::Gopkg(major) => major,
             Self::Incompatible | Self::Fork => 1,
         }
     }
@@ -102,7 +103,11 @@ pub(super) fn generate(config: UniverseConfig) -> Universe {
     let fork = (count >= 3).then_some(count - 1);
     let planted = count >= 5;
     let families = families(&mut rng, count, fork);
-    let palette = if unpruned_main { UNPRUNED_GO } else { PRUNED_GO };
+    let palette = if unpruned_main {
+        UNPRUNED_GO
+    } else {
+        PRUNED_GO
+    };
     let mut modules: Vec<Module> = paths(&mut rng, &families)
         .into_iter()
         .zip(&families)
@@ -122,7 +127,12 @@ pub(super) fn generate(config: UniverseConfig) -> Universe {
     add_ignored_lines(&mut rng, &mut modules);
     spread_padding(&mut rng, &mut modules, config.zip_bytes_total);
     let main = main_module(&mut rng, &modules, &config, unpruned_main, fork, planted);
-    Universe { config, unpruned_main, modules, main }
+    Universe {
+        config,
+        unpruned_main,
+        modules,
+        main,
+    }
 }
 
 fn families(rng: &mut Rng, count: usize, fork: Option<usize>) -> Vec<Family> {
@@ -209,16 +219,22 @@ fn versions(
     let mut out: Vec<Version> = Vec::with_capacity(count);
     for slot in 0..count {
         time += rng.range(1, 45) as u64 * DAY + rng.below(DAY as usize) as u64;
-        let stamp = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(time))
-            .to_string();
+        let stamp =
+            humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(time)).to_string();
         if family == Family::Incompatible
             && (major < 2 && (slot + 1 == count || rng.chance(35)) || rng.chance(10))
         {
             (major, minor, patch) = (major.max(1) + 1, 0, 0);
         }
-        let build = if family == Family::Incompatible && major >= 2 { "+incompatible" } else { "" };
+        let build = if family == Family::Incompatible && major >= 2 {
+            "+incompatible"
+        } else {
+            ""
+        };
         let roll = rng.below(100);
-        let form1_major = family.untagged_major(major).filter(|_| base.is_none() || untagged);
+        let form1_major = family
+            .untagged_major(major)
+            .filter(|_| base.is_none() || untagged);
         let version = if untagged || (roll < 15 && (base.is_some() || form1_major.is_some())) {
             let compact: String = stamp.chars().filter(char::is_ascii_digit).collect();
             let rev = rng.hex(12);
@@ -288,7 +304,11 @@ fn add_requirements(rng: &mut Rng, modules: &mut [Module], max_deps: usize, fork
                 }
                 let version = rng.pick(&modules[dep].versions).version.clone();
                 let imported = go_forward && rng.chance(85);
-                requires.push(Require { module: dep, version, imported });
+                requires.push(Require {
+                    module: dep,
+                    version,
+                    imported,
+                });
             }
             requires.sort_by_key(|r| r.module);
             modules[index].versions[slot].requires = requires;
@@ -299,7 +319,13 @@ fn add_requirements(rng: &mut Rng, modules: &mut [Module], max_deps: usize, fork
 /// Modules 0..4 (all with go.mod): 0 → {1, 2} → 3 (a diamond, 3 at its lowest
 /// and highest versions) and 1 → 0 (a cycle), all on the highest versions.
 fn plant_diamond_and_cycle(modules: &mut [Module]) {
-    let top = |m: &Module| m.versions.last().expect("at least one version").version.clone();
+    let top = |m: &Module| {
+        m.versions
+            .last()
+            .expect("at least one version")
+            .version
+            .clone()
+    };
     let bottom = |m: &Module| m.versions[0].version.clone();
     let edges = [
         (0, 1, top(&modules[1]), true),
@@ -315,7 +341,11 @@ fn plant_diamond_and_cycle(modules: &mut [Module]) {
             .expect("at least one version")
             .requires;
         requires.retain(|r| r.module != to);
-        requires.push(Require { module: to, version, imported });
+        requires.push(Require {
+            module: to,
+            version,
+            imported,
+        });
         requires.sort_by_key(|r| r.module);
     }
 }
@@ -324,13 +354,21 @@ fn plant_diamond_and_cycle(modules: &mut [Module]) {
 /// and then one that retracts itself, and now and then one in an older go.mod
 /// (which Go ignores).
 fn add_retractions(rng: &mut Rng, modules: &mut [Module]) {
-    for module in modules.iter_mut().filter(|m| m.has_go_mod && m.versions.len() >= 2) {
+    for module in modules
+        .iter_mut()
+        .filter(|m| m.has_go_mod && m.versions.len() >= 2)
+    {
         if !rng.chance(40) {
             continue;
         }
         let names: Vec<String> = module.versions.iter().map(|v| v.version.clone()).collect();
-        let latest = crate::tree::latest(&names).expect("at least one version").clone();
-        let latest_slot = names.iter().position(|v| *v == latest).expect("latest is listed");
+        let latest = crate::tree::latest(&names)
+            .expect("at least one version")
+            .clone();
+        let latest_slot = names
+            .iter()
+            .position(|v| *v == latest)
+            .expect("latest is listed");
         let tagged: Vec<&String> = names
             .iter()
             .filter(|v| **v != latest && !pseudo::is_pseudo_version(v))
@@ -343,7 +381,11 @@ fn add_retractions(rng: &mut Rng, modules: &mut [Module]) {
         };
         if !tagged.is_empty() {
             let (a, b) = (rng.below(tagged.len()), rng.below(tagged.len()));
-            let (low, high) = if rng.chance(40) { (a.min(b), a.max(b)) } else { (a, a) };
+            let (low, high) = if rng.chance(40) {
+                (a.min(b), a.max(b))
+            } else {
+                (a, a)
+            };
             retracts.push(retract(tagged[low], tagged[high], rng));
         }
         if rng.chance(10) || tagged.is_empty() {
@@ -362,17 +404,26 @@ fn add_retractions(rng: &mut Rng, modules: &mut [Module]) {
 fn add_ignored_lines(rng: &mut Rng, modules: &mut [Module]) {
     let targets: Vec<(String, Vec<String>)> = modules
         .iter()
-        .map(|m| (m.path.clone(), m.versions.iter().map(|v| v.version.clone()).collect()))
+        .map(|m| {
+            (
+                m.path.clone(),
+                m.versions.iter().map(|v| v.version.clone()).collect(),
+            )
+        })
         .collect();
     for module in modules.iter_mut().filter(|m| m.has_go_mod) {
         for version in &mut module.versions {
             if rng.chance(8) {
                 let (path, versions) = rng.pick(&targets);
-                version.ignored.push(format!("exclude {path} {}", rng.pick(versions)));
+                version
+                    .ignored
+                    .push(format!("exclude {path} {}", rng.pick(versions)));
             }
             if rng.chance(8) {
                 let (path, _) = rng.pick(&targets);
-                version.ignored.push(format!("replace {path} => ../{}", rng.pick(WORDS)));
+                version
+                    .ignored
+                    .push(format!("replace {path} => ../{}", rng.pick(WORDS)));
             }
         }
     }
@@ -417,7 +468,11 @@ fn main_module(
     }
 
     let mut replaces = Vec::new();
-    let swappable: Vec<usize> = direct.iter().copied().filter(|&d| !planted || d != 0).collect();
+    let swappable: Vec<usize> = direct
+        .iter()
+        .copied()
+        .filter(|&d| !planted || d != 0)
+        .collect();
     if let Some(fork) = fork.filter(|_| !swappable.is_empty()) {
         replaces.push(Replace {
             module: *rng.pick(&swappable),
@@ -434,7 +489,11 @@ fn main_module(
         .map(|&module| {
             let versions = &modules[module].versions;
             let version = if planted && module == 0 {
-                versions.last().expect("at least one version").version.clone()
+                versions
+                    .last()
+                    .expect("at least one version")
+                    .version
+                    .clone()
             } else {
                 let floor = highest_required[module].as_deref().unwrap_or("");
                 let allowed: Vec<&Version> = versions
@@ -443,7 +502,11 @@ fn main_module(
                     .collect();
                 rng.pick(&allowed).version.clone()
             };
-            MainRequire { module, version, direct: direct.contains(&module) }
+            MainRequire {
+                module,
+                version,
+                direct: direct.contains(&module),
+            }
         })
         .collect();
 
@@ -522,9 +585,16 @@ fn import_closure(
 /// For each module, the highest version any go.mod in the universe requires.
 fn highest_requirements(modules: &[Module]) -> Vec<Option<String>> {
     let mut highest: Vec<Option<String>> = vec![None; modules.len()];
-    for require in modules.iter().flat_map(|m| &m.versions).flat_map(|v| &v.requires) {
+    for require in modules
+        .iter()
+        .flat_map(|m| &m.versions)
+        .flat_map(|v| &v.requires)
+    {
         let slot = &mut highest[require.module];
-        if slot.as_deref().is_none_or(|h| semver::compare(&require.version, h).is_gt()) {
+        if slot
+            .as_deref()
+            .is_none_or(|h| semver::compare(&require.version, h).is_gt())
+        {
             *slot = Some(require.version.clone());
         }
     }

@@ -52,7 +52,13 @@ pub struct UniverseConfig {
 
 impl Default for UniverseConfig {
     fn default() -> Self {
-        Self { seed: 1, modules: 12, max_versions: 4, max_deps: 3, zip_bytes_total: 0 }
+        Self {
+            seed: 1,
+            modules: 12,
+            max_versions: 4,
+            max_deps: 3,
+            zip_bytes_total: 0,
+        }
     }
 }
 

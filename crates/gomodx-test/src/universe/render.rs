@@ -18,7 +18,10 @@ pub(super) fn go_version_key(go: &str) -> (u32, u32, Option<u32>) {
 
 /// The `.info` JSON of a version.
 pub(super) fn info_json(version: &Version) -> String {
-    format!(r#"{{"Version":"{}","Time":"{}"}}"#, version.version, version.time)
+    format!(
+        r#"{{"Version":"{}","Time":"{}"}}"#,
+        version.version, version.time
+    )
 }
 
 /// The go.mod a dependency version serves (synthetic without go.mod).
@@ -31,7 +34,10 @@ pub(super) fn dependency_go_mod(universe: &Universe, module: usize, version: &Ve
     if let Some(go) = &version.go {
         write!(out, "\ngo {go}\n").expect("writing to a String cannot fail");
     }
-    let pruned = version.go.as_deref().is_some_and(|go| go_version_key(go) >= (1, 17, None));
+    let pruned = version
+        .go
+        .as_deref()
+        .is_some_and(|go| go_version_key(go) >= (1, 17, None));
     let lines: Vec<(String, bool)> = version
         .requires
         .iter()
@@ -168,7 +174,8 @@ pub(super) fn main_source(universe: &Universe) -> String {
     write_imports(&mut out, &imports);
     out.push_str("\nfunc main() {\n");
     for module in &imports {
-        writeln!(out, "\tprintln({}.F())", module.package).expect("writing to a String cannot fail");
+        writeln!(out, "\tprintln({}.F())", module.package)
+            .expect("writing to a String cannot fail");
     }
     out.push_str("}\n");
     out
@@ -203,9 +210,15 @@ mod tests {
         let mut out = String::new();
         write_requires(
             &mut out,
-            vec![("b.com/x v1.0.0".into(), false), ("a.com/y v0.1.0".into(), true)],
+            vec![
+                ("b.com/x v1.0.0".into(), false),
+                ("a.com/y v0.1.0".into(), true),
+            ],
         );
-        assert_eq!(out, "\nrequire b.com/x v1.0.0\n\nrequire a.com/y v0.1.0 // indirect\n");
+        assert_eq!(
+            out,
+            "\nrequire b.com/x v1.0.0\n\nrequire a.com/y v0.1.0 // indirect\n"
+        );
         let mut out = String::new();
         write_block(&mut out, "exclude", &["a v1".into(), "b v2".into()]);
         assert_eq!(out, "\nexclude (\n\ta v1\n\tb v2\n)\n");

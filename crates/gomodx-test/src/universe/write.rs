@@ -70,7 +70,9 @@ impl Universe {
     fn write_zip(&self, index: usize, slot: usize, zip_path: &Path) -> Result<()> {
         let module = &self.modules[index];
         let version = &module.versions[slot];
-        let stage = tempfile::Builder::new().prefix("gomodx-universe-").tempdir()?;
+        let stage = tempfile::Builder::new()
+            .prefix("gomodx-universe-")
+            .tempdir()?;
         let root = stage.path();
         std::fs::write(root.join("LICENSE"), render::LICENSE)?;
         let source = render::package_source(self, index, version);

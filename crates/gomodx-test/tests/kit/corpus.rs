@@ -19,15 +19,25 @@ fn loads_every_archive_with_a_valid_name() {
     let (_dir, tree) = corpus();
     let archives = std::fs::read_dir(corpus_dir())
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".txt"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".txt")
+        })
         .count();
     assert_eq!(archives, 269);
     // Only example.com/invalidpath/v1 has a path Go's test proxy refuses.
     assert_eq!(tree.modules.len(), 268);
     assert!(!tree.modules.iter().any(|m| m.path.contains("invalidpath")));
-    let paths: std::collections::BTreeSet<&str> = tree.modules.iter().map(|m| m.path.as_str()).collect();
+    let paths: std::collections::BTreeSet<&str> =
+        tree.modules.iter().map(|m| m.path.as_str()).collect();
     assert_eq!(paths.len(), 109);
-    assert!(tree.modules.contains(&ModuleVersion::new("rsc.io/QUOTE", "v1.5.3-PRE")));
+    assert!(
+        tree.modules
+            .contains(&ModuleVersion::new("rsc.io/QUOTE", "v1.5.3-PRE"))
+    );
     assert!(tree.file_url().starts_with("file:///"));
 }
 
@@ -41,7 +51,9 @@ fn quote_v1_5_2_hashes_like_go() {
         "h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0="
     );
     let sums = tree.go_sum_lines(&quote).unwrap();
-    assert!(sums.starts_with("rsc.io/quote v1.5.2 h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0=\n"));
+    assert!(
+        sums.starts_with("rsc.io/quote v1.5.2 h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0=\n")
+    );
     assert!(sums.contains("rsc.io/quote v1.5.2/go.mod h1:"));
     // .info and .mod are served verbatim.
     assert_eq!(
@@ -60,20 +72,33 @@ fn list_skips_pseudo_and_invalid_versions() {
     assert!(versions.contains(&"v1.5.3-pre1"));
     // v2.0.0 is not valid for an unsuffixed path; pseudo-versions are never listed.
     assert!(!versions.contains(&"v2.0.0"));
-    assert!(versions.iter().all(|v| !gomodx_module::pseudo::is_pseudo_version(v)));
-    assert!(tree.modules.contains(&ModuleVersion::new("rsc.io/quote", "v2.0.0")));
+    assert!(
+        versions
+            .iter()
+            .all(|v| !gomodx_module::pseudo::is_pseudo_version(v))
+    );
+    assert!(
+        tree.modules
+            .contains(&ModuleVersion::new("rsc.io/quote", "v2.0.0"))
+    );
     let mut sorted = versions.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
     gomodx_module::semver::sort(&mut sorted);
     assert_eq!(sorted, versions);
     // The escaped directory of an upper-case path.
-    assert_eq!(read(&tree, "rsc.io/!q!u!o!t!e/@v/list"), "v1.5.2\nv1.5.3-PRE\n");
+    assert_eq!(
+        read(&tree, "rsc.io/!q!u!o!t!e/@v/list"),
+        "v1.5.2\nv1.5.3-PRE\n"
+    );
 }
 
 #[test]
 fn latest_prefers_releases() {
     let (_dir, tree) = corpus();
     // rsc.io/QUOTE has v1.5.2 and v1.5.3-PRE: the release wins.
-    assert_eq!(read(&tree, "rsc.io/!q!u!o!t!e/@latest"), read(&tree, "rsc.io/!q!u!o!t!e/@v/v1.5.2.info"));
+    assert_eq!(
+        read(&tree, "rsc.io/!q!u!o!t!e/@latest"),
+        read(&tree, "rsc.io/!q!u!o!t!e/@v/v1.5.2.info")
+    );
     // Every module with an .info for its latest version has @latest.
     for path in ["rsc.io/quote", "example.com/retract", "golang.org/x/text"] {
         let escaped = gomodx_module::escape::escape_path(path).unwrap();

@@ -41,7 +41,9 @@ pub fn get(addr: SocketAddr, path: &str) -> Reply {
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("setting a read timeout");
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).expect("sending the request");
+    stream
+        .write_all(request.as_bytes())
+        .expect("sending the request");
     let mut raw = Vec::new();
     let mut buf = [0u8; 16 << 10];
     let error = loop {
@@ -56,7 +58,12 @@ pub fn get(addr: SocketAddr, path: &str) -> Reply {
 
 fn parse(raw: &[u8], error: Option<io::ErrorKind>) -> Reply {
     let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return Reply { status: 0, headers: Vec::new(), body: Vec::new(), error };
+        return Reply {
+            status: 0,
+            headers: Vec::new(),
+            body: Vec::new(),
+            error,
+        };
     };
     let head = String::from_utf8_lossy(&raw[..split]);
     let mut lines = head.split("\r\n");
@@ -69,5 +76,10 @@ fn parse(raw: &[u8], error: Option<io::ErrorKind>) -> Reply {
         .filter_map(|line| line.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
-    Reply { status, headers, body: raw[split + 4..].to_vec(), error }
+    Reply {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+        error,
+    }
 }

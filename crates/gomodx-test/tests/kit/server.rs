@@ -15,7 +15,9 @@ fn tree() -> (tempfile::TempDir, Vec<u8>) {
     let v = dir.path().join("example.com/!upper/@v");
     std::fs::create_dir_all(&v).unwrap();
     std::fs::write(v.join("list"), "v1.0.0\n").unwrap();
-    let zip: Vec<u8> = (0..200u32 << 10).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let zip: Vec<u8> = (0..200u32 << 10)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     std::fs::write(v.join("v1.0.0.zip"), &zip).unwrap();
     std::fs::write(v.join("v2.0.0+incompatible.info"), "{}").unwrap();
     (dir, zip)
@@ -40,9 +42,15 @@ fn serves_files_and_logs_requests() {
     assert_eq!(body.status, 200);
     assert_eq!(body.header("content-type"), Some("application/zip"));
     assert_eq!(body.body, zip);
-    let escaped = get(server.addr(), "/example.com/%21upper/@v/v2.0.0%2Bincompatible.info");
+    let escaped = get(
+        server.addr(),
+        "/example.com/%21upper/@v/v2.0.0%2Bincompatible.info",
+    );
     assert_eq!((escaped.status, escaped.body.as_slice()), (200, &b"{}"[..]));
-    assert_eq!(get(server.addr(), "/example.com/!upper/@v/v9.zip").status, 404);
+    assert_eq!(
+        get(server.addr(), "/example.com/!upper/@v/v9.zip").status,
+        404
+    );
     assert_eq!(get(server.addr(), "/example.com/!upper/@v").status, 404);
     assert_eq!(get(server.addr(), "/../../etc/passwd").status, 404);
 
@@ -52,7 +60,10 @@ fn serves_files_and_logs_requests() {
     assert_eq!(log[1].path, ZIP);
     assert_eq!(log[1].method, "GET");
     assert_eq!(log[1].bytes, zip.len() as u64);
-    assert_eq!(log[2].path, "/example.com/!upper/@v/v2.0.0+incompatible.info");
+    assert_eq!(
+        log[2].path,
+        "/example.com/!upper/@v/v2.0.0+incompatible.info"
+    );
     assert_eq!(server.count(|p| p.ends_with(".zip")), 2);
     server.clear_requests();
     assert!(server.requests().is_empty());
@@ -63,7 +74,10 @@ fn status_faults_fire_a_limited_number_of_times() {
     let (dir, _) = tree();
     let rule = FaultRule::new(
         PathMatch::Suffix(".zip".into()),
-        Fault::Status { code: 429, retry_after: Some(3) },
+        Fault::Status {
+            code: 429,
+            retry_after: Some(3),
+        },
     )
     .times(2);
     let server = start(dir.path(), Faults::none().rule(rule));
@@ -71,12 +85,23 @@ fn status_faults_fire_a_limited_number_of_times() {
         let reply = get(server.addr(), ZIP);
         assert_eq!(reply.status, 429);
         assert_eq!(reply.header("retry-after"), Some("3"));
-        assert!(reply.header("content-type").unwrap().starts_with("text/plain"));
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("text/plain")
+        );
     }
     assert_eq!(get(server.addr(), LIST).status, 200);
     assert_eq!(get(server.addr(), ZIP).status, 200);
     for code in [404, 410, 500] {
-        let rule = FaultRule::new(PathMatch::Exact(LIST.into()), Fault::Status { code, retry_after: None });
+        let rule = FaultRule::new(
+            PathMatch::Exact(LIST.into()),
+            Fault::Status {
+                code,
+                retry_after: None,
+            },
+        );
         server.set_faults(Faults::none().rule(rule));
         let reply = get(server.addr(), LIST);
         assert_eq!(reply.status, code);
@@ -89,7 +114,11 @@ fn status_faults_fire_a_limited_number_of_times() {
 #[test]
 fn truncate_sends_a_prefix_then_closes() {
     let (dir, zip) = tree();
-    let rule = FaultRule::new(PathMatch::Contains("v1.0.0".into()), Fault::Truncate { after: 70_000 }).times(1);
+    let rule = FaultRule::new(
+        PathMatch::Contains("v1.0.0".into()),
+        Fault::Truncate { after: 70_000 },
+    )
+    .times(1);
     let server = start(dir.path(), Faults::none().rule(rule));
     let reply = get(server.addr(), ZIP);
     assert_eq!(reply.status, 200);
@@ -104,7 +133,10 @@ fn truncate_sends_a_prefix_then_closes() {
 #[test]
 fn truncate_at_zero_sends_headers_only() {
     let (dir, zip) = tree();
-    let rule = FaultRule::new(PathMatch::Suffix(".zip".into()), Fault::Truncate { after: 0 });
+    let rule = FaultRule::new(
+        PathMatch::Suffix(".zip".into()),
+        Fault::Truncate { after: 0 },
+    );
     let server = start(dir.path(), Faults::none().rule(rule));
     let reply = get(server.addr(), ZIP);
     assert_eq!(reply.status, 200);
@@ -115,16 +147,24 @@ fn truncate_at_zero_sends_headers_only() {
 #[test]
 fn corrupt_flips_exactly_one_byte() {
     let (dir, zip) = tree();
-    let rule = FaultRule::new(PathMatch::Suffix(".zip".into()), Fault::Corrupt { offset: 100_000 });
+    let rule = FaultRule::new(
+        PathMatch::Suffix(".zip".into()),
+        Fault::Corrupt { offset: 100_000 },
+    );
     let server = start(dir.path(), Faults::none().rule(rule));
     let reply = get(server.addr(), ZIP);
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body.len(), zip.len());
-    let differing: Vec<usize> = (0..zip.len()).filter(|&i| reply.body[i] != zip[i]).collect();
+    let differing: Vec<usize> = (0..zip.len())
+        .filter(|&i| reply.body[i] != zip[i])
+        .collect();
     assert_eq!(differing, [100_000]);
     assert_eq!(reply.body[100_000], !zip[100_000]);
     // Past the end: the last byte.
-    server.set_faults(Faults::none().rule(FaultRule::new(PathMatch::Any, Fault::Corrupt { offset: u64::MAX })));
+    server.set_faults(Faults::none().rule(FaultRule::new(
+        PathMatch::Any,
+        Fault::Corrupt { offset: u64::MAX },
+    )));
     let list = get(server.addr(), LIST);
     assert_eq!(list.body, [b'v', b'1', b'.', b'0', b'.', b'0', !b'\n']);
 }
@@ -170,7 +210,10 @@ fn bandwidth_cap_paces_the_body() {
     let reply = get(server.addr(), ZIP);
     let elapsed = started.elapsed();
     assert_eq!(reply.body, zip);
-    assert!(elapsed >= Duration::from_millis(450), "too fast: {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(450),
+        "too fast: {elapsed:?}"
+    );
     assert!(elapsed < Duration::from_secs(5), "too slow: {elapsed:?}");
 }
 

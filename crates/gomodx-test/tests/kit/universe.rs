@@ -28,18 +28,31 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 fn write(config: &UniverseConfig, dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let universe = Universe::generate(config.clone());
     let tree = universe.write_proxy_tree(&dir.join("proxy")).unwrap();
-    universe.write_main_module(&dir.join("main"), &tree).unwrap();
+    universe
+        .write_main_module(&dir.join("main"), &tree)
+        .unwrap();
     snapshot(dir)
 }
 
 #[test]
 fn same_seed_gives_identical_bytes() {
-    let config = UniverseConfig { seed: 7, zip_bytes_total: 3 << 20, ..UniverseConfig::default() };
-    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let config = UniverseConfig {
+        seed: 7,
+        zip_bytes_total: 3 << 20,
+        ..UniverseConfig::default()
+    };
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
     let first = write(&config, a.path());
     let second = write(&config, b.path());
     assert!(first.len() > 20, "only {} files", first.len());
-    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
     for (path, bytes) in &first {
         assert!(second[path] == *bytes, "{} differs", path.display());
     }
@@ -50,15 +63,24 @@ fn same_seed_gives_identical_bytes() {
 #[test]
 fn padding_reaches_the_requested_total() {
     let total: u64 = 24 << 20;
-    let config = UniverseConfig { seed: 3, zip_bytes_total: total, ..UniverseConfig::default() };
+    let config = UniverseConfig {
+        seed: 3,
+        zip_bytes_total: total,
+        ..UniverseConfig::default()
+    };
     let dir = tempfile::tempdir().unwrap();
-    let tree = Universe::generate(config).write_proxy_tree(dir.path()).unwrap();
+    let tree = Universe::generate(config)
+        .write_proxy_tree(dir.path())
+        .unwrap();
     let zips: u64 = snapshot(dir.path())
         .iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "zip"))
         .map(|(_, b)| b.len() as u64)
         .sum();
-    assert!(zips >= total - total / 20 && zips <= total + (1 << 20), "zips weigh {zips} for {total}");
+    assert!(
+        zips >= total - total / 20 && zips <= total + (1 << 20),
+        "zips weigh {zips} for {total}"
+    );
     assert!(!tree.modules.is_empty());
 }
 
@@ -86,7 +108,13 @@ struct Seen {
 fn universes_keep_their_invariants() {
     let mut seen = Seen::default();
     for seed in 0..40 {
-        let config = UniverseConfig { seed, modules: 16, max_versions: 5, max_deps: 3, zip_bytes_total: 0 };
+        let config = UniverseConfig {
+            seed,
+            modules: 16,
+            max_versions: 5,
+            max_deps: 3,
+            zip_bytes_total: 0,
+        };
         let universe = Universe::generate(config);
         check_invariants(&universe);
         record(&universe, &mut seen);
@@ -108,14 +136,21 @@ fn universes_keep_their_invariants() {
         seen.version_replace,
         seen.path_replace,
     ];
-    assert!(all.iter().all(|&s| s), "some feature never appeared: {all:?}");
+    assert!(
+        all.iter().all(|&s| s),
+        "some feature never appeared: {all:?}"
+    );
 }
 
 fn check_invariants(universe: &Universe) {
     let modules = &universe.modules;
     let fork = modules.len() - 1;
     let lower: BTreeSet<String> = modules.iter().map(|m| m.path.to_lowercase()).collect();
-    assert_eq!(lower.len(), modules.len(), "paths collide case-insensitively");
+    assert_eq!(
+        lower.len(),
+        modules.len(),
+        "paths collide case-insensitively"
+    );
     let mut highest: Vec<Option<&str>> = vec![None; modules.len()];
     for (index, module) in modules.iter().enumerate() {
         assert!(!module.versions.is_empty());
@@ -128,9 +163,17 @@ fn check_invariants(universe: &Universe) {
                 .unwrap_or_else(|e| panic!("{}: {e}", module.path));
             for require in &version.requires {
                 assert_ne!(require.module, fork, "the fork is never required");
-                assert!(!require.imported || require.module > index, "imports must go forward");
+                assert!(
+                    !require.imported || require.module > index,
+                    "imports must go forward"
+                );
                 let required = &modules[require.module];
-                assert!(required.versions.iter().any(|v| v.version == require.version));
+                assert!(
+                    required
+                        .versions
+                        .iter()
+                        .any(|v| v.version == require.version)
+                );
                 let slot = &mut highest[require.module];
                 if slot.is_none_or(|h| semver::compare(&require.version, h).is_gt()) {
                     *slot = Some(&require.version);
@@ -143,7 +186,14 @@ fn check_invariants(universe: &Universe) {
     }
     // The planted diamond 0 → {1, 2} → 3 and cycle 1 → 0, on top versions.
     let top_requires = |i: usize| -> Vec<usize> {
-        modules[i].versions.last().unwrap().requires.iter().map(|r| r.module).collect()
+        modules[i]
+            .versions
+            .last()
+            .unwrap()
+            .requires
+            .iter()
+            .map(|r| r.module)
+            .collect()
     };
     assert!(top_requires(0).contains(&1) && top_requires(0).contains(&2));
     assert!(top_requires(1).contains(&3) && top_requires(1).contains(&0));
@@ -153,12 +203,19 @@ fn check_invariants(universe: &Universe) {
     assert!(main.requires.iter().any(|r| r.module == 0 && r.direct));
     for require in &main.requires {
         if let Some(floor) = highest[require.module] {
-            assert!(semver::compare(&require.version, floor).is_ge(), "main under-requires {}", modules[require.module].path);
+            assert!(
+                semver::compare(&require.version, floor).is_ge(),
+                "main under-requires {}",
+                modules[require.module].path
+            );
         }
     }
     for (module, version) in &main.excludes {
         let required = main.requires.iter().find(|r| r.module == *module);
-        assert!(required.is_none_or(|r| r.version != *version), "main excludes its own requirement");
+        assert!(
+            required.is_none_or(|r| r.version != *version),
+            "main excludes its own requirement"
+        );
     }
 }
 
@@ -166,7 +223,12 @@ fn record(universe: &Universe, seen: &mut Seen) {
     for module in &universe.modules {
         seen.upper |= module.path.chars().any(|c| c.is_ascii_uppercase());
         seen.gopkg |= module.path.starts_with("gopkg.in/");
-        seen.suffixed |= !module.path.starts_with("gopkg.in/") && module.path.rsplit('/').next().is_some_and(|l| l.starts_with('v') && l[1..].parse::<u32>().is_ok());
+        seen.suffixed |= !module.path.starts_with("gopkg.in/")
+            && module
+                .path
+                .rsplit('/')
+                .next()
+                .is_some_and(|l| l.starts_with('v') && l[1..].parse::<u32>().is_ok());
         for version in &module.versions {
             let v = &version.version;
             seen.incompatible |= v.ends_with("+incompatible") && !module.has_go_mod;
@@ -175,12 +237,19 @@ fn record(universe: &Universe, seen: &mut Seen) {
             seen.retract |= !version.retracts.is_empty();
             seen.ignored |= !version.ignored.is_empty();
             seen.no_go_line |= module.has_go_mod && version.go.is_none();
-            seen.pruned_dep |= version.go.as_deref().is_some_and(|g| g != "1.16" && g != "1.13");
+            seen.pruned_dep |= version
+                .go
+                .as_deref()
+                .is_some_and(|g| g != "1.16" && g != "1.13");
         }
     }
     seen.unpruned_main |= universe.unpruned_main;
     seen.pruned_main |= !universe.unpruned_main;
     seen.exclude |= !universe.main.excludes.is_empty();
     seen.version_replace |= universe.main.replaces.iter().any(|r| r.version.is_some());
-    seen.path_replace |= universe.main.replaces.iter().any(|r| r.version.is_none() && r.with_module != r.module);
+    seen.path_replace |= universe
+        .main
+        .replaces
+        .iter()
+        .any(|r| r.version.is_none() && r.with_module != r.module);
 }
