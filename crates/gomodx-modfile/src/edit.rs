@@ -13,11 +13,11 @@ use gomodx_module::gover::is_valid_go_line as is_go_version;
 use crate::error::EditError;
 use crate::model::{
     Exclude, GoStmt, Godebug, Ignore, ModFile, ModuleStmt, Replace, Require, Tool, ToolchainStmt,
-    VersionInterval, is_indirect,
+    VersionInterval, set_indirect,
 };
 use crate::print::format;
 use crate::quote::auto_quote;
-use crate::syntax::{Comment, Line, LineId};
+use crate::syntax::{Comment, LineId};
 use crate::version::{check_canonical_version, is_toolchain_name};
 
 fn tokens<const N: usize>(items: [&str; N]) -> Vec<String> {
@@ -380,39 +380,6 @@ impl ModFile {
 fn syntax_removed(syntax: &mut crate::syntax::FileSyntax, id: LineId) -> bool {
     syntax.mark_removed(id);
     true
-}
-
-/// Go's `setIndirect` on a line's first end-of-line comment.
-fn set_indirect(line: &mut Line, indirect: bool) {
-    if is_indirect(line) == indirect {
-        return;
-    }
-    let suffix = &mut line.comments.suffix;
-    let Some(first) = suffix.first_mut() else {
-        suffix.push(Comment {
-            token: "// indirect".to_owned(),
-            suffix: true,
-            ..Comment::default()
-        });
-        return;
-    };
-    let text = first
-        .token
-        .strip_prefix("//")
-        .unwrap_or(&first.token)
-        .trim()
-        .to_owned();
-    if indirect {
-        first.token = if text.is_empty() {
-            "// indirect".to_owned()
-        } else {
-            format!("// indirect; {text}")
-        };
-    } else if text == "indirect" {
-        suffix.clear();
-    } else if let Some(i) = first.token.find("indirect;") {
-        first.token = format!("//{}", &first.token[i + "indirect;".len()..]);
-    }
 }
 
 #[cfg(test)]

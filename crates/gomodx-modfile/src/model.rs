@@ -3,7 +3,7 @@
 
 use gomodx_module::ModuleVersion;
 
-use crate::syntax::{Comments, FileSyntax, Line, LineId};
+use crate::syntax::{Comment, Comments, FileSyntax, Line, LineId};
 
 /// A parsed go.mod file: the directives, each pointing at its syntax line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,6 +153,39 @@ pub(crate) fn is_indirect(line: &Line) -> bool {
         (fields.next(), fields.next()),
         (Some("indirect"), None) | (Some("indirect;"), Some(_))
     )
+}
+
+/// Go's `setIndirect` on a line's first end-of-line comment.
+pub(crate) fn set_indirect(line: &mut Line, indirect: bool) {
+    if is_indirect(line) == indirect {
+        return;
+    }
+    let suffix = &mut line.comments.suffix;
+    let Some(first) = suffix.first_mut() else {
+        suffix.push(Comment {
+            token: "// indirect".to_owned(),
+            suffix: true,
+            ..Comment::default()
+        });
+        return;
+    };
+    let text = first
+        .token
+        .strip_prefix("//")
+        .unwrap_or(&first.token)
+        .trim()
+        .to_owned();
+    if indirect {
+        first.token = if text.is_empty() {
+            "// indirect".to_owned()
+        } else {
+            format!("// indirect; {text}")
+        };
+    } else if text == "indirect" {
+        suffix.clear();
+    } else if let Some(i) = first.token.find("indirect;") {
+        first.token = format!("//{}", &first.token[i + "indirect;".len()..]);
+    }
 }
 
 /// Go's `parseDirectiveComment`: the line's comments (or, when it has none,

@@ -144,7 +144,7 @@ impl<C> Graph<C> {
     /// Calls `f` once for every module version other than `none` in the
     /// graph, breadth-first from the roots, following requirements in
     /// recorded order.
-    pub fn walk_breadth_first(&self, mut f: impl FnMut(&ModuleVersion)) {
+    pub fn walk_breadth_first<'a>(&'a self, mut f: impl FnMut(&'a ModuleVersion)) {
         let mut enqueued = HashSet::new();
         let mut queue = VecDeque::new();
         for &root in &self.roots {

@@ -29,6 +29,7 @@
 //! `go list -m all` and `go mod graph` work read-only.
 
 mod generate;
+mod main_module;
 mod render;
 mod write;
 

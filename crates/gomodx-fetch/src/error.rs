@@ -1,0 +1,216 @@
+//! The one error type of this crate, worded as the go command words what
+//! the user sees.
+
+use std::sync::Arc;
+
+use gomodx_module::ModuleVersion;
+use gomodx_module::quote::quote;
+
+/// Go's `goSumMismatch` text, printed after a go.sum mismatch.
+const GO_SUM_MISMATCH: &str = "SECURITY ERROR
+This download does NOT match an earlier download recorded in go.sum.
+The bits may have been replaced on the origin server, or an attacker may
+have intercepted the download attempt.
+
+For more information, see 'go help module-auth'.";
+
+/// Why fetching, checking or exporting a module failed.
+///
+/// Cheap to clone (sources are shared), so one failed fetch can be
+/// reported to every caller that waited for it.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// A GOPROXY request failed; the message is Go's (`P@V: reading …`).
+    #[error(transparent)]
+    Proxy(Arc<gomodx_client::Error>),
+
+    /// The downloaded (or stored) content hashes differently from go.sum.
+    /// Nothing of it was stored or exported.
+    #[error(
+        "verifying {}: checksum mismatch\n\tdownloaded: {downloaded}\n\t{sum_file}:     {recorded}\n\tproxy:      {source}\n\n{GO_SUM_MISMATCH}",
+        key_display(module)
+    )]
+    ChecksumMismatch {
+        /// The go.sum key: the module version, with a `/go.mod` suffix for go.mod hashes.
+        module: ModuleVersion,
+        /// The hash of what was downloaded.
+        downloaded: String,
+        /// The hash go.sum records.
+        recorded: String,
+        /// `go.sum`.
+        sum_file: String,
+        /// Where the content came from (a redacted proxy URL, or the store).
+        source: String,
+    },
+
+    /// A hash that go.sum does not record, for a module the checksum
+    /// database would have to vouch for. gomodx does not consult it yet, so
+    /// the content is refused rather than trusted.
+    #[error(
+        "verifying {}: missing go.sum entry, and gomodx cannot consult the checksum database ({sumdb}) yet\n\tdownloaded: {downloaded}\n\tproxy:      {source}\n\nThe download was not trusted and nothing was added to go.sum. To proceed, either:\n\t- add the hash to go.sum after checking it, e.g. with `go mod download {}` (which asks {sumdb}), or\n\t- trust the proxy for this module: GONOSUMDB={} (or GOPRIVATE), or GOSUMDB=off for everything",
+        key_display(module), base_version(module), module.path
+    )]
+    Unverified {
+        /// The go.sum key (see [`Error::ChecksumMismatch`]).
+        module: ModuleVersion,
+        /// The hash of what was downloaded.
+        downloaded: String,
+        /// Where the content came from.
+        source: String,
+        /// The GOSUMDB that would have been asked.
+        sumdb: String,
+    },
+
+    /// The module zip is malformed (a file outside `path@version/`, …).
+    #[error(transparent)]
+    Zip(Arc<gomodx_modzip::ZipError>),
+
+    /// gomodx's store failed (the message names the file).
+    #[error(transparent)]
+    Store(Arc<gomodx_store::StoreError>),
+
+    /// Writing into GOMODCACHE failed.
+    #[error(transparent)]
+    Export(Arc<gomodx_modcache::ExportError>),
+
+    /// A version query matched nothing (Go's `NoMatchingVersionError`).
+    #[error("module {path}: no matching versions for query {}{}", quote(query), current_suffix(query, current))]
+    NoMatchingVersion {
+        /// The module path.
+        path: String,
+        /// The query.
+        query: String,
+        /// The version currently required, if any.
+        current: String,
+    },
+
+    /// `patch` was asked for a module with no current version.
+    #[error("can't query version \"patch\" of module {path}: no existing version is required")]
+    NoPatchBase {
+        /// The module path.
+        path: String,
+    },
+
+    /// A query or version is malformed or not allowed; `reason` is Go's text
+    /// (`invalid semantic version …`, `excluded by go.mod`, `retracted by module author`).
+    #[error("{path}@{version}: {reason}")]
+    Invalid {
+        /// The module path.
+        path: String,
+        /// The version or query.
+        version: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A blocking task panicked or was cancelled.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Whether this is the "not found" of a proxy (404/410, `off`, …).
+    pub fn is_not_exist(&self) -> bool {
+        matches!(self, Error::Proxy(e) if e.is_not_exist())
+    }
+
+    /// Whether this error comes from a go.sum or checksum check, which must
+    /// stop everything rather than fall back.
+    pub fn is_security(&self) -> bool {
+        matches!(self, Error::ChecksumMismatch { .. } | Error::Unverified { .. })
+    }
+}
+
+impl From<gomodx_client::Error> for Error {
+    fn from(e: gomodx_client::Error) -> Self {
+        Error::Proxy(Arc::new(e))
+    }
+}
+
+impl From<gomodx_modzip::ZipError> for Error {
+    fn from(e: gomodx_modzip::ZipError) -> Self {
+        Error::Zip(Arc::new(e))
+    }
+}
+
+impl From<gomodx_store::StoreError> for Error {
+    fn from(e: gomodx_store::StoreError) -> Self {
+        Error::Store(Arc::new(e))
+    }
+}
+
+impl From<gomodx_modcache::ExportError> for Error {
+    fn from(e: gomodx_modcache::ExportError) -> Self {
+        Error::Export(Arc::new(e))
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Error::Internal(e.to_string())
+    }
+}
+
+/// `path@version` of a go.sum key (`/go.mod` kept, as Go prints it).
+fn key_display(key: &ModuleVersion) -> String {
+    format!("{}@{}", key.path, key.version)
+}
+
+/// `path@version` without a `/go.mod` suffix.
+fn base_version(key: &ModuleVersion) -> String {
+    let version = key.version.strip_suffix("/go.mod").unwrap_or(&key.version);
+    format!("{}@{version}", key.path)
+}
+
+fn current_suffix(query: &str, current: &str) -> String {
+    if (query == "upgrade" || query == "patch") && !current.is_empty() && current != "none" {
+        format!(" (current version is {current})")
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatch_names_module_hashes_and_proxy() {
+        let error = Error::ChecksumMismatch {
+            module: ModuleVersion::new("rsc.io/quote", "v1.5.2/go.mod"),
+            downloaded: "h1:aaa=".into(),
+            recorded: "h1:bbb=".into(),
+            sum_file: "go.sum".into(),
+            source: "http://127.0.0.1:1".into(),
+        };
+        let text = error.to_string();
+        assert!(text.starts_with(
+            "verifying rsc.io/quote@v1.5.2/go.mod: checksum mismatch\n\tdownloaded: h1:aaa=\n\tgo.sum:     h1:bbb=\n\tproxy:      http://127.0.0.1:1\n\nSECURITY ERROR\n"
+        ));
+        assert!(error.is_security() && !error.is_not_exist());
+    }
+
+    #[test]
+    fn unverified_says_how_to_proceed() {
+        let error = Error::Unverified {
+            module: ModuleVersion::new("rsc.io/quote", "v1.5.2"),
+            downloaded: "h1:aaa=".into(),
+            source: "https://proxy.golang.org".into(),
+            sumdb: "sum.golang.org".into(),
+        };
+        let text = error.to_string();
+        for needle in ["rsc.io/quote@v1.5.2", "h1:aaa=", "GONOSUMDB=rsc.io/quote", "GOSUMDB=off", "go mod download rsc.io/quote@v1.5.2", "sum.golang.org"] {
+            assert!(text.contains(needle), "{needle} in {text}");
+        }
+    }
+
+    #[test]
+    fn query_errors_follow_go() {
+        let none = |query: &str, current: &str| {
+            Error::NoMatchingVersion { path: "m".into(), query: query.into(), current: current.into() }.to_string()
+        };
+        assert_eq!(none("v9", ""), r#"module m: no matching versions for query "v9""#);
+        assert_eq!(none("upgrade", "v1.0.0"), r#"module m: no matching versions for query "upgrade" (current version is v1.0.0)"#);
+        assert_eq!(none("<v1", "v1.0.0"), r#"module m: no matching versions for query "<v1""#);
+    }
+}

@@ -1,0 +1,179 @@
+//! cmd/go's module graph (`modload.ModuleGraph`): MVS over go.mod files with
+//! graph pruning, `exclude`, `replace`, and the virtual `go` and `toolchain`
+//! modules.
+//!
+//! - The main module (version `""`) requires the roots: its go.mod's
+//!   requirements minus excluded versions, `go@<go line>` (1.16 without one)
+//!   and `toolchain@<name>` when it has a toolchain line, sorted.
+//! - A dependency's requirements come from the go.mod of its replacement if
+//!   it has one (exact-version replace first, then path-wide; nodes keep the
+//!   original `path@version`), minus versions the main module excludes, plus
+//!   `go@V` last when its go line V is 1.21 or later. `go@V` (V ≥ 1.21)
+//!   requires `toolchain@goV`.
+//! - Pruning: a main module at go ≥ 1.17 loads the go.mod of each root but
+//!   not of the roots' requirements, unless reached through a module without
+//!   pruning (go < 1.17 or no go line), below which everything is loaded.
+//!
+//! [`GraphLoader`] loads a graph incrementally (for parallel fetching);
+//! [`ModuleGraph::load`] is the synchronous form. The outputs are in
+//! [`output`](self#outputs): `go mod graph`, `go mod why -m` (on the module
+//! graph) and `go list -m all`.
+//!
+//! # Outputs
+//!
+//! See [`ModuleGraph::graph_text`], [`ModuleGraph::why_text`] and
+//! [`ModuleGraph::list_all`].
+
+mod index;
+mod load;
+mod output;
+mod summary;
+
+use std::cmp::Ordering;
+
+use gomodx_modfile::ModFile;
+use gomodx_module::{ModuleVersion, gover};
+
+use crate::error::LoadError;
+use crate::mvs::{Graph, NONE};
+use crate::source::GoModSource;
+pub use index::DEFAULT_GO_VERSION;
+use index::MainIndex;
+pub use load::{GraphLoader, LoadOptions};
+pub use output::ListedModule;
+
+/// Whether the graph stops below modules whose go.mod lists everything
+/// their packages need (go ≥ 1.17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pruning {
+    /// Only the requirements of roots (and of anything reached through an
+    /// unpruned module) are loaded.
+    Pruned,
+    /// The full transitive closure is loaded.
+    Unpruned,
+}
+
+impl Pruning {
+    /// Go's `pruningForGoVersion`: pruned from go 1.17 on.
+    pub fn for_go_version(go_version: &str) -> Self {
+        if gover::compare(go_version, summary::PRUNING_VERSION).is_lt() { Self::Unpruned } else { Self::Pruned }
+    }
+}
+
+/// Go's `cmpVersion` for module graphs: `""` (a main module) is highest,
+/// otherwise `gover.ModCompare` (semver; Go versions for `go` and
+/// `toolchain`; `none` and other invalid versions lowest).
+pub fn cmp_version(path: &str, v1: &str, v2: &str) -> Ordering {
+    match (v1.is_empty(), v2.is_empty()) {
+        (true, true) => Ordering::Equal,
+        (_, true) => Ordering::Less,
+        (true, _) => Ordering::Greater,
+        _ => gover::mod_compare(path, v1, v2),
+    }
+}
+
+/// The [`Graph`] type behind a [`ModuleGraph`].
+pub type GoGraph = Graph<fn(&str, &str, &str) -> Ordering>;
+
+/// A loaded module graph.
+#[derive(Debug, Clone)]
+pub struct ModuleGraph {
+    main: MainIndex,
+    pruning: Pruning,
+    graph: GoGraph,
+    build_list: Vec<ModuleVersion>,
+}
+
+impl ModuleGraph {
+    /// Loads the graph of the main module `main` (its go.mod, parsed
+    /// strictly), reading go.mod files from `source` one at a time.
+    pub fn load(main: &ModFile, source: &dyn GoModSource) -> Result<Self, LoadError> {
+        Self::load_with(main, source, &LoadOptions::default())
+    }
+
+    /// [`ModuleGraph::load`] with options.
+    pub fn load_with(main: &ModFile, source: &dyn GoModSource, options: &LoadOptions) -> Result<Self, LoadError> {
+        let mut loader = GraphLoader::new(main, options)?;
+        loop {
+            let wanted = loader.next_requests();
+            if wanted.is_empty() {
+                break;
+            }
+            for module in wanted {
+                let go_mod = source.go_mod(&module);
+                loader.provide(&module, go_mod);
+            }
+        }
+        loader.finish()
+    }
+
+    fn new(main: MainIndex, pruning: Pruning, graph: GoGraph) -> Self {
+        let build_list = graph.build_list();
+        Self { main, pruning, graph, build_list }
+    }
+
+    /// The main module (version `""`).
+    pub fn main_module(&self) -> &ModuleVersion {
+        &self.main.module
+    }
+
+    /// The main module's go version (its go line, or 1.16).
+    pub fn main_go_version(&self) -> &str {
+        &self.main.go_version
+    }
+
+    /// The roots: what the main module requires in the graph.
+    pub fn roots(&self) -> &[ModuleVersion] {
+        &self.main.roots
+    }
+
+    /// Requirements of the main go.mod left out because the main go.mod
+    /// excludes them (Go prints `go: dropping requirement on excluded
+    /// version P V` for each).
+    pub fn dropped_requirements(&self) -> &[ModuleVersion] {
+        &self.main.dropped
+    }
+
+    /// The pruning the graph was loaded with.
+    pub fn pruning(&self) -> Pruning {
+        self.pruning
+    }
+
+    /// The build list: the main module, then the selected version of every
+    /// other path in the graph (including `go` and `toolchain`) sorted by
+    /// path.
+    pub fn build_list(&self) -> &[ModuleVersion] {
+        &self.build_list
+    }
+
+    /// The selected version of `path` (`""` for the main module), or `None`
+    /// if the graph does not contain the path.
+    pub fn selected(&self, path: &str) -> Option<&str> {
+        Some(self.graph.selected(path)).filter(|v| *v != NONE)
+    }
+
+    /// The requirements of `m` in the graph, in go.mod order, or `None` if
+    /// they were not loaded (pruned out, or `m` is not in the graph).
+    pub fn required_by(&self, m: &ModuleVersion) -> Option<Vec<&ModuleVersion>> {
+        self.graph.required_by(m)
+    }
+
+    /// The module version whose go.mod stands in for `m` (Go's
+    /// `Replacement`): exact-version replace first, then path-wide.
+    pub fn replacement(&self, m: &ModuleVersion) -> Option<&ModuleVersion> {
+        self.main.replacement(m)
+    }
+
+    /// Whether every root is the selected version of its path (Go's
+    /// `allRootsSelected`). When not, cmd/go would rewrite the requirements
+    /// (`go: updates to go.mod needed` in read-only mode) before using them.
+    pub fn roots_consistent(&self) -> bool {
+        self.main.roots.iter().all(|m| self.graph.selected(&m.path) == m.version)
+    }
+
+    /// The underlying graph (every module version reached, edges in
+    /// requirement order), e.g. for its petgraph view.
+    pub fn graph(&self) -> &GoGraph {
+        &self.graph
+    }
+}
