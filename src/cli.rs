@@ -32,6 +32,9 @@ pub struct GlobalArgs {
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// How many network fetches to run at once [default: 32].
+    #[arg(short, long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 /// When to colour output.
@@ -59,6 +62,42 @@ pub enum Command {
     /// main module's go.sum (every `path version h1:` line) rather than from
     /// the build list; go.sum usually lists exactly the build list's modules.
     Verify(VerifyArgs),
+    /// Download modules to gomodx's store and the module cache (`go mod download`).
+    ///
+    /// Arguments are `path@version`, `path@query` (latest, upgrade, patch,
+    /// v1.2, <v1.3, >=v1.1.0, a branch or a commit) or module paths the main
+    /// module requires (downloaded at the required version, or as their
+    /// replacement). Each artifact comes from gomodx's store when it is
+    /// there, else from GOPROXY; hashes are checked against go.sum, and the
+    /// files are exported into GOMODCACHE exactly as go writes them.
+    ///
+    /// With no arguments, the modules the main module's go.mod requires are
+    /// downloaded. Until gomodx's resolver lands this is the go.mod's
+    /// `require` list — what go downloads for go ≥ 1.17 modules — rather than
+    /// the build list (`all`), which go uses for older modules.
+    ///
+    /// With arguments, go.sum gains the hashes of the downloaded modules the
+    /// main module requires, as go writes it. A hash that go.sum does not
+    /// record is trusted only when GOSUMDB=off or GONOSUMDB/GOPRIVATE cover
+    /// the module: gomodx cannot consult the checksum database yet.
+    Download(DownloadArgs),
+}
+
+/// Arguments of `gomodx download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Print one JSON object per module on stdout, as `go mod download -json`.
+    #[arg(long)]
+    pub json: bool,
+    /// Print each request on stderr as it is made (`# get <url>`), like go's `-x`.
+    #[arg(short = 'x')]
+    pub trace: bool,
+    /// Leave extracted module directories writable (also read from GOFLAGS).
+    #[arg(long)]
+    pub modcacherw: bool,
+    /// Modules to download: `path@version`, `path@query` or required module paths.
+    #[arg(value_name = "MODULES")]
+    pub modules: Vec<String>,
 }
 
 /// Arguments of `gomodx verify`.

@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod printer;
+mod reporters;
 mod settings;
 
 use std::process::ExitCode;

@@ -1,8 +1,6 @@
 //! Terminal output policy: data on stdout, everything else on stderr, cargo-style
 //! coloured status lines, quiet/verbose levels, `NO_COLOR` respected.
 
-#![expect(clippy::print_stderr, clippy::print_stdout, reason = "the CLI's only printing module")]
-
 use std::io::{IsTerminal, Write};
 
 use anstream::AutoStream;
@@ -31,7 +29,11 @@ impl Printer {
             ColorChoice::Always => anstream::ColorChoice::Always,
             ColorChoice::Never => anstream::ColorChoice::Never,
         };
-        Self { quiet: args.quiet, verbose: args.verbose, color }
+        Self {
+            quiet: args.quiet,
+            verbose: args.verbose,
+            color,
+        }
     }
 
     fn stderr(&self) -> AutoStream<std::io::Stderr> {
@@ -43,6 +45,18 @@ impl Printer {
         if !self.quiet {
             let _ = writeln!(self.stderr(), "{STATUS}{verb:>12}{STATUS:#} {message}");
         }
+    }
+
+    /// A cargo-style status line shown only with `-v`.
+    pub fn verbose_status(&self, verb: &str, message: impl std::fmt::Display) {
+        if self.verbose > 0 {
+            self.status(verb, message);
+        }
+    }
+
+    /// A line on stderr as it is, whatever the verbosity (requested traces).
+    pub fn raw(&self, line: impl std::fmt::Display) {
+        let _ = writeln!(self.stderr(), "{line}");
     }
 
     /// A detail line shown only with `-v`.
@@ -69,7 +83,10 @@ impl Printer {
         for cause in err.chain().skip(1) {
             let _ = writeln!(stderr, "  {ERROR}Caused by{ERROR:#}: {cause}");
         }
-        for hint in err.chain().filter_map(|cause| cause.downcast_ref::<Hinted>()) {
+        for hint in err
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<Hinted>())
+        {
             let _ = writeln!(stderr, "\n{HINT}hint{HINT:#}: {}", hint.hint);
         }
     }

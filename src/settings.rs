@@ -3,6 +3,7 @@
 //! environment.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use gomodx_goenv::{GoEnv, GoFlags};
@@ -19,6 +20,32 @@ pub struct GlobalSettings {
     pub go_env: GoEnv,
     /// GOFLAGS, parsed.
     pub go_flags: GoFlags,
+    /// How many network fetches may run at once (`-j`).
+    pub jobs: usize,
+}
+
+/// What fetching modules needs beyond Go's environment: gomodx's own
+/// variables, and Go's proxy and checksum settings in plain form.
+#[derive(Debug)]
+pub struct FetchSettings {
+    /// gomodx's store: `GOMODX_CACHE`, else `<user cache dir>/gomodx`.
+    pub store_dir: PathBuf,
+    /// `GOPROXY`.
+    pub goproxy: String,
+    /// `GONOPROXY` (default `GOPRIVATE`).
+    pub gonoproxy: String,
+    /// `GOSUMDB` (`off` disables it).
+    pub gosumdb: String,
+    /// `GONOSUMDB` (default `GOPRIVATE`).
+    pub gonosumdb: String,
+    /// The content of the netrc file (`NETRC`, default `~/.netrc`), if any.
+    pub netrc: String,
+    /// `GOMODX_HTTP_TIMEOUT` (seconds): the connect and read timeout.
+    pub http_timeout: Option<Duration>,
+    /// `GOMODX_TEST_NO_RETRY_DELAY=1`: retry at once (tests).
+    pub no_retry_delay: bool,
+    /// `GOMODX_NO_PROGRESS=1`: never draw progress bars.
+    pub no_progress: bool,
 }
 
 impl GlobalSettings {
@@ -35,7 +62,53 @@ impl GlobalSettings {
             dirs::config_dir().as_deref(),
         );
         let go_flags = go_env.go_flags()?;
-        Ok(Self { working_dir, go_env, go_flags })
+        let jobs = args.jobs.map_or(gomodx_fetch::DEFAULT_JOBS, usize::from);
+        Ok(Self {
+            working_dir,
+            go_env,
+            go_flags,
+            jobs,
+        })
+    }
+
+    /// The settings for fetching modules.
+    pub fn fetch(&self) -> Result<FetchSettings> {
+        let var = |key: &str| std::env::var(key).ok().filter(|value| !value.is_empty());
+        let go = |key: &str| self.go_env.get(key).unwrap_or_default().to_owned();
+        let store_dir = match var("GOMODX_CACHE") {
+            Some(dir) => self.working_dir.join(dir),
+            None => dirs::cache_dir()
+                .context("cannot determine the user cache directory; set GOMODX_CACHE")?
+                .join("gomodx"),
+        };
+        let http_timeout = var("GOMODX_HTTP_TIMEOUT")
+            .map(|text| {
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+                    .map(Duration::from_secs_f64)
+                    .with_context(|| {
+                        format!("GOMODX_HTTP_TIMEOUT={text:?} is not a positive number of seconds")
+                    })
+            })
+            .transpose()?;
+        let netrc = self
+            .go_env
+            .get("NETRC")
+            .and_then(|file| std::fs::read(file).ok())
+            .map(|data| String::from_utf8_lossy(&data).into_owned())
+            .unwrap_or_default();
+        Ok(FetchSettings {
+            store_dir,
+            goproxy: go("GOPROXY"),
+            gonoproxy: go("GONOPROXY"),
+            gosumdb: go("GOSUMDB"),
+            gonosumdb: go("GONOSUMDB"),
+            netrc,
+            http_timeout,
+            no_retry_delay: var("GOMODX_TEST_NO_RETRY_DELAY").is_some_and(|v| v != "0"),
+            no_progress: var("GOMODX_NO_PROGRESS").is_some_and(|v| v != "0"),
+        })
     }
 
     /// GOMODCACHE, which must be absolute.
@@ -59,5 +132,7 @@ impl GlobalSettings {
 
 /// The nearest ancestor of `dir` (inclusive) that contains a go.mod file.
 fn find_module_root(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().find(|d| d.join("go.mod").is_file()).map(Path::to_path_buf)
+    dir.ancestors()
+        .find(|d| d.join("go.mod").is_file())
+        .map(Path::to_path_buf)
 }

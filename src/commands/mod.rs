@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod download;
 mod verify;
 
 use anyhow::Result;
@@ -14,5 +15,13 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
     let settings = GlobalSettings::resolve(&cli.global)?;
     match cli.command {
         Command::Verify(args) => verify::run(&settings, &args, printer),
+        Command::Download(args) => download::run(&settings, &args, printer),
     }
+}
+
+/// A tokio runtime, for the commands that use the network.
+fn async_runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

@@ -38,7 +38,11 @@ pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> R
     let failed = results.iter().any(|errors| !errors.is_empty());
     printer.status(
         "Verified",
-        format_args!("{} modules in {:.2}s", modules.len(), started.elapsed().as_secs_f64()),
+        format_args!(
+            "{} modules in {:.2}s",
+            modules.len(),
+            started.elapsed().as_secs_f64()
+        ),
     );
     if args.json {
         for (module, errors) in modules.iter().zip(&results) {
@@ -57,7 +61,11 @@ pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> R
             printer.data("all modules verified");
         }
     }
-    Ok(if failed { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 /// The modules listed in go.sum with a zip hash, in go's sort order.

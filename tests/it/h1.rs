@@ -60,9 +60,15 @@ fn h1_matches_go_on_go_testdata_proxy() {
         .filter(|m| m.path != "golang.org/toolchain")
         .cloned()
         .collect();
-    let Some(compared) = compare_sums(&tree, &modules) else { return };
+    let Some(compared) = compare_sums(&tree, &modules) else {
+        return;
+    };
     // Most of the corpus is well-formed; a handful is deliberately broken.
-    assert!(compared >= 150, "only {compared} of {} modules compared", modules.len());
+    assert!(
+        compared >= 150,
+        "only {compared} of {} modules compared",
+        modules.len()
+    );
 }
 
 #[test]
@@ -83,11 +89,17 @@ fn h1_matches_go_on_50_random_universes() {
                                 modules: 8,
                                 ..UniverseConfig::default()
                             });
-                            let tree = universe.write_proxy_tree(&tmp.path().join("proxy")).unwrap();
+                            let tree = universe
+                                .write_proxy_tree(&tmp.path().join("proxy"))
+                                .unwrap();
                             let modules = universe.module_versions();
                             let compared = compare_sums(&tree, &modules);
                             if let Some(compared) = compared {
-                                assert_eq!(compared, modules.len(), "seed {seed}: go failed some modules");
+                                assert_eq!(
+                                    compared,
+                                    modules.len(),
+                                    "seed {seed}: go failed some modules"
+                                );
                             }
                             (seed, compared)
                         })

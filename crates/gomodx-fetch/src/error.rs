@@ -26,39 +26,25 @@ pub enum Error {
 
     /// The downloaded (or stored) content hashes differently from go.sum.
     /// Nothing of it was stored or exported.
-    #[error(
-        "verifying {}: checksum mismatch\n\tdownloaded: {downloaded}\n\t{sum_file}:     {recorded}\n\tproxy:      {source}\n\n{GO_SUM_MISMATCH}",
-        key_display(module)
-    )]
-    ChecksumMismatch {
-        /// The go.sum key: the module version, with a `/go.mod` suffix for go.mod hashes.
-        module: ModuleVersion,
-        /// The hash of what was downloaded.
-        downloaded: String,
-        /// The hash go.sum records.
-        recorded: String,
-        /// `go.sum`.
-        sum_file: String,
-        /// Where the content came from (a redacted proxy URL, or the store).
-        source: String,
-    },
+    #[error(transparent)]
+    ChecksumMismatch(Box<ChecksumMismatch>),
 
     /// A hash that go.sum does not record, for a module the checksum
     /// database would have to vouch for. gomodx does not consult it yet, so
     /// the content is refused rather than trusted.
+    #[error(transparent)]
+    Unverified(Box<Unverified>),
+
+    /// The checksum database is required (for `golang.org/toolchain`) but
+    /// `GOSUMDB=off` (Go's wording).
     #[error(
-        "verifying {}: missing go.sum entry, and gomodx cannot consult the checksum database ({sumdb}) yet\n\tdownloaded: {downloaded}\n\tproxy:      {source}\n\nThe download was not trusted and nothing was added to go.sum. To proceed, either:\n\t- add the hash to go.sum after checking it, e.g. with `go mod download {}` (which asks {sumdb}), or\n\t- trust the proxy for this module: GONOSUMDB={} (or GOPRIVATE), or GOSUMDB=off for everything",
-        key_display(module), base_version(module), module.path
+        "{}: verifying {}: checksum database disabled by GOSUMDB=off",
+        base_version(module),
+        noun(module)
     )]
-    Unverified {
-        /// The go.sum key (see [`Error::ChecksumMismatch`]).
+    SumdbDisabled {
+        /// The go.sum key.
         module: ModuleVersion,
-        /// The hash of what was downloaded.
-        downloaded: String,
-        /// Where the content came from.
-        source: String,
-        /// The GOSUMDB that would have been asked.
-        sumdb: String,
     },
 
     /// The module zip is malformed (a file outside `path@version/`, …).
@@ -74,7 +60,11 @@ pub enum Error {
     Export(Arc<gomodx_modcache::ExportError>),
 
     /// A version query matched nothing (Go's `NoMatchingVersionError`).
-    #[error("module {path}: no matching versions for query {}{}", quote(query), current_suffix(query, current))]
+    #[error(
+        "module {path}: no matching versions for query {}{}",
+        quote(query),
+        current_suffix(query, current)
+    )]
     NoMatchingVersion {
         /// The module path.
         path: String,
@@ -108,6 +98,43 @@ pub enum Error {
     Internal(String),
 }
 
+/// Content whose hash differs from the one go.sum records.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "verifying {}: checksum mismatch\n\tdownloaded: {downloaded}\n\t{sum_file}:     {recorded}\n\tproxy:      {proxy}\n\n{GO_SUM_MISMATCH}",
+    key_display(module)
+)]
+pub struct ChecksumMismatch {
+    /// The go.sum key: the module version, with a `/go.mod` suffix for go.mod hashes.
+    pub module: ModuleVersion,
+    /// The hash of what was downloaded.
+    pub downloaded: String,
+    /// The hash go.sum records.
+    pub recorded: String,
+    /// `go.sum`.
+    pub sum_file: String,
+    /// Where the content came from (a redacted proxy URL, or the store).
+    pub proxy: String,
+}
+
+/// A hash nothing vouches for: not in go.sum, and the checksum database
+/// (which gomodx cannot consult yet) would be needed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "verifying {}: missing go.sum entry, and gomodx cannot consult the checksum database ({sumdb}) yet\n\tdownloaded: {downloaded}\n\tproxy:      {proxy}\n\nThe download was not trusted and nothing was added to go.sum. To proceed, either:\n\t- add the hash to go.sum after checking it, e.g. with `go mod download {}` (which asks {sumdb}), or\n\t- trust the proxy for this module: GONOSUMDB={} (or GOPRIVATE), or GOSUMDB=off for everything",
+    key_display(module), base_version(module), module.path
+)]
+pub struct Unverified {
+    /// The go.sum key (see [`ChecksumMismatch`]).
+    pub module: ModuleVersion,
+    /// The hash of what was downloaded.
+    pub downloaded: String,
+    /// Where the content came from.
+    pub proxy: String,
+    /// The GOSUMDB that would have been asked.
+    pub sumdb: String,
+}
+
 impl Error {
     /// Whether this is the "not found" of a proxy (404/410, `off`, …).
     pub fn is_not_exist(&self) -> bool {
@@ -117,7 +144,10 @@ impl Error {
     /// Whether this error comes from a go.sum or checksum check, which must
     /// stop everything rather than fall back.
     pub fn is_security(&self) -> bool {
-        matches!(self, Error::ChecksumMismatch { .. } | Error::Unverified { .. })
+        matches!(
+            self,
+            Error::ChecksumMismatch(_) | Error::Unverified(_) | Error::SumdbDisabled { .. }
+        )
     }
 }
 
@@ -162,6 +192,15 @@ fn base_version(key: &ModuleVersion) -> String {
     format!("{}@{version}", key.path)
 }
 
+/// `go.mod` or `module`, as go names what it verifies.
+fn noun(key: &ModuleVersion) -> &'static str {
+    if key.version.ends_with("/go.mod") {
+        "go.mod"
+    } else {
+        "module"
+    }
+}
+
 fn current_suffix(query: &str, current: &str) -> String {
     if (query == "upgrade" || query == "patch") && !current.is_empty() && current != "none" {
         format!(" (current version is {current})")
@@ -176,13 +215,13 @@ mod tests {
 
     #[test]
     fn mismatch_names_module_hashes_and_proxy() {
-        let error = Error::ChecksumMismatch {
+        let error = Error::ChecksumMismatch(Box::new(ChecksumMismatch {
             module: ModuleVersion::new("rsc.io/quote", "v1.5.2/go.mod"),
             downloaded: "h1:aaa=".into(),
             recorded: "h1:bbb=".into(),
             sum_file: "go.sum".into(),
-            source: "http://127.0.0.1:1".into(),
-        };
+            proxy: "http://127.0.0.1:1".into(),
+        }));
         let text = error.to_string();
         assert!(text.starts_with(
             "verifying rsc.io/quote@v1.5.2/go.mod: checksum mismatch\n\tdownloaded: h1:aaa=\n\tgo.sum:     h1:bbb=\n\tproxy:      http://127.0.0.1:1\n\nSECURITY ERROR\n"
@@ -192,14 +231,21 @@ mod tests {
 
     #[test]
     fn unverified_says_how_to_proceed() {
-        let error = Error::Unverified {
+        let error = Error::Unverified(Box::new(Unverified {
             module: ModuleVersion::new("rsc.io/quote", "v1.5.2"),
             downloaded: "h1:aaa=".into(),
-            source: "https://proxy.golang.org".into(),
+            proxy: "https://proxy.golang.org".into(),
             sumdb: "sum.golang.org".into(),
-        };
+        }));
         let text = error.to_string();
-        for needle in ["rsc.io/quote@v1.5.2", "h1:aaa=", "GONOSUMDB=rsc.io/quote", "GOSUMDB=off", "go mod download rsc.io/quote@v1.5.2", "sum.golang.org"] {
+        for needle in [
+            "rsc.io/quote@v1.5.2",
+            "h1:aaa=",
+            "GONOSUMDB=rsc.io/quote",
+            "GOSUMDB=off",
+            "go mod download rsc.io/quote@v1.5.2",
+            "sum.golang.org",
+        ] {
             assert!(text.contains(needle), "{needle} in {text}");
         }
     }
@@ -207,10 +253,24 @@ mod tests {
     #[test]
     fn query_errors_follow_go() {
         let none = |query: &str, current: &str| {
-            Error::NoMatchingVersion { path: "m".into(), query: query.into(), current: current.into() }.to_string()
+            Error::NoMatchingVersion {
+                path: "m".into(),
+                query: query.into(),
+                current: current.into(),
+            }
+            .to_string()
         };
-        assert_eq!(none("v9", ""), r#"module m: no matching versions for query "v9""#);
-        assert_eq!(none("upgrade", "v1.0.0"), r#"module m: no matching versions for query "upgrade" (current version is v1.0.0)"#);
-        assert_eq!(none("<v1", "v1.0.0"), r#"module m: no matching versions for query "<v1""#);
+        assert_eq!(
+            none("v9", ""),
+            r#"module m: no matching versions for query "v9""#
+        );
+        assert_eq!(
+            none("upgrade", "v1.0.0"),
+            r#"module m: no matching versions for query "upgrade" (current version is v1.0.0)"#
+        );
+        assert_eq!(
+            none("<v1", "v1.0.0"),
+            r#"module m: no matching versions for query "<v1""#
+        );
     }
 }

@@ -132,7 +132,10 @@ mod tests {
         assert_eq!(quote("<v1.5.0"), r#""\u003cv1.5.0""#);
         assert_eq!(quote("a&b>c"), r#""a\u0026b\u003ec""#);
         assert_eq!(quote("q\"\\"), r#""q\"\\""#);
-        assert_eq!(quote("\u{8}\u{c}\n\r\t\u{1}\u{1f}"), r#""\b\f\n\r\t\u0001\u001f""#);
+        assert_eq!(
+            quote("\u{8}\u{c}\n\r\t\u{1}\u{1f}"),
+            r#""\b\f\n\r\t\u0001\u001f""#
+        );
         assert_eq!(quote("\u{2028}\u{2029}é"), "\"\\u2028\\u2029é\"");
     }
 

@@ -11,7 +11,16 @@ use crate::gojson::{self, Object};
 use crate::time::go_json_time;
 
 /// The fields of Go's `codehost.Origin`, in declaration order.
-const ORIGIN_FIELDS: [&str; 8] = ["VCS", "URL", "Subdir", "Hash", "TagPrefix", "TagSum", "Ref", "RepoSum"];
+const ORIGIN_FIELDS: [&str; 8] = [
+    "VCS",
+    "URL",
+    "Subdir",
+    "Hash",
+    "TagPrefix",
+    "TagSum",
+    "Ref",
+    "RepoSum",
+];
 
 /// The `.info` bytes go writes for `info`: `{"Version":…,"Time":…}` plus
 /// `"Origin"` (without `TagPrefix`, `TagSum`, `RepoSum`, and without `Ref`
@@ -19,7 +28,10 @@ const ORIGIN_FIELDS: [&str; 8] = ["VCS", "URL", "Subdir", "Hash", "TagPrefix", "
 pub fn disk_info(info: &RevInfo) -> Vec<u8> {
     let mut object = Object::new();
     object.push("Version", gojson::Value::String(info.version.clone()));
-    object.push("Time", gojson::Value::String(go_json_time(info.time.as_deref())));
+    object.push(
+        "Time",
+        gojson::Value::String(go_json_time(info.time.as_deref())),
+    );
     if let Some(origin) = &info.origin {
         let pseudo = gomodx_module::pseudo::is_pseudo_version(&info.version);
         let keep = |field: &str| match field {
@@ -66,8 +78,11 @@ pub fn parse_disk_info(bytes: &[u8]) -> Option<RevInfo> {
 
 /// An object member by Go's rule: the exact name, else a case-insensitive match.
 fn field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    map.get(name)
-        .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+    map.get(name).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
 }
 
 #[cfg(test)]
@@ -76,15 +91,25 @@ mod tests {
     use serde_json::json;
 
     fn info(version: &str, time: Option<&str>, origin: Option<Value>) -> RevInfo {
-        RevInfo { version: version.into(), time: time.map(str::to_owned), origin }
+        RevInfo {
+            version: version.into(),
+            time: time.map(str::to_owned),
+            origin,
+        }
     }
 
     #[test]
     fn plain_info_is_reencoded() {
         let bytes = disk_info(&info("v1.5.2", Some("2018-02-14T15:44:20+00:00"), None));
-        assert_eq!(bytes, br#"{"Version":"v1.5.2","Time":"2018-02-14T15:44:20Z"}"#);
+        assert_eq!(
+            bytes,
+            br#"{"Version":"v1.5.2","Time":"2018-02-14T15:44:20Z"}"#
+        );
         let bytes = disk_info(&info("v1.0.0", None, None));
-        assert_eq!(bytes, br#"{"Version":"v1.0.0","Time":"0001-01-01T00:00:00Z"}"#);
+        assert_eq!(
+            bytes,
+            br#"{"Version":"v1.0.0","Time":"0001-01-01T00:00:00Z"}"#
+        );
     }
 
     #[test]
@@ -93,7 +118,11 @@ mod tests {
             "vcs": "git", "URL": "https://x/<y>", "Hash": "abc", "TagSum": "t1:x", "TagPrefix": "p",
             "Ref": "refs/heads/main", "RepoSum": "r1:y", "Unknown": "z", "Subdir": 7,
         });
-        let bytes = disk_info(&info("v1.2.0", Some("2020-01-01T00:00:00Z"), Some(origin.clone())));
+        let bytes = disk_info(&info(
+            "v1.2.0",
+            Some("2020-01-01T00:00:00Z"),
+            Some(origin.clone()),
+        ));
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             r#"{"Version":"v1.2.0","Time":"2020-01-01T00:00:00Z","Origin":{"VCS":"git","URL":"https://x/\u003cy\u003e","Hash":"abc","Ref":"refs/heads/main"}}"#
@@ -102,12 +131,20 @@ mod tests {
         let bytes = disk_info(&info(pseudo, None, Some(origin)));
         assert!(!String::from_utf8(bytes).unwrap().contains("Ref"));
         let empty = disk_info(&info("v1.0.0", None, Some(json!({}))));
-        assert!(String::from_utf8(empty).unwrap().ends_with(r#""Origin":{}}"#));
+        assert!(
+            String::from_utf8(empty)
+                .unwrap()
+                .ends_with(r#""Origin":{}}"#)
+        );
     }
 
     #[test]
     fn disk_info_round_trips() {
-        let original = info("v1.0.0", Some("2020-01-01T00:00:00Z"), Some(json!({"VCS": "git"})));
+        let original = info(
+            "v1.0.0",
+            Some("2020-01-01T00:00:00Z"),
+            Some(json!({"VCS": "git"})),
+        );
         let parsed = parse_disk_info(&disk_info(&original)).unwrap();
         assert_eq!(parsed, original);
         assert_eq!(parse_disk_info(b"[]"), None);

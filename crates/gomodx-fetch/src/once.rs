@@ -17,7 +17,9 @@ pub(crate) struct OnceMap<K, V> {
 
 impl<K, V> Default for OnceMap<K, V> {
     fn default() -> Self {
-        Self { cells: Mutex::new(HashMap::new()) }
+        Self {
+            cells: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -30,7 +32,10 @@ impl<K: Eq + Hash + Clone, V: Clone> OnceMap<K, V> {
         Fut: Future<Output = V>,
     {
         let cell = {
-            let mut cells = self.cells.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut cells = self
+                .cells
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             Arc::clone(cells.entry(key.clone()).or_default())
         };
         cell.get_or_init(init).await.clone()

@@ -32,7 +32,9 @@ impl MainRules {
     /// directory replacements.
     pub fn from_mod_file(mod_file: &ModFile, root: &Path) -> Self {
         let mut rules = Self::default();
-        rules.excludes.extend(mod_file.exclude.iter().map(|e| e.module.clone()));
+        rules
+            .excludes
+            .extend(mod_file.exclude.iter().map(|e| e.module.clone()));
         for replace in &mod_file.replace {
             let target = if replace.new.version.is_empty() {
                 Replacement::Dir(clean_join(root, &replace.new.path))
@@ -56,7 +58,9 @@ impl MainRules {
 
     /// Go's `Replacement`: an exact-version replacement, else a path-wide one.
     pub fn replacement(&self, module: &ModuleVersion) -> Option<&Replacement> {
-        self.exact.get(module).or_else(|| self.wildcard.get(&module.path))
+        self.exact
+            .get(module)
+            .or_else(|| self.wildcard.get(&module.path))
     }
 
     /// Whether every version of `path` is replaced.
@@ -92,10 +96,21 @@ mod tests {
         let x = |v: &str| ModuleVersion::new("a.com/x", v);
         assert!(rules.is_excluded(&x("v1.0.0")));
         assert!(!rules.is_excluded(&x("v1.1.0")));
-        assert_eq!(rules.replacement(&x("v1.0.0")), Some(&Replacement::Module(ModuleVersion::new("b.com/x", "v1.1.0"))));
-        assert_eq!(rules.replacement(&x("v1.2.0")), Some(&Replacement::Dir(PathBuf::from("/work/local"))));
+        assert_eq!(
+            rules.replacement(&x("v1.0.0")),
+            Some(&Replacement::Module(ModuleVersion::new(
+                "b.com/x", "v1.1.0"
+            )))
+        );
+        assert_eq!(
+            rules.replacement(&x("v1.2.0")),
+            Some(&Replacement::Dir(PathBuf::from("/work/local")))
+        );
         assert!(rules.replaces_all_versions("a.com/x"));
-        assert_eq!(rules.replacement(&ModuleVersion::new("c.com/y", "v1.0.0")), None);
+        assert_eq!(
+            rules.replacement(&ModuleVersion::new("c.com/y", "v1.0.0")),
+            None
+        );
         assert_eq!(clean_join(Path::new("/a/b"), "../c"), PathBuf::from("/a/c"));
         assert_eq!(clean_join(Path::new("/a/b"), "/abs"), PathBuf::from("/abs"));
     }

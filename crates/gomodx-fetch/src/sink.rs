@@ -19,8 +19,16 @@ pub(crate) struct BlobSink<'a> {
 }
 
 impl<'a> BlobSink<'a> {
-    pub(crate) fn new(writer: BlobWriter, module: &'a ModuleVersion, reporter: &'a dyn Reporter) -> Self {
-        Self { writer, module, reporter }
+    pub(crate) fn new(
+        writer: BlobWriter,
+        module: &'a ModuleVersion,
+        reporter: &'a dyn Reporter,
+    ) -> Self {
+        Self {
+            writer,
+            module,
+            reporter,
+        }
     }
 
     /// The writer, flushed, so its temporary file can be read.

@@ -20,10 +20,23 @@ impl Timestamp {
     /// Parses `2006-01-02T15:04:05[.frac](Z|±hh:mm)`.
     pub(crate) fn parse_rfc3339(s: &str) -> Option<Self> {
         let b = s.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return None;
         }
-        let fields = [&b[0..4], &b[5..7], &b[8..10], &b[11..13], &b[14..16], &b[17..19]];
+        let fields = [
+            &b[0..4],
+            &b[5..7],
+            &b[8..10],
+            &b[11..13],
+            &b[14..16],
+            &b[17..19],
+        ];
         let [year, month, day, hour, minute, second] = fields.map(number);
         let local = civil_seconds(year?, month?, day?, hour?, minute?, second?)?;
         let mut rest = &b[19..];
@@ -49,7 +62,11 @@ impl Timestamp {
             }
             _ => return None,
         };
-        Some(Self { seconds: local - i64::from(offset), nanos, offset })
+        Some(Self {
+            seconds: local - i64::from(offset),
+            nanos,
+            offset,
+        })
     }
 
     /// Parses a pseudo-version's `yyyymmddhhmmss` (UTC).
@@ -58,10 +75,21 @@ impl Timestamp {
         if b.len() != 14 {
             return None;
         }
-        let fields = [&b[0..4], &b[4..6], &b[6..8], &b[8..10], &b[10..12], &b[12..14]];
+        let fields = [
+            &b[0..4],
+            &b[4..6],
+            &b[6..8],
+            &b[8..10],
+            &b[10..12],
+            &b[12..14],
+        ];
         let [year, month, day, hour, minute, second] = fields.map(number);
         let seconds = civil_seconds(year?, month?, day?, hour?, minute?, second?)?;
-        Some(Self { seconds, nanos: 0, offset: 0 })
+        Some(Self {
+            seconds,
+            nanos: 0,
+            offset: 0,
+        })
     }
 
     /// Whether this instant comes strictly before `other`.
@@ -112,9 +140,29 @@ fn number(digits: &[u8]) -> Option<i64> {
 }
 
 /// Seconds since the epoch of a civil UTC date and time, validated.
-fn civil_seconds(year: i64, month: i64, day: i64, hour: i64, minute: i64, second: i64) -> Option<i64> {
+fn civil_seconds(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+) -> Option<i64> {
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     let max_day = *month_days.get(usize::try_from(month.checked_sub(1)?).ok()?)?;
     if day < 1 || day > max_day || hour > 23 || minute > 59 || second > 59 {
         return None;
@@ -158,7 +206,10 @@ mod tests {
             ("2018-02-14T15:44:20+00:00", "2018-02-14T15:44:20Z"),
             ("2018-02-14T15:44:20.500000000Z", "2018-02-14T15:44:20.5Z"),
             ("2018-02-14T15:44:20.000Z", "2018-02-14T15:44:20Z"),
-            ("2018-02-14T15:44:20.123456789-07:30", "2018-02-14T15:44:20.123456789-07:30"),
+            (
+                "2018-02-14T15:44:20.123456789-07:30",
+                "2018-02-14T15:44:20.123456789-07:30",
+            ),
             ("2000-02-29T23:59:59+14:00", "2000-02-29T23:59:59+14:00"),
             ("0001-01-01T00:00:00Z", ZERO_TIME),
         ] {

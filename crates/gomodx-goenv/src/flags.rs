@@ -84,6 +84,9 @@ mod tests {
             "parsing $GOFLAGS: non-flag \"mod\""
         );
         assert!(split_quoted("'a b").is_err());
-        assert_eq!(split_quoted(" 'a b' \"c\" d ").unwrap(), vec!["a b", "c", "d"]);
+        assert_eq!(
+            split_quoted(" 'a b' \"c\" d ").unwrap(),
+            vec!["a b", "c", "d"]
+        );
     }
 }

@@ -122,17 +122,20 @@ impl GoEnv {
             .get("HOME")
             .map(|(v, _)| PathBuf::from(v))
             .or_else(|| home.map(Path::to_path_buf));
-        if !self.values.contains_key("GOPATH") {
-            if let Some(home) = &home {
-                self.set_default("GOPATH", home.join("go").display().to_string());
-            }
+        if let (false, Some(home)) = (self.values.contains_key("GOPATH"), &home) {
+            self.set_default("GOPATH", home.join("go").display().to_string());
         }
         if !self.values.contains_key("GOMODCACHE") {
             let first = self.get("GOPATH").and_then(|gopath| {
-                std::env::split_paths(gopath).next().filter(|p| !p.as_os_str().is_empty())
+                std::env::split_paths(gopath)
+                    .next()
+                    .filter(|p| !p.as_os_str().is_empty())
             });
             if let Some(first) = first {
-                self.set_default("GOMODCACHE", first.join("pkg").join("mod").display().to_string());
+                self.set_default(
+                    "GOMODCACHE",
+                    first.join("pkg").join("mod").display().to_string(),
+                );
             }
         }
         let private = self.get("GOPRIVATE").unwrap_or_default().to_owned();
@@ -141,17 +144,16 @@ impl GoEnv {
                 self.set_default(key, private.clone());
             }
         }
-        if !self.values.contains_key("NETRC") {
-            if let Some(home) = &home {
-                self.set_default("NETRC", home.join(".netrc").display().to_string());
-            }
+        if let (false, Some(home)) = (self.values.contains_key("NETRC"), &home) {
+            self.set_default("NETRC", home.join(".netrc").display().to_string());
         }
         if let Some(file) = &self.env_file {
             self.values
                 .entry("GOENV".to_owned())
                 .or_insert_with(|| (file.display().to_string(), Source::Default));
         } else {
-            self.values.insert("GOENV".to_owned(), ("off".to_owned(), Source::Process));
+            self.values
+                .insert("GOENV".to_owned(), ("off".to_owned(), Source::Process));
         }
     }
 
@@ -161,7 +163,10 @@ impl GoEnv {
 
     /// The resolved value of `key`, or `None` when unset.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.values.get(key).map(|(v, _)| v.as_str()).filter(|v| !v.is_empty())
+        self.values
+            .get(key)
+            .map(|(v, _)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     /// The resolved value of `key` and where it came from.
@@ -202,8 +207,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn resolve(vars: &[(&str, &str)], home: &str, config: Option<&Path>) -> GoEnv {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         GoEnv::resolve(|k| vars.get(k).cloned(), Some(Path::new(home)), config)
     }
 
@@ -213,7 +220,10 @@ mod tests {
         assert_eq!(env.get("GOPROXY"), Some("https://proxy.golang.org,direct"));
         assert_eq!(env.get("GOSUMDB"), Some("sum.golang.org"));
         assert_eq!(env.get("GOPATH"), Some("/home/u/go"));
-        assert_eq!(env.mod_cache().unwrap(), PathBuf::from("/home/u/go/pkg/mod"));
+        assert_eq!(
+            env.mod_cache().unwrap(),
+            PathBuf::from("/home/u/go/pkg/mod")
+        );
         assert_eq!(env.get("NETRC"), Some("/home/u/.netrc"));
         assert_eq!(env.get("GONOPROXY"), None);
     }
@@ -228,11 +238,17 @@ mod tests {
         )
         .unwrap();
         let env = resolve(&[("GOPROXY", "")], "/h", Some(dir.path()));
-        assert_eq!(env.get_with_source("GOPROXY"), Some(("file:///from-file", Source::EnvFile)));
+        assert_eq!(
+            env.get_with_source("GOPROXY"),
+            Some(("file:///from-file", Source::EnvFile))
+        );
         assert_eq!(env.get("GONOPROXY"), Some("*.corp"));
         assert_eq!(env.get("GONOSUMDB"), Some("*.corp"));
         let env = resolve(&[("GOPROXY", "off")], "/h", Some(dir.path()));
-        assert_eq!(env.get_with_source("GOPROXY"), Some(("off", Source::Process)));
+        assert_eq!(
+            env.get_with_source("GOPROXY"),
+            Some(("off", Source::Process))
+        );
     }
 
     #[test]

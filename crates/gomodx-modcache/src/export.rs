@@ -32,11 +32,11 @@ pub enum ExportError {
     /// A filesystem operation failed.
     #[error(transparent)]
     Fs(#[from] FsError),
-    /// The zip could not be extracted.
-    #[error("extracting {module}: {source}")]
+    /// The zip could not be extracted (worded as go's `unzip <zip>: …`).
+    #[error("unzip {}: {source}", zip.display())]
     Extract {
-        /// The module version being extracted.
-        module: ModuleVersion,
+        /// The zip being extracted (its name says which module version).
+        zip: PathBuf,
         /// What went wrong.
         #[source]
         source: ZipError,
@@ -59,14 +59,21 @@ impl ModCache {
     /// Publishes `V.zip` and `V.ziphash`, linking `zip` (hard link where the
     /// filesystem allows, else a copy) rather than rewriting it. Nothing is
     /// done when both already exist. `h1` must be the verified hash of `zip`.
-    pub fn install_zip(&self, module: &ModuleVersion, zip: &Path, h1: &str) -> Result<PathBuf, ExportError> {
+    pub fn install_zip(
+        &self,
+        module: &ModuleVersion,
+        zip: &Path,
+        h1: &str,
+    ) -> Result<PathBuf, ExportError> {
         let _lock = self.lock_version(module)?;
         let final_zip = self.file(module, CacheFile::Zip)?;
         let ziphash = self.file(module, CacheFile::ZipHash)?;
         if final_zip.exists() && ziphash.exists() {
             return Ok(final_zip);
         }
-        let dir = final_zip.parent().expect("a cache file always has a parent");
+        let dir = final_zip
+            .parent()
+            .expect("a cache file always has a parent");
         remove_stale_temps(dir, &file_name(&final_zip))?;
         let temp = link_or_copy_to_temp(zip, dir, &file_name(&final_zip))?;
         let published = write_zip_hash(&ziphash, h1).and_then(|()| {
@@ -83,7 +90,10 @@ impl ModCache {
     /// the directory. Directories are made read-only unless `writable`.
     pub fn extract(&self, module: &ModuleVersion, writable: bool) -> Result<PathBuf, ExportError> {
         let _lock = self.lock_version(module)?;
-        if let Some(dir) = self.complete_dir(module).map_err(|e| fs_error("stat", self.root(), e))? {
+        if let Some(dir) = self
+            .complete_dir(module)
+            .map_err(|e| fs_error("stat", self.root(), e))?
+        {
             return Ok(dir);
         }
         let dir = self.extracted_dir(module)?;
@@ -96,7 +106,7 @@ impl ModCache {
             if remove_dir_all_force(&dir).is_ok() {
                 let _ = fs::remove_file(&partial);
             }
-            return Err(ExportError::Extract { module: module.clone(), source });
+            return Err(ExportError::Extract { zip, source });
         }
         fs::remove_file(&partial).map_err(|e| FsError::new("remove", &partial, e))?;
         if !writable {
@@ -118,7 +128,10 @@ fn fs_error(op: &'static str, path: &Path, err: io::Error) -> FsError {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().expect("cache files have names").to_string_lossy().into_owned()
+    path.file_name()
+        .expect("cache files have names")
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn create_parent(path: &Path) -> Result<(), FsError> {
@@ -127,7 +140,11 @@ fn create_parent(path: &Path) -> Result<(), FsError> {
 }
 
 /// Creates `<dir>/<prefix><random>.tmp` exclusively, as go's `tempFile` does.
-fn create_temp(dir: &Path, prefix: &str, mut create: impl FnMut(&Path) -> io::Result<()>) -> Result<PathBuf, FsError> {
+fn create_temp(
+    dir: &Path,
+    prefix: &str,
+    mut create: impl FnMut(&Path) -> io::Result<()>,
+) -> Result<PathBuf, FsError> {
     loop {
         let candidate = dir.join(format!("{prefix}{}.tmp", random_suffix()));
         match create(&candidate) {
@@ -150,7 +167,10 @@ fn write_via_temp(path: &Path, data: &[u8]) -> Result<(), ExportError> {
     create_parent(path)?;
     let dir = path.parent().expect("cache files have parents");
     let temp = create_temp(dir, &file_name(path), |candidate| {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(candidate)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(candidate)?;
         file.write_all(data)
     })?;
     fs::rename(&temp, path).map_err(|e| {
@@ -200,7 +220,10 @@ fn write_zip_hash(path: &Path, h1: &str) -> Result<(), ExportError> {
 
 /// Removes `<zip name>*.tmp` files left by killed downloads (safe under the version lock).
 fn remove_stale_temps(dir: &Path, prefix: &str) -> Result<(), FsError> {
-    for entry in fs::read_dir(dir).map_err(|e| FsError::new("read directory", dir, e))?.flatten() {
+    for entry in fs::read_dir(dir)
+        .map_err(|e| FsError::new("read directory", dir, e))?
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with(prefix) && name.ends_with(".tmp") && name != prefix {
             let _ = fs::remove_file(entry.path());
@@ -213,7 +236,9 @@ fn remove_stale_temps(dir: &Path, prefix: &str) -> Result<(), FsError> {
 fn remove_old_temp_dirs(dir: &Path) -> Result<(), FsError> {
     let parent = dir.parent().expect("extracted trees have parents");
     let prefix = format!("{}.tmp-", file_name(dir));
-    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
     for entry in entries.flatten() {
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
             remove_dir_all_force(&entry.path())?;
@@ -238,7 +263,10 @@ fn link_or_copy_to_temp(source: &Path, dir: &Path, prefix: &str) -> Result<PathB
 /// Copies `source` to a new file `target` (0666 minus umask, like go's zips).
 fn copy_new(source: &Path, target: &Path) -> io::Result<()> {
     let mut input = fs::File::open(source)?;
-    let mut output = fs::OpenOptions::new().write(true).create_new(true).open(target)?;
+    let mut output = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)?;
     io::copy(&mut input, &mut output)?;
     output.sync_all()
 }

@@ -56,7 +56,11 @@ impl ModCache {
 
     /// `cache/download/<escaped path>/@v`, the directory of a module's files.
     pub fn version_dir(&self, path: &str) -> Result<PathBuf, ModuleError> {
-        Ok(self.root.join("cache/download").join(escape_path(path)?).join("@v"))
+        Ok(self
+            .root
+            .join("cache/download")
+            .join(escape_path(path)?)
+            .join("@v"))
     }
 
     /// `cache/download/<escaped path>/@v/<escaped version>.<suffix>`.
@@ -64,13 +68,17 @@ impl ModCache {
     /// Like go, refuses versions that are not canonical.
     pub fn file(&self, module: &ModuleVersion, kind: CacheFile) -> Result<PathBuf, ModuleError> {
         let version = checked_version(module)?;
-        Ok(self.version_dir(&module.path)?.join(format!("{version}.{}", kind.suffix())))
+        Ok(self
+            .version_dir(&module.path)?
+            .join(format!("{version}.{}", kind.suffix())))
     }
 
     /// `<escaped path>@<escaped version>`, the extracted tree (it may not exist).
     pub fn extracted_dir(&self, module: &ModuleVersion) -> Result<PathBuf, ModuleError> {
         let version = checked_version(module)?;
-        Ok(self.root.join(format!("{}@{version}", escape_path(&module.path)?)))
+        Ok(self
+            .root
+            .join(format!("{}@{version}", escape_path(&module.path)?)))
     }
 
     /// Go's `DownloadDir`: the extracted tree if it is complete — it is a
@@ -78,8 +86,12 @@ impl ModCache {
     /// else `None` (go treats an incomplete tree as absent).
     pub fn complete_dir(&self, module: &ModuleVersion) -> io::Result<Option<PathBuf>> {
         let dir = self.extracted_dir(module).map_err(io::Error::other)?;
-        let partial = self.file(module, CacheFile::Partial).map_err(io::Error::other)?;
-        let ziphash = self.file(module, CacheFile::ZipHash).map_err(io::Error::other)?;
+        let partial = self
+            .file(module, CacheFile::Partial)
+            .map_err(io::Error::other)?;
+        let ziphash = self
+            .file(module, CacheFile::ZipHash)
+            .map_err(io::Error::other)?;
         let complete = dir.is_dir() && !exists(&partial)? && exists(&ziphash)?;
         Ok(complete.then_some(dir))
     }
@@ -121,7 +133,11 @@ mod tests {
             cache.extracted_dir(&module).unwrap(),
             PathBuf::from("/mc/rsc.io/!q!u!o!t!e@v1.5.3-!p!r!e")
         );
-        assert!(cache.file(&ModuleVersion::new("rsc.io/quote", "v1.5"), CacheFile::Zip).is_err());
+        assert!(
+            cache
+                .file(&ModuleVersion::new("rsc.io/quote", "v1.5"), CacheFile::Zip)
+                .is_err()
+        );
     }
 
     #[test]

@@ -17,8 +17,8 @@
 //! [`ModCache`] maps module versions to these paths; [`verify`] is
 //! `go mod verify` for one module version.
 
-mod layout;
 mod export;
+mod layout;
 mod verify;
 
 pub use export::ExportError;

@@ -35,10 +35,22 @@ impl fmt::Display for VerifyError {
                 go_error_text(err)
             ),
             Self::ZipModified(m, zip) => {
-                write!(f, "{} {}: zip has been modified ({})", m.path, m.version, zip.display())
+                write!(
+                    f,
+                    "{} {}: zip has been modified ({})",
+                    m.path,
+                    m.version,
+                    zip.display()
+                )
             }
             Self::DirModified(m, dir) => {
-                write!(f, "{} {}: dir has been modified ({})", m.path, m.version, dir.display())
+                write!(
+                    f,
+                    "{} {}: dir has been modified ({})",
+                    m.path,
+                    m.version,
+                    dir.display()
+                )
             }
             Self::Other(m, message) => write!(f, "{} {}: {message}", m.path, m.version),
         }
@@ -62,15 +74,23 @@ pub fn verify(cache: &ModCache, module: &ModuleVersion) -> Vec<VerifyError> {
 }
 
 fn verify_checked(cache: &ModCache, module: &ModuleVersion) -> Result<Vec<VerifyError>, String> {
-    let zip = cache.file(module, CacheFile::Zip).map_err(|e| e.to_string())?;
+    let zip = cache
+        .file(module, CacheFile::Zip)
+        .map_err(|e| e.to_string())?;
     let zip_exists = zip.exists();
     let dir = cache.complete_dir(module).map_err(|e| e.to_string())?;
-    let ziphash_path = cache.file(module, CacheFile::ZipHash).map_err(|e| e.to_string())?;
+    let ziphash_path = cache
+        .file(module, CacheFile::ZipHash)
+        .map_err(|e| e.to_string())?;
     let expected = match std::fs::read_to_string(&ziphash_path) {
         Ok(text) => text.trim().to_owned(),
         Err(_) if !zip_exists && dir.is_none() => return Ok(Vec::new()),
         Err(err) => {
-            return Ok(vec![VerifyError::MissingZipHash(module.clone(), ziphash_path, err)]);
+            return Ok(vec![VerifyError::MissingZipHash(
+                module.clone(),
+                ziphash_path,
+                err,
+            )]);
         }
     };
     let mut errors = Vec::new();

@@ -68,7 +68,10 @@ impl<E> BuildListError<E> {
         path: &[ModuleVersion],
         is_version_change: impl Fn(&ModuleVersion, &ModuleVersion) -> bool,
     ) -> Self {
-        assert!(!path.is_empty(), "a build list error needs a non-empty requirement path");
+        assert!(
+            !path.is_empty(),
+            "a build list error needs a non-empty requirement path"
+        );
         let stack = path
             .iter()
             .enumerate()
@@ -88,7 +91,11 @@ impl<E> BuildListError<E> {
 
     /// The module version where the error happened.
     pub fn module(&self) -> &ModuleVersion {
-        &self.stack.last().expect("the stack is never empty (checked in new)").0
+        &self
+            .stack
+            .last()
+            .expect("the stack is never empty (checked in new)")
+            .0
     }
 
     /// The requirement chain, from a root to [`BuildListError::module`].
@@ -109,7 +116,11 @@ impl<E> BuildListError<E> {
 
 impl<E: StdError + 'static> fmt::Display for BuildListError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let skip = self.stack.iter().take_while(|(m, _)| m.version.is_empty()).count();
+        let skip = self
+            .stack
+            .iter()
+            .take_while(|(m, _)| m.version.is_empty())
+            .count();
         let Some(((last, _), chain)) = self.stack[skip..].split_last() else {
             return write!(f, "{}", self.err);
         };
@@ -213,6 +224,17 @@ pub struct GoModError {
     pub kind: GoModErrorKind,
 }
 
+/// Two different replacements of one module (version) in the main go.mod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplacementConflict {
+    /// The replaced module (version `""` for a path-wide replace).
+    pub old: ModuleVersion,
+    /// The first replacement.
+    pub first: ModuleVersion,
+    /// The other replacement.
+    pub second: ModuleVersion,
+}
+
 /// Why the module graph could not be loaded.
 #[derive(Debug, Clone, Error)]
 pub enum LoadError {
@@ -223,17 +245,12 @@ pub enum LoadError {
     MissingModulePath,
     /// Two `replace` lines of the main go.mod replace the same module
     /// (version) differently.
-    #[error("conflicting replacements for {old}:\n\t{first}\n\t{second}")]
-    ConflictingReplacements {
-        /// The replaced module (version `""` for a path-wide replace).
-        old: ModuleVersion,
-        /// The first replacement.
-        first: ModuleVersion,
-        /// The other replacement.
-        second: ModuleVersion,
-    },
+    #[error("conflicting replacements for {}:\n\t{}\n\t{}", .0.old, .0.first, .0.second)]
+    ConflictingReplacements(Box<ReplacementConflict>),
     /// `go mod graph -go=V` with V below a main go line ≥ 1.21.
-    #[error("requested Go version {requested} cannot load module graph (requires Go >= {required})")]
+    #[error(
+        "requested Go version {requested} cannot load module graph (requires Go >= {required})"
+    )]
     GoVersionTooLow {
         /// The requested version.
         requested: String,
@@ -260,7 +277,10 @@ mod tests {
     #[test]
     fn build_list_error_skips_the_main_module_and_names_replacements() {
         let path = [mv("main", ""), mv("a", "v1.0.0"), mv("b", "v1.0.0")];
-        let err = GoModError { module: mv("b", "v1.0.0"), kind: GoModErrorKind::MissingModuleLine };
+        let err = GoModError {
+            module: mv("b", "v1.0.0"),
+            kind: GoModErrorKind::MissingModuleLine,
+        };
         let e = BuildListError::new(err, &path, |_, _| false);
         assert_eq!(
             e.to_string(),
@@ -268,9 +288,15 @@ mod tests {
         );
         assert_eq!(e.module(), &mv("b", "v1.0.0"));
 
-        let err = GoModError { module: mv("../c", ""), kind: GoModErrorKind::Source(SourceError::new("gone")) };
+        let err = GoModError {
+            module: mv("../c", ""),
+            kind: GoModErrorKind::Source(SourceError::new("gone")),
+        };
         let e = BuildListError::new(err, &path, |from, _| from.path == "a");
-        assert_eq!(e.to_string(), "a@v1.0.0 updating to\n\tb@v1.0.0 (replaced by ../c): gone");
+        assert_eq!(
+            e.to_string(),
+            "a@v1.0.0 updating to\n\tb@v1.0.0 (replaced by ../c): gone"
+        );
     }
 
     #[test]
@@ -286,13 +312,19 @@ mod tests {
     fn go_mod_errors_read_like_go() {
         let err = GoModError {
             module: mv("example.com/a", "v1.0.0"),
-            kind: GoModErrorKind::PathMismatch { declared: "x".into(), required: "y".into() },
+            kind: GoModErrorKind::PathMismatch {
+                declared: "x".into(),
+                required: "y".into(),
+            },
         };
         assert_eq!(
             err.to_string(),
             "example.com/a@v1.0.0: parsing go.mod:\n\tmodule declares its path as: x\n\t        but was required as: y"
         );
-        let err = GoModError { module: mv("../dir", ""), kind: GoModErrorKind::Source(SourceError::new("nope")) };
+        let err = GoModError {
+            module: mv("../dir", ""),
+            kind: GoModErrorKind::Source(SourceError::new("nope")),
+        };
         assert_eq!(err.to_string(), "module ../dir: nope");
     }
 }

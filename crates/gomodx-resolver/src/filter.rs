@@ -30,7 +30,11 @@ impl fmt::Display for Disallowed {
             Self::Retracted(rationale) => {
                 f.write_str("retracted by module author")?;
                 match rationale.first() {
-                    Some(first) => write!(f, ": {}", short_message(first, "retracted by module author")),
+                    Some(first) => write!(
+                        f,
+                        ": {}",
+                        short_message(first, "retracted by module author")
+                    ),
                     None => Ok(()),
                 }
             }
@@ -62,7 +66,10 @@ impl Exclusions {
     /// Go's `CheckExclusions`.
     pub fn check(&self, m: &ModuleVersion) -> Result<(), DisallowedError> {
         if self.0.contains(m) {
-            return Err(DisallowedError { module: m.clone(), reason: Disallowed::Excluded });
+            return Err(DisallowedError {
+                module: m.clone(),
+                reason: Disallowed::Excluded,
+            });
         }
         Ok(())
     }
@@ -83,15 +90,26 @@ pub fn check_retractions(m: &ModuleVersion, retracts: &[Retract]) -> Result<(), 
     if hits.is_empty() {
         return Ok(());
     }
-    let rationale = hits.iter().filter(|r| !r.rationale.is_empty()).map(|r| r.rationale.clone()).collect();
-    Err(DisallowedError { module: m.clone(), reason: Disallowed::Retracted(rationale) })
+    let rationale = hits
+        .iter()
+        .filter(|r| !r.rationale.is_empty())
+        .map(|r| r.rationale.clone())
+        .collect();
+    Err(DisallowedError {
+        module: m.clone(),
+        reason: Disallowed::Retracted(rationale),
+    })
 }
 
 /// Go's `ShortMessage`: the first line of a go.mod message (rationale,
 /// deprecation), trimmed, if safe for a terminal; `empty_default` if empty.
 pub fn short_message(message: &str, empty_default: &str) -> String {
     const MAX_LEN: usize = 500;
-    let line = message.split('\n').next().unwrap_or_default().trim_matches(is_go_space);
+    let line = message
+        .split('\n')
+        .next()
+        .unwrap_or_default()
+        .trim_matches(is_go_space);
     if line.is_empty() {
         return empty_default.to_owned();
     }
@@ -113,8 +131,10 @@ fn is_go_space(c: char) -> bool {
 /// and space separators.
 fn is_graphic(c: char) -> bool {
     use GeneralCategoryGroup as G;
-    matches!(c.general_category_group(), G::Letter | G::Mark | G::Number | G::Punctuation | G::Symbol)
-        || c.general_category() == GeneralCategory::SpaceSeparator
+    matches!(
+        c.general_category_group(),
+        G::Letter | G::Mark | G::Number | G::Punctuation | G::Symbol
+    ) || c.general_category() == GeneralCategory::SpaceSeparator
 }
 
 #[cfg(test)]
@@ -129,7 +149,10 @@ mod tests {
     fn exclusions() {
         let main = gomodx_modfile::parse("go.mod", b"module m\nexclude a v1.0.0\n").unwrap();
         let ex = Exclusions::new(&main);
-        assert_eq!(ex.check(&mv("a", "v1.0.0")).unwrap_err().to_string(), "a@v1.0.0: excluded by go.mod");
+        assert_eq!(
+            ex.check(&mv("a", "v1.0.0")).unwrap_err().to_string(),
+            "a@v1.0.0: excluded by go.mod"
+        );
         assert!(ex.check(&mv("a", "v1.0.1")).is_ok());
     }
 
@@ -137,12 +160,18 @@ mod tests {
     fn retractions_use_intervals_and_the_first_rationale() {
         let latest = gomodx_modfile::parse_lax(
             "go.mod",
-            b"module a\nretract [v1.0.0, v1.2.0] // bad build\nretract v1.1.0\n// second\nretract v1.5.0\n",
+            b"module a\nretract [v1.0.0, v1.2.0] // bad build\nretract v1.1.0 // second\nretract v1.5.0\n",
         )
         .unwrap();
         let err = check_retractions(&mv("a", "v1.1.0"), &latest.retract).unwrap_err();
-        assert_eq!(err.reason, Disallowed::Retracted(vec!["bad build".into(), "second".into()]));
-        assert_eq!(err.to_string(), "a@v1.1.0: retracted by module author: bad build");
+        assert_eq!(
+            err.reason,
+            Disallowed::Retracted(vec!["bad build".into(), "second".into()])
+        );
+        assert_eq!(
+            err.to_string(),
+            "a@v1.1.0: retracted by module author: bad build"
+        );
         let err = check_retractions(&mv("a", "v1.5.0"), &latest.retract).unwrap_err();
         assert_eq!(err.to_string(), "a@v1.5.0: retracted by module author");
         assert!(check_retractions(&mv("a", "v1.3.0"), &latest.retract).is_ok());
@@ -153,8 +182,14 @@ mod tests {
     fn short_messages() {
         assert_eq!(short_message("  first line \nsecond", "d"), "first line");
         assert_eq!(short_message(" \n x", "d"), "d");
-        assert_eq!(short_message(&"x".repeat(501), "d"), "(message omitted: too long)");
-        assert_eq!(short_message("bell\u{7}", "d"), "(message omitted: contains non-printable characters)");
+        assert_eq!(
+            short_message(&"x".repeat(501), "d"),
+            "(message omitted: too long)"
+        );
+        assert_eq!(
+            short_message("bell\u{7}", "d"),
+            "(message omitted: contains non-printable characters)"
+        );
         assert_eq!(short_message("ünïcode – ok", "d"), "ünïcode – ok");
     }
 }

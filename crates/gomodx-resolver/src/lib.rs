@@ -17,6 +17,8 @@ pub mod graph;
 pub mod mvs;
 mod source;
 
-pub use error::{BuildListError, GoModError, GoModErrorKind, LoadError, Reason, SourceError};
+pub use error::{
+    BuildListError, GoModError, GoModErrorKind, LoadError, Reason, ReplacementConflict, SourceError,
+};
 pub use graph::{GraphLoader, ListedModule, LoadOptions, ModuleGraph, Pruning};
 pub use source::{GoModFile, GoModSource, MemorySource};

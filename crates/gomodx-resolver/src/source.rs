@@ -25,7 +25,10 @@ impl GoModFile {
 
     /// A go.mod shown under `name` in parse errors.
     pub fn with_name(name: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
-        Self { name: name.into(), data: data.into() }
+        Self {
+            name: name.into(),
+            data: data.into(),
+        }
     }
 }
 
@@ -84,7 +87,9 @@ impl MemorySource {
 
 impl FromIterator<(ModuleVersion, Vec<u8>)> for MemorySource {
     fn from_iter<I: IntoIterator<Item = (ModuleVersion, Vec<u8>)>>(iter: I) -> Self {
-        Self { files: iter.into_iter().collect() }
+        Self {
+            files: iter.into_iter().collect(),
+        }
     }
 }
 
@@ -92,10 +97,16 @@ impl GoModSource for MemorySource {
     /// Missing files fail with `not found` (`reading <dir>/go.mod: not
     /// found` for a directory).
     fn go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, SourceError> {
-        let name = if module.version.is_empty() { format!("{}/go.mod", module.path) } else { "go.mod".to_owned() };
+        let name = if module.version.is_empty() {
+            format!("{}/go.mod", module.path)
+        } else {
+            "go.mod".to_owned()
+        };
         match self.files.get(module) {
             Some(data) => Ok(GoModFile::with_name(name, data.clone())),
-            None if module.version.is_empty() => Err(SourceError::new(format!("reading {name}: not found"))),
+            None if module.version.is_empty() => {
+                Err(SourceError::new(format!("reading {name}: not found")))
+            }
             None => Err(SourceError::new("not found")),
         }
     }
@@ -113,10 +124,19 @@ mod tests {
         assert_eq!(source.len(), 2);
         let a = source.go_mod(&ModuleVersion::new("a", "v1.0.0")).unwrap();
         assert_eq!(a, GoModFile::new("module a\n"));
-        assert_eq!(source.go_mod(&ModuleVersion::new("../b", "")).unwrap().name, "../b/go.mod");
+        assert_eq!(
+            source.go_mod(&ModuleVersion::new("../b", "")).unwrap().name,
+            "../b/go.mod"
+        );
         let err = source.go_mod(&ModuleVersion::new("../c", "")).unwrap_err();
         assert_eq!(err.to_string(), "reading ../c/go.mod: not found");
-        assert_eq!(source.go_mod(&ModuleVersion::new("a", "v2.0.0")).unwrap_err().to_string(), "not found");
+        assert_eq!(
+            source
+                .go_mod(&ModuleVersion::new("a", "v2.0.0"))
+                .unwrap_err()
+                .to_string(),
+            "not found"
+        );
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! cmd/go's module graph on in-memory go.mod files: pruning, exclude,
-//! replace, cycles, `go`/`toolchain` nodes, errors, and the frontier API.
+//! replace, cycles, `go`/`toolchain` nodes, and the command outputs.
 
 mod common;
 
 use common::{Universe, list_text, mv};
-use gomodx_modfile::parse;
 use gomodx_module::ModuleVersion;
-use gomodx_resolver::{GoModFile, GraphLoader, LoadError, LoadOptions, Pruning, SourceError};
+use gomodx_resolver::{GraphLoader, LoadOptions, Pruning};
 
 const MAIN: &str = "example.com/m";
 
@@ -14,8 +13,14 @@ const MAIN: &str = "example.com/m";
 fn unpruned_main_loads_everything_and_selects_the_maximum() {
     let u = Universe::new(&[
         ("main", "module example.com/m\n\nrequire a.io/a v1.0.0\n"),
-        ("a.io/a@v1.0.0", "module a.io/a\nrequire (\n\tb.io/b v1.0.0\n\tc.io/c v1.0.0\n)\n"),
-        ("b.io/b@v1.0.0", "module b.io/b\ngo 1.17\nrequire c.io/c v1.1.0\n"),
+        (
+            "a.io/a@v1.0.0",
+            "module a.io/a\nrequire (\n\tb.io/b v1.0.0\n\tc.io/c v1.0.0\n)\n",
+        ),
+        (
+            "b.io/b@v1.0.0",
+            "module b.io/b\ngo 1.17\nrequire c.io/c v1.1.0\n",
+        ),
         ("c.io/c@v1.0.0", "module c.io/c\n"),
         ("c.io/c@v1.1.0", "module c.io/c\nrequire d.io/d v0.1.0\n"),
         ("d.io/d@v0.1.0", "module d.io/d\n"),
@@ -42,7 +47,10 @@ fn unpruned_main_loads_everything_and_selects_the_maximum() {
     assert!(g.roots_consistent());
     let edges = g.edges();
     assert_eq!(edges.len(), 6);
-    assert_eq!((edges[2].0.clone(), edges[2].1.clone()), (mv("a.io/a@v1.0.0"), mv("b.io/b@v1.0.0")));
+    assert_eq!(
+        (edges[2].0.clone(), edges[2].1.clone()),
+        (mv("a.io/a@v1.0.0"), mv("b.io/b@v1.0.0"))
+    );
     assert_eq!(g.build_list()[0], ModuleVersion::new(MAIN, ""));
     assert_eq!(g.build_list().len(), 6, "main, a, b, c, d and go");
 }
@@ -50,8 +58,14 @@ fn unpruned_main_loads_everything_and_selects_the_maximum() {
 #[test]
 fn pruned_main_reads_only_the_roots_go_mod_files() {
     let u = Universe::new(&[
-        ("main", "module example.com/m\ngo 1.21\nrequire a.io/a v1.0.0\n"),
-        ("a.io/a@v1.0.0", "module a.io/a\ngo 1.21\nrequire b.io/b v1.0.0\n"),
+        (
+            "main",
+            "module example.com/m\ngo 1.21\nrequire a.io/a v1.0.0\n",
+        ),
+        (
+            "a.io/a@v1.0.0",
+            "module a.io/a\ngo 1.21\nrequire b.io/b v1.0.0\n",
+        ),
         // b's go.mod is deliberately missing: it must never be read.
     ]);
     let mut loader = GraphLoader::new(&u.main, &LoadOptions::default()).unwrap();
@@ -72,18 +86,33 @@ fn pruned_main_reads_only_the_roots_go_mod_files() {
          go@1.21 toolchain@go1.21\n"
     );
     assert_eq!(g.required_by(&mv("b.io/b@v1.0.0")), None, "pruned out");
-    assert_eq!(list_text(&g), "example.com/m\na.io/a v1.0.0\nb.io/b v1.0.0\n");
+    assert_eq!(
+        list_text(&g),
+        "example.com/m\na.io/a v1.0.0\nb.io/b v1.0.0\n"
+    );
     assert_eq!(g.selected("toolchain"), Some("go1.21"));
 }
 
 #[test]
 fn below_an_unpruned_dependency_everything_is_loaded() {
     let u = Universe::new(&[
-        ("main", "module example.com/m\ngo 1.21\nrequire (\n\ta.io/a v1.0.0\n\tu.io/u v1.0.0\n)\n"),
-        ("a.io/a@v1.0.0", "module a.io/a\ngo 1.21\nrequire y.io/y v0.9.0\n"),
+        (
+            "main",
+            "module example.com/m\ngo 1.21\nrequire (\n\ta.io/a v1.0.0\n\tu.io/u v1.0.0\n)\n",
+        ),
+        (
+            "a.io/a@v1.0.0",
+            "module a.io/a\ngo 1.21\nrequire y.io/y v0.9.0\n",
+        ),
         ("u.io/u@v1.0.0", "module u.io/u\nrequire x.io/x v1.0.0\n"),
-        ("x.io/x@v1.0.0", "module x.io/x\ngo 1.21\nrequire y.io/y v1.0.0\n"),
-        ("y.io/y@v1.0.0", "module y.io/y\ngo 1.21\nrequire z.io/z v1.0.0\n"),
+        (
+            "x.io/x@v1.0.0",
+            "module x.io/x\ngo 1.21\nrequire y.io/y v1.0.0\n",
+        ),
+        (
+            "y.io/y@v1.0.0",
+            "module y.io/y\ngo 1.21\nrequire z.io/z v1.0.0\n",
+        ),
         ("z.io/z@v1.0.0", "module z.io/z\ngo 1.21\n"),
     ]);
     let g = u.load().unwrap();
@@ -115,7 +144,10 @@ fn excluded_versions_are_dropped_everywhere() {
             "main",
             "module example.com/m\ngo 1.21\nrequire (\n\ta.io/a v1.0.0\n\tb.io/b v1.0.0\n)\nexclude (\n\tb.io/b v1.0.0\n\tc.io/c v1.1.0\n)\n",
         ),
-        ("a.io/a@v1.0.0", "module a.io/a\ngo 1.21\nrequire (\n\tc.io/c v1.1.0\n\td.io/d v1.0.0\n)\n"),
+        (
+            "a.io/a@v1.0.0",
+            "module a.io/a\ngo 1.21\nrequire (\n\tc.io/c v1.1.0\n\td.io/d v1.0.0\n)\n",
+        ),
     ]);
     let g = u.load().unwrap();
     assert_eq!(g.dropped_requirements(), [mv("b.io/b@v1.0.0")]);
@@ -127,7 +159,10 @@ fn excluded_versions_are_dropped_everywhere() {
          a.io/a@v1.0.0 go@1.21\n\
          go@1.21 toolchain@go1.21\n"
     );
-    assert_eq!(list_text(&g), "example.com/m\na.io/a v1.0.0\nd.io/d v1.0.0\n");
+    assert_eq!(
+        list_text(&g),
+        "example.com/m\na.io/a v1.0.0\nd.io/d v1.0.0\n"
+    );
 }
 
 #[test]
@@ -142,16 +177,33 @@ fn replacements_keep_node_names_and_read_the_replacement() {
              replace d.io/d => ../d\n\
              replace e.io/e v1.1.0 => ../e-old\n",
         ),
-        ("a.io/a@v1.0.1", "module a.io/a\ngo 1.21\nrequire c.io/c v1.0.0\n"),
-        ("fork.io/b@v1.5.0", "module fork.io/b\ngo 1.21\nrequire c.io/c v1.1.0\n"),
+        (
+            "a.io/a@v1.0.1",
+            "module a.io/a\ngo 1.21\nrequire c.io/c v1.0.0\n",
+        ),
+        (
+            "fork.io/b@v1.5.0",
+            "module fork.io/b\ngo 1.21\nrequire c.io/c v1.1.0\n",
+        ),
         ("../d", "module d.io/d\ngo 1.21\nrequire c.io/c v1.2.0\n"),
         ("e.io/e@v1.2.0", "module e.io/e\ngo 1.21\n"),
     ]);
     let mut loader = GraphLoader::new(&u.main, &LoadOptions::default()).unwrap();
     let wanted = loader.next_requests();
-    assert_eq!(wanted, [mv("a.io/a@v1.0.1"), mv("fork.io/b@v1.5.0"), mv("../d"), mv("e.io/e@v1.2.0")]);
+    assert_eq!(
+        wanted,
+        [
+            mv("a.io/a@v1.0.1"),
+            mv("fork.io/b@v1.5.0"),
+            mv("../d"),
+            mv("e.io/e@v1.2.0")
+        ]
+    );
     for module in wanted.iter().rev() {
-        loader.provide(module, gomodx_resolver::GoModSource::go_mod(&u.source, module));
+        loader.provide(
+            module,
+            gomodx_resolver::GoModSource::go_mod(&u.source, module),
+        );
     }
     let g = loader.finish().unwrap();
     assert_eq!(
@@ -167,6 +219,7 @@ fn replacements_keep_node_names_and_read_the_replacement() {
          b.io/b@v1.0.0 go@1.21\n\
          d.io/d@v1.0.0 c.io/c@v1.2.0\n\
          d.io/d@v1.0.0 go@1.21\n\
+         e.io/e@v1.2.0 go@1.21\n\
          go@1.21 toolchain@go1.21\n"
     );
     assert_eq!(
@@ -182,39 +235,17 @@ fn replacements_keep_node_names_and_read_the_replacement() {
 }
 
 #[test]
-fn nodes_sharing_a_replacement_need_one_go_mod() {
+fn cycles_and_diamonds() {
     let u = Universe::new(&[
         (
             "main",
-            "module example.com/m\nrequire (\n\ta.io/a v1.0.0\n\tb.io/b v1.0.0\n)\nreplace a.io/a => fork.io/a v1.0.0\n",
+            "module example.com/m\nrequire (\n\ta.io/a v1.1.0\n\tb.io/b v1.1.0\n)\n",
         ),
-        ("b.io/b@v1.0.0", "module b.io/b\nrequire a.io/a v0.9.0\n"),
-        ("fork.io/a@v1.0.0", "module a.io/a\nrequire c.io/c v1.0.0\n"),
-        ("c.io/c@v1.0.0", "module c.io/c\n"),
-    ]);
-    let mut loader = GraphLoader::new(&u.main, &LoadOptions::default()).unwrap();
-    assert_eq!(loader.next_requests(), [mv("fork.io/a@v1.0.0"), mv("b.io/b@v1.0.0")]);
-    let get = |m: &str| gomodx_resolver::GoModSource::go_mod(&u.source, &mv(m));
-    assert!(loader.provide(&mv("b.io/b@v1.0.0"), get("b.io/b@v1.0.0")));
-    assert!(loader.next_requests().is_empty(), "a@v0.9.0 waits on the same replacement");
-    assert!(!loader.provide(&mv("b.io/b@v1.0.0"), get("b.io/b@v1.0.0")), "not needed twice");
-    assert!(!loader.is_complete());
-    assert!(loader.provide(&mv("fork.io/a@v1.0.0"), get("fork.io/a@v1.0.0")));
-    assert_eq!(loader.next_requests(), [mv("c.io/c@v1.0.0")]);
-    assert!(matches!(loader.finish(), Err(LoadError::Incomplete(missing)) if missing == [mv("c.io/c@v1.0.0")]));
-
-    let g = u.load().unwrap();
-    let reqs = |m: &str| g.required_by(&mv(m)).map(|r| r.into_iter().cloned().collect::<Vec<_>>());
-    assert_eq!(reqs("a.io/a@v0.9.0"), Some(vec![mv("c.io/c@v1.0.0")]));
-    assert_eq!(reqs("a.io/a@v1.0.0"), reqs("a.io/a@v0.9.0"));
-}
-
-#[test]
-fn cycles_and_diamonds() {
-    let u = Universe::new(&[
-        ("main", "module example.com/m\nrequire (\n\ta.io/a v1.1.0\n\tb.io/b v1.1.0\n)\n"),
         ("a.io/a@v1.1.0", "module a.io/a\nrequire b.io/b v1.0.0\n"),
-        ("b.io/b@v1.0.0", "module b.io/b\nrequire (\n\ta.io/a v1.0.0\n\tc.io/c v1.0.0\n)\n"),
+        (
+            "b.io/b@v1.0.0",
+            "module b.io/b\nrequire (\n\ta.io/a v1.0.0\n\tc.io/c v1.0.0\n)\n",
+        ),
         ("a.io/a@v1.0.0", "module a.io/a\nrequire b.io/b v1.1.0\n"),
         ("b.io/b@v1.1.0", "module b.io/b\nrequire a.io/a v1.1.0\n"),
         ("c.io/c@v1.0.0", "module c.io/c\n"),
@@ -231,7 +262,10 @@ fn cycles_and_diamonds() {
          b.io/b@v1.0.0 c.io/c@v1.0.0\n\
          a.io/a@v1.0.0 b.io/b@v1.1.0\n"
     );
-    assert_eq!(list_text(&g), "example.com/m\na.io/a v1.1.0\nb.io/b v1.1.0\nc.io/c v1.0.0\n");
+    assert_eq!(
+        list_text(&g),
+        "example.com/m\na.io/a v1.1.0\nb.io/b v1.1.0\nc.io/c v1.0.0\n"
+    );
     assert_eq!(
         g.why_text(&["c.io/c", "x.io/x", MAIN]),
         "# c.io/c\nexample.com/m\na.io/a\nb.io/b\nc.io/c\n\n\
@@ -240,15 +274,26 @@ fn cycles_and_diamonds() {
     );
     assert_eq!(
         g.why_path("c.io/c").unwrap(),
-        [mv(MAIN), mv("a.io/a@v1.1.0"), mv("b.io/b@v1.0.0"), mv("c.io/c@v1.0.0")]
+        [
+            mv(MAIN),
+            mv("a.io/a@v1.1.0"),
+            mv("b.io/b@v1.0.0"),
+            mv("c.io/c@v1.0.0")
+        ]
     );
 }
 
 #[test]
 fn go_and_toolchain_nodes() {
     let u = Universe::new(&[
-        ("main", "module example.com/m\ngo 1.22\ntoolchain go1.23.0\nrequire a.io/a v1.0.0\n"),
-        ("a.io/a@v1.0.0", "module a.io/a\ngo 1.21.0\nrequire b.io/b v1.0.0\n"),
+        (
+            "main",
+            "module example.com/m\ngo 1.22\ntoolchain go1.23.0\nrequire a.io/a v1.0.0\n",
+        ),
+        (
+            "a.io/a@v1.0.0",
+            "module a.io/a\ngo 1.21.0\nrequire b.io/b v1.0.0\n",
+        ),
     ]);
     let g = u.load().unwrap();
     assert_eq!(
@@ -264,7 +309,10 @@ fn go_and_toolchain_nodes() {
     assert_eq!(g.selected("toolchain"), Some("go1.23.0"));
     assert!(g.roots_consistent());
     assert!(g.build_list().contains(&mv("go@1.22")));
-    assert_eq!(list_text(&g), "example.com/m\na.io/a v1.0.0\nb.io/b v1.0.0\n");
+    assert_eq!(
+        list_text(&g),
+        "example.com/m\na.io/a v1.0.0\nb.io/b v1.0.0\n"
+    );
 
     // Without a go line the main module is at 1.16; a dependency at 1.21
     // raises the selected go version, so the roots are stale.
@@ -282,90 +330,4 @@ fn go_and_toolchain_nodes() {
     );
     assert_eq!(g.selected("go"), Some("1.21"));
     assert!(!g.roots_consistent());
-}
-
-#[test]
-fn requested_go_version_changes_pruning() {
-    let u = Universe::new(&[
-        ("main", "module example.com/m\ngo 1.17\nrequire a.io/a v1.0.0\n"),
-        ("a.io/a@v1.0.0", "module a.io/a\ngo 1.17\nrequire b.io/b v1.0.0\n"),
-        ("b.io/b@v1.0.0", "module b.io/b\ngo 1.17\nrequire c.io/c v1.0.0\n"),
-        ("c.io/c@v1.0.0", "module c.io/c\ngo 1.17\n"),
-    ]);
-    let pruned = u.load().unwrap();
-    assert_eq!(pruned.required_by(&mv("b.io/b@v1.0.0")), None);
-    let options = LoadOptions { go_version: Some("1.16".into()) };
-    let full = gomodx_resolver::ModuleGraph::load_with(&u.main, &u.source, &options).unwrap();
-    assert_eq!(full.pruning(), Pruning::Unpruned);
-    assert_eq!(list_text(&full), "example.com/m\na.io/a v1.0.0\nb.io/b v1.0.0\nc.io/c v1.0.0\n");
-
-    let main = parse("go.mod", b"module example.com/m\ngo 1.22\n").unwrap();
-    let options = LoadOptions { go_version: Some("1.21".into()) };
-    let err = GraphLoader::new(&main, &options).unwrap_err();
-    assert_eq!(err.to_string(), "requested Go version 1.21 cannot load module graph (requires Go >= 1.22)");
-}
-
-#[test]
-fn errors_show_the_shortest_requirement_chain() {
-    let chain = |files: &[(&str, &str)]| Universe::new(files).load().unwrap_err().to_string();
-    let main = "module example.com/m\nrequire (\n\ta.io/a v1.0.0\n\tz.io/z v1.0.0\n)\n";
-
-    let err = chain(&[("main", main), ("a.io/a@v1.0.0", "module other.io/x\n"), ("z.io/z@v1.0.0", "module z.io/z\n")]);
-    assert_eq!(
-        err,
-        "a.io/a@v1.0.0: parsing go.mod:\n\tmodule declares its path as: other.io/x\n\t        but was required as: a.io/a"
-    );
-
-    // Both a and z lead to b, which is missing; the path through a wins.
-    let err = chain(&[
-        ("main", main),
-        ("a.io/a@v1.0.0", "module a.io/a\nrequire b.io/b v1.0.0\n"),
-        ("z.io/z@v1.0.0", "module z.io/z\nrequire b.io/b v1.0.0\n"),
-    ]);
-    assert_eq!(err, "a.io/a@v1.0.0 requires\n\tb.io/b@v1.0.0: not found");
-
-    let replaced = format!("{main}replace b.io/b => fork.io/b v1.0.0\n");
-    let err = chain(&[
-        ("main", &replaced),
-        ("a.io/a@v1.0.0", "module a.io/a\nrequire b.io/b v1.0.0\n"),
-        ("z.io/z@v1.0.0", "module z.io/z\n"),
-    ]);
-    assert_eq!(err, "a.io/a@v1.0.0 requires\n\tb.io/b@v1.0.0 (replaced by fork.io/b@v1.0.0): not found");
-
-    let err = chain(&[("main", main), ("a.io/a@v1.0.0", "go 1.20\n"), ("z.io/z@v1.0.0", "module z.io/z\n")]);
-    assert_eq!(err, "a.io/a@v1.0.0: parsing go.mod: missing module line");
-
-    let err = chain(&[("main", main), ("a.io/a@v1.0.0", "module a.io/a\nrequire\n"), ("z.io/z@v1.0.0", "module z.io/z\n")]);
-    assert!(err.starts_with("a.io/a@v1.0.0: parsing go.mod: go.mod:2"), "{err}");
-
-    let err = LoadError::BuildList(Box::new(gomodx_resolver::BuildListError::new(
-        gomodx_resolver::GoModError {
-            module: mv("../d"),
-            kind: gomodx_resolver::GoModErrorKind::Source(SourceError::new("reading ../d/go.mod: no such file")),
-        },
-        &[mv(MAIN), mv("d.io/d@v1.0.0")],
-        |_, _| false,
-    )));
-    assert_eq!(err.to_string(), "d.io/d@v1.0.0 (replaced by ../d): reading ../d/go.mod: no such file");
-}
-
-#[test]
-fn directory_replacements_are_not_path_checked() {
-    let u = Universe::new(&[
-        ("main", "module example.com/m\ngo 1.21\nrequire a.io/a v1.0.0\nreplace a.io/a => ./local\n"),
-        ("./local", "module something.else/entirely\ngo 1.21\nrequire b.io/b v1.0.0\n"),
-    ]);
-    let g = u.load().unwrap();
-    assert_eq!(list_text(&g), "example.com/m\na.io/a v1.0.0 => ./local\nb.io/b v1.0.0\n");
-
-    // A closure can serve as the source, e.g. to count reads.
-    let reads = std::cell::Cell::new(0);
-    let source = |m: &ModuleVersion| {
-        reads.set(reads.get() + 1);
-        assert_eq!(m, &mv("./local"));
-        Ok::<_, SourceError>(GoModFile::with_name("local/go.mod", "module x\n"))
-    };
-    let g = gomodx_resolver::ModuleGraph::load(&u.main, &source).unwrap();
-    assert_eq!(reads.get(), 1);
-    assert_eq!(g.required_by(&mv("a.io/a@v1.0.0")).unwrap(), Vec::<&ModuleVersion>::new());
 }

@@ -27,7 +27,9 @@ struct ReqsMap(BTreeMap<ModuleVersion, Vec<ModuleVersion>>);
 
 impl ReqsMap {
     fn versions_of<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a ModuleVersion> {
-        self.0.keys().filter(move |k| k.path == path && !k.version.ends_with(".hidden"))
+        self.0
+            .keys()
+            .filter(move |k| k.path == path && !k.version.ends_with(".hidden"))
     }
 }
 
@@ -68,7 +70,9 @@ impl DowngradeReqs for ReqsMap {
             .versions_of(&m.path)
             .filter(|k| !k.version.is_empty() && k.version < m.version)
             .max_by(|a, b| a.version.cmp(&b.version));
-        Ok(below.cloned().unwrap_or_else(|| ModuleVersion::new(m.path.clone(), NONE)))
+        Ok(below
+            .cloned()
+            .unwrap_or_else(|| ModuleVersion::new(m.path.clone(), NONE)))
     }
 }
 
@@ -102,14 +106,22 @@ fn parse(text: &str) -> Vec<Scenario> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (key, value) = line.split_once(':').unwrap_or_else(|| panic!("line {}: missing colon: {line:?}", i + 1));
+        let (key, value) = line
+            .split_once(':')
+            .unwrap_or_else(|| panic!("line {}: missing colon: {line:?}", i + 1));
         let (key, value) = (key.trim(), value.trim());
         let fields: Vec<&str> = key.split_whitespace().collect();
         if fields == ["name"] {
-            scenarios.push(Scenario { name: value.to_owned(), reqs: ReqsMap::default(), checks: Vec::new() });
+            scenarios.push(Scenario {
+                name: value.to_owned(),
+                reqs: ReqsMap::default(),
+                checks: Vec::new(),
+            });
             continue;
         }
-        let scenario = scenarios.last_mut().unwrap_or_else(|| panic!("line {}: no scenario yet", i + 1));
+        let scenario = scenarios
+            .last_mut()
+            .unwrap_or_else(|| panic!("line {}: no scenario yet", i + 1));
         match fields[0] {
             "build" | "upgrade*" | "upgrade" | "upgradereq" | "downgrade" | "req" => {
                 let args: Vec<String> = fields[1..].iter().map(|s| (*s).to_owned()).collect();
@@ -117,8 +129,17 @@ fn parse(text: &str) -> Vec<Scenario> {
                     "build" | "upgrade*" => args.len() == 1,
                     _ => !args.is_empty(),
                 };
-                assert!(arity_ok, "line {}: wrong number of arguments: {line:?}", i + 1);
-                scenario.checks.push(Check { line: i + 1, op: fields[0].to_owned(), args, want: tokens(value) });
+                assert!(
+                    arity_ok,
+                    "line {}: wrong number of arguments: {line:?}",
+                    i + 1
+                );
+                scenario.checks.push(Check {
+                    line: i + 1,
+                    op: fields[0].to_owned(),
+                    args,
+                    want: tokens(value),
+                });
             }
             _ if fields.len() == 1 && key.as_bytes()[0].is_ascii_uppercase() => {
                 let required = tokens(value);
@@ -161,13 +182,18 @@ fn run(check: &Check, reqs: &ReqsMap) -> Result<Vec<ModuleVersion>, String> {
 #[test]
 fn go_mvs_scenarios() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/mvs/mvs_test_cases.txt");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
     let scenarios = parse(&text);
 
     let mut failures = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for scenario in &scenarios {
-        assert!(!scenario.checks.is_empty(), "scenario {} checks nothing", scenario.name);
+        assert!(
+            !scenario.checks.is_empty(),
+            "scenario {} checks nothing",
+            scenario.name
+        );
         for check in &scenario.checks {
             *counts.entry(check.op.as_str()).or_default() += 1;
             match run(check, &scenario.reqs) {
@@ -178,17 +204,33 @@ fn go_mvs_scenarios() {
                     check.line,
                     check.op,
                     check.args.join(" "),
-                    check.want.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    check
+                        .want
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>(),
                 )),
             }
         }
     }
-    assert!(failures.is_empty(), "{} failing checks:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing checks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 
     // Spec §8.6: 39 scenarios, 77 checks.
     assert_eq!(scenarios.len(), 39);
-    let want: BTreeMap<&str, usize> =
-        [("build", 37), ("downgrade", 12), ("req", 12), ("upgrade*", 8), ("upgrade", 6), ("upgradereq", 2)].into();
+    let want: BTreeMap<&str, usize> = [
+        ("build", 37),
+        ("downgrade", 12),
+        ("req", 12),
+        ("upgrade*", 8),
+        ("upgrade", 6),
+        ("upgradereq", 2),
+    ]
+    .into();
     assert_eq!(counts, want);
 }
 
@@ -207,9 +249,18 @@ fn errors_carry_the_shortest_requirement_path() {
     assert_eq!(err.to_string(), "B@1 requires\n\tD@1: missing module: D@1");
 
     // A step through an upgrade reads "updating to".
-    let mut reqs = parse("name: up\nA: B1\nB1:\nB2: C1\n").pop().expect("one scenario").reqs;
+    let mut reqs = parse("name: up\nA: B1\nB1:\nB2: C1\n")
+        .pop()
+        .expect("one scenario")
+        .reqs;
     reqs.0.remove(&token("C1"));
     let err = mvs::upgrade_all(&token("A"), &reqs).unwrap_err();
-    assert_eq!(err.path().cloned().collect::<Vec<_>>(), tokens("A B1 B2 C1"));
-    assert_eq!(err.to_string(), "B@1 updating to\n\tB@2 requires\n\tC@1: missing module: C@1");
+    assert_eq!(
+        err.path().cloned().collect::<Vec<_>>(),
+        tokens("A B1 B2 C1")
+    );
+    assert_eq!(
+        err.to_string(),
+        "B@1 updating to\n\tB@2 requires\n\tC@1: missing module: C@1"
+    );
 }

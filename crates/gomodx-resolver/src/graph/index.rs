@@ -7,7 +7,7 @@ use gomodx_modfile::ModFile;
 use gomodx_module::{ModuleVersion, gover};
 
 use super::Pruning;
-use crate::error::LoadError;
+use crate::error::{LoadError, ReplacementConflict};
 
 /// The go version assumed for a go.mod without a `go` line (Go's
 /// `gover.DefaultGoModVersion`).
@@ -36,29 +36,42 @@ impl MainIndex {
         if path.is_empty() {
             return Err(LoadError::MissingModulePath);
         }
-        let exclude: HashSet<ModuleVersion> = main.exclude.iter().map(|x| x.module.clone()).collect();
+        let exclude: HashSet<ModuleVersion> =
+            main.exclude.iter().map(|x| x.module.clone()).collect();
         let mut replace = HashMap::new();
         for r in &main.replace {
             match replace.insert(r.old.clone(), r.new.clone()) {
                 Some(prev) if prev != r.new => {
-                    return Err(LoadError::ConflictingReplacements {
-                        old: r.old.clone(),
-                        first: prev,
-                        second: r.new.clone(),
-                    });
+                    return Err(LoadError::ConflictingReplacements(Box::new(
+                        ReplacementConflict {
+                            old: r.old.clone(),
+                            first: prev,
+                            second: r.new.clone(),
+                        },
+                    )));
                 }
                 _ => {}
             }
         }
-        let (dropped, mut roots): (Vec<_>, Vec<_>) =
-            main.require.iter().map(|r| r.module.clone()).partition(|m| exclude.contains(m));
+        let (dropped, mut roots): (Vec<_>, Vec<_>) = main
+            .require
+            .iter()
+            .map(|r| r.module.clone())
+            .partition(|m| exclude.contains(m));
         let go_version = main.go_version().unwrap_or(DEFAULT_GO_VERSION).to_owned();
         roots.push(ModuleVersion::new("go", go_version.clone()));
         if let Some(toolchain) = &main.toolchain {
             roots.push(ModuleVersion::new("toolchain", toolchain.name.clone()));
         }
         roots.sort();
-        Ok(Self { module: ModuleVersion::new(path, ""), go_version, roots, dropped, exclude, replace })
+        Ok(Self {
+            module: ModuleVersion::new(path, ""),
+            go_version,
+            roots,
+            dropped,
+            exclude,
+            replace,
+        })
     }
 
     /// The pruning the main go version implies.
@@ -147,7 +160,10 @@ mod tests {
     #[test]
     fn exact_replacements_win_over_path_wide_ones() {
         let idx = index("module m\ngo 1.21\nreplace a v1.0.0 => b v1.1.0\nreplace a => ../a\nreplace m => ../m\n").unwrap();
-        assert_eq!(idx.replacement(&mv("a", "v1.0.0")), Some(&mv("b", "v1.1.0")));
+        assert_eq!(
+            idx.replacement(&mv("a", "v1.0.0")),
+            Some(&mv("b", "v1.1.0"))
+        );
         assert_eq!(idx.replacement(&mv("a", "v2.0.0")), Some(&mv("../a", "")));
         assert_eq!(idx.resolve(&mv("c", "v1.0.0")), &mv("c", "v1.0.0"));
         assert_eq!(idx.replacement(&mv("m", "")), None);
@@ -156,17 +172,30 @@ mod tests {
 
     #[test]
     fn errors_read_like_go() {
-        let err = index("module m\nreplace a v1.0.0 => b v1.1.0\nreplace a v1.0.0 => c v1.1.0\n").unwrap_err();
-        assert_eq!(err.to_string(), "conflicting replacements for a@v1.0.0:\n\tb@v1.1.0\n\tc@v1.1.0");
+        let err = index("module m\nreplace a v1.0.0 => b v1.1.0\nreplace a v1.0.0 => c v1.1.0\n")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "conflicting replacements for a@v1.0.0:\n\tb@v1.1.0\n\tc@v1.1.0"
+        );
         assert!(index("module m\nreplace a => ../a\nreplace a => ../a\n").is_ok());
         let err = index("go 1.21\n").unwrap_err();
-        assert!(err.to_string().starts_with("error reading go.mod: missing module declaration"));
+        assert!(
+            err.to_string()
+                .starts_with("error reading go.mod: missing module declaration")
+        );
 
         let idx = index("module m\ngo 1.22\n").unwrap();
         let err = idx.pruning_for_requested("1.21").unwrap_err();
-        assert_eq!(err.to_string(), "requested Go version 1.21 cannot load module graph (requires Go >= 1.22)");
+        assert_eq!(
+            err.to_string(),
+            "requested Go version 1.21 cannot load module graph (requires Go >= 1.22)"
+        );
         assert_eq!(idx.pruning_for_requested("1.23").unwrap(), Pruning::Pruned);
         let idx = index("module m\ngo 1.20\n").unwrap();
-        assert_eq!(idx.pruning_for_requested("1.16").unwrap(), Pruning::Unpruned);
+        assert_eq!(
+            idx.pruning_for_requested("1.16").unwrap(),
+            Pruning::Unpruned
+        );
     }
 }

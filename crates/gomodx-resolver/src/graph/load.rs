@@ -80,7 +80,10 @@ impl GraphLoader {
             Some(requested) => main.pruning_for_requested(requested)?,
             None => main.pruning(),
         };
-        let mut graph = Graph::new(cmp_version as fn(&str, &str, &str) -> std::cmp::Ordering, [main.module.clone()]);
+        let mut graph = Graph::new(
+            cmp_version as fn(&str, &str, &str) -> std::cmp::Ordering,
+            [main.module.clone()],
+        );
         graph.require(&main.module, main.roots.clone());
         let mut loader = Self {
             main,
@@ -120,12 +123,17 @@ impl GraphLoader {
     /// Feeds in the go.mod of `module` (one of the requests), or why it could
     /// not be had. Loading continues at once, possibly needing more files.
     /// Returns `false` (and changes nothing) if `module` was not needed.
-    pub fn provide(&mut self, module: &ModuleVersion, go_mod: Result<GoModFile, SourceError>) -> bool {
+    pub fn provide(
+        &mut self,
+        module: &ModuleVersion,
+        go_mod: Result<GoModFile, SourceError>,
+    ) -> bool {
         let Some(nodes) = self.waiting.remove(module) else {
             return false;
         };
         self.unrequested.retain(|m| m != module);
-        self.read.insert(module.clone(), Summary::read(module, go_mod));
+        self.read
+            .insert(module.clone(), Summary::read(module, go_mod));
         self.run(nodes.into());
         true
     }
@@ -144,13 +152,22 @@ impl GraphLoader {
             let Some(NodeState::Failed(err)) = self.nodes.remove(last) else {
                 unreachable!("find_path stopped at a failed node");
             };
-            return Err(LoadError::BuildList(Box::new(BuildListError::new(err, &path, |_, _| false))));
+            return Err(LoadError::BuildList(Box::new(BuildListError::new(
+                err,
+                &path,
+                |_, _| false,
+            ))));
         }
         Ok(ModuleGraph::new(self.main, self.pruning, self.graph))
     }
 
     /// Schedules `m` to be loaded in mode `pruning`, once.
-    fn enqueue(&mut self, m: ModuleVersion, pruning: Pruning, work: &mut VecDeque<(ModuleVersion, Pruning)>) {
+    fn enqueue(
+        &mut self,
+        m: ModuleVersion,
+        pruning: Pruning,
+        work: &mut VecDeque<(ModuleVersion, Pruning)>,
+    ) {
         if m.version != NONE && self.enqueued.insert((m.clone(), pruning)) {
             work.push_back((m, pruning));
         }
@@ -173,7 +190,11 @@ impl GraphLoader {
             };
             // Below a module without pruning (or in an unpruned graph)
             // everything is loaded; below a pruned one, nothing is.
-            let next = if pruning == Pruning::Unpruned { Pruning::Unpruned } else { summary.pruning };
+            let next = if pruning == Pruning::Unpruned {
+                Pruning::Unpruned
+            } else {
+                summary.pruning
+            };
             if pruning == Pruning::Unpruned || summary.pruning == Pruning::Unpruned {
                 for r in &summary.require {
                     self.enqueue(r.clone(), next, &mut work);
@@ -202,7 +223,8 @@ impl GraphLoader {
         match result {
             Ok(summary) => {
                 self.graph.require(m, summary.require.clone());
-                self.nodes.insert(m.clone(), NodeState::Loaded(Arc::clone(&summary)));
+                self.nodes
+                    .insert(m.clone(), NodeState::Loaded(Arc::clone(&summary)));
                 Step::Ready(summary)
             }
             Err(err) => {

@@ -15,14 +15,10 @@
 //!   pruning (go < 1.17 or no go line), below which everything is loaded.
 //!
 //! [`GraphLoader`] loads a graph incrementally (for parallel fetching);
-//! [`ModuleGraph::load`] is the synchronous form. The outputs are in
-//! [`output`](self#outputs): `go mod graph`, `go mod why -m` (on the module
-//! graph) and `go list -m all`.
-//!
-//! # Outputs
-//!
-//! See [`ModuleGraph::graph_text`], [`ModuleGraph::why_text`] and
-//! [`ModuleGraph::list_all`].
+//! [`ModuleGraph::load`] is the synchronous form. Outputs:
+//! [`ModuleGraph::graph_text`] (`go mod graph`), [`ModuleGraph::list_all`]
+//! (`go list -m all`) and [`ModuleGraph::why_text`] (`go mod why -m`, on the
+//! module graph).
 
 mod index;
 mod load;
@@ -56,7 +52,11 @@ pub enum Pruning {
 impl Pruning {
     /// Go's `pruningForGoVersion`: pruned from go 1.17 on.
     pub fn for_go_version(go_version: &str) -> Self {
-        if gover::compare(go_version, summary::PRUNING_VERSION).is_lt() { Self::Unpruned } else { Self::Pruned }
+        if gover::compare(go_version, summary::PRUNING_VERSION).is_lt() {
+            Self::Unpruned
+        } else {
+            Self::Pruned
+        }
     }
 }
 
@@ -92,7 +92,11 @@ impl ModuleGraph {
     }
 
     /// [`ModuleGraph::load`] with options.
-    pub fn load_with(main: &ModFile, source: &dyn GoModSource, options: &LoadOptions) -> Result<Self, LoadError> {
+    pub fn load_with(
+        main: &ModFile,
+        source: &dyn GoModSource,
+        options: &LoadOptions,
+    ) -> Result<Self, LoadError> {
         let mut loader = GraphLoader::new(main, options)?;
         loop {
             let wanted = loader.next_requests();
@@ -109,7 +113,12 @@ impl ModuleGraph {
 
     fn new(main: MainIndex, pruning: Pruning, graph: GoGraph) -> Self {
         let build_list = graph.build_list();
-        Self { main, pruning, graph, build_list }
+        Self {
+            main,
+            pruning,
+            graph,
+            build_list,
+        }
     }
 
     /// The main module (version `""`).
@@ -168,7 +177,10 @@ impl ModuleGraph {
     /// `allRootsSelected`). When not, cmd/go would rewrite the requirements
     /// (`go: updates to go.mod needed` in read-only mode) before using them.
     pub fn roots_consistent(&self) -> bool {
-        self.main.roots.iter().all(|m| self.graph.selected(&m.path) == m.version)
+        self.main
+            .roots
+            .iter()
+            .all(|m| self.graph.selected(&m.path) == m.version)
     }
 
     /// The underlying graph (every module version reached, edges in

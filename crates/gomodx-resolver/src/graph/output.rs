@@ -63,7 +63,8 @@ impl ModuleGraph {
     /// `path` (the first found breadth-first, requirements in go.mod order),
     /// or `None` when the graph does not contain the path.
     pub fn why_path(&self, path: &str) -> Option<Vec<ModuleVersion>> {
-        self.graph.find_path(|m| m.path == path && m.version != NONE)
+        self.graph
+            .find_path(|m| m.path == path && m.version != NONE)
     }
 
     /// `go mod why -m` stanzas for `paths`, on the module graph: `# path`,
@@ -82,7 +83,8 @@ impl ModuleGraph {
                     out.push_str(&m.path);
                     out.push('\n');
                 }),
-                None => writeln!(out, "(main module does not need module {path})").expect("writing to a String cannot fail"),
+                None => writeln!(out, "(main module does not need module {path})")
+                    .expect("writing to a String cannot fail"),
             }
         }
         out
@@ -94,7 +96,10 @@ impl ModuleGraph {
         self.build_list
             .iter()
             .filter(|m| !is_toolchain_path(&m.path))
-            .map(|m| ListedModule { module: m.clone(), replace: self.replacement(m).cloned() })
+            .map(|m| ListedModule {
+                module: m.clone(),
+                replace: self.replacement(m).cloned(),
+            })
             .collect()
     }
 }

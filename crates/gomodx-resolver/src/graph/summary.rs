@@ -39,18 +39,33 @@ impl Summary {
         if m.path == "go" && gover::compare(&m.version, GO_STRICT_VERSION).is_ge() {
             require.push(ModuleVersion::new("toolchain", format!("go{}", m.version)));
         }
-        Self { module_path: m.path.clone(), pruning: Pruning::Pruned, require }
+        Self {
+            module_path: m.path.clone(),
+            pruning: Pruning::Pruned,
+            require,
+        }
     }
 
     /// Go's `rawGoModSummary` of `actual` (the module version whose go.mod
     /// this is) from what the source returned.
-    pub(crate) fn read(actual: &ModuleVersion, file: Result<GoModFile, SourceError>) -> Result<Arc<Self>, GoModError> {
-        let error = |kind| GoModError { module: actual.clone(), kind };
+    pub(crate) fn read(
+        actual: &ModuleVersion,
+        file: Result<GoModFile, SourceError>,
+    ) -> Result<Arc<Self>, GoModError> {
+        let error = |kind| GoModError {
+            module: actual.clone(),
+            kind,
+        };
         let file = file.map_err(|err| error(GoModErrorKind::Source(err)))?;
-        let parsed =
-            parse_lax(&file.name, &file.data).map_err(|errors| error(GoModErrorKind::Parse { file: file.name, errors }))?;
+        let parsed = parse_lax(&file.name, &file.data).map_err(|errors| {
+            error(GoModErrorKind::Parse {
+                file: file.name,
+                errors,
+            })
+        })?;
         let go_version = parsed.go_version();
-        let mut require: Vec<ModuleVersion> = parsed.require.iter().map(|r| r.module.clone()).collect();
+        let mut require: Vec<ModuleVersion> =
+            parsed.require.iter().map(|r| r.module.clone()).collect();
         if let Some(go) = go_version
             && gover::compare(go, GO_STRICT_VERSION).is_ge()
         {
@@ -74,20 +89,34 @@ impl Summary {
         main: &MainIndex,
     ) -> Result<Arc<Self>, GoModError> {
         if !actual.version.is_empty() {
-            let error = |kind| GoModError { module: actual.clone(), kind };
+            let error = |kind| GoModError {
+                module: actual.clone(),
+                kind,
+            };
             let declared = &raw.module_path;
             if declared.is_empty() {
                 return Err(error(GoModErrorKind::MissingModuleLine));
             }
             if *declared != m.path && *declared != actual.path {
-                return Err(error(GoModErrorKind::PathMismatch { declared: declared.clone(), required: m.path.clone() }));
+                return Err(error(GoModErrorKind::PathMismatch {
+                    declared: declared.clone(),
+                    required: m.path.clone(),
+                }));
             }
         }
         if !raw.require.iter().any(|r| main.is_excluded(r)) {
             return Ok(Arc::clone(raw));
         }
-        let require = raw.require.iter().filter(|r| !main.is_excluded(r)).cloned().collect();
-        Ok(Arc::new(Self { require, ..Self::clone(raw) }))
+        let require = raw
+            .require
+            .iter()
+            .filter(|r| !main.is_excluded(r))
+            .cloned()
+            .collect();
+        Ok(Arc::new(Self {
+            require,
+            ..Self::clone(raw)
+        }))
     }
 }
 
@@ -120,23 +149,42 @@ mod tests {
     fn virtual_modules() {
         let s = Summary::virtual_module(&mv("go", "1.21rc1"));
         assert_eq!(s.require, [mv("toolchain", "go1.21rc1")]);
-        assert!(Summary::virtual_module(&mv("go", "1.20")).require.is_empty());
-        assert!(Summary::virtual_module(&mv("toolchain", "go1.22.0")).require.is_empty());
+        assert!(
+            Summary::virtual_module(&mv("go", "1.20"))
+                .require
+                .is_empty()
+        );
+        assert!(
+            Summary::virtual_module(&mv("toolchain", "go1.22.0"))
+                .require
+                .is_empty()
+        );
     }
 
     #[test]
     fn errors_name_the_module_read() {
         let err = read("module a\nrequire b\n").unwrap_err();
-        assert_eq!(err.to_string(), "a@v1.0.0: parsing go.mod: go.mod:2: usage: require module/path v1.2.3");
-        let err = Summary::read(&mv("a", "v1.0.0"), Err(SourceError::new("reading x: 404 Not Found"))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a@v1.0.0: parsing go.mod: go.mod:2: usage: require module/path v1.2.3"
+        );
+        let err = Summary::read(
+            &mv("a", "v1.0.0"),
+            Err(SourceError::new("reading x: 404 Not Found")),
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "a@v1.0.0: reading x: 404 Not Found");
     }
 
     #[test]
     fn node_checks() {
-        let main = MainIndex::new(&gomodx_modfile::parse("go.mod", b"module m\nexclude b v1.0.0\n").unwrap()).unwrap();
+        let main = MainIndex::new(
+            &gomodx_modfile::parse("go.mod", b"module m\nexclude b v1.0.0\n").unwrap(),
+        )
+        .unwrap();
         let raw = read("module c\nrequire (\n\tb v1.0.0\n\tb v1.1.0\n)\n").unwrap();
-        let err = Summary::for_node(&raw, &mv("a", "v1.0.0"), &mv("a", "v1.0.0"), &main).unwrap_err();
+        let err =
+            Summary::for_node(&raw, &mv("a", "v1.0.0"), &mv("a", "v1.0.0"), &main).unwrap_err();
         assert_eq!(
             err.to_string(),
             "a@v1.0.0: parsing go.mod:\n\tmodule declares its path as: c\n\t        but was required as: a"
@@ -146,8 +194,12 @@ mod tests {
         assert!(Summary::for_node(&raw, &mv("a", "v1.0.0"), &mv("../c", ""), &main).is_ok());
 
         let raw = read("go 1.21\n").unwrap();
-        let err = Summary::for_node(&raw, &mv("a", "v1.0.0"), &mv("a", "v1.0.0"), &main).unwrap_err();
-        assert_eq!(err.to_string(), "a@v1.0.0: parsing go.mod: missing module line");
+        let err =
+            Summary::for_node(&raw, &mv("a", "v1.0.0"), &mv("a", "v1.0.0"), &main).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a@v1.0.0: parsing go.mod: missing module line"
+        );
         assert!(Summary::for_node(&raw, &mv("a", "v1.0.0"), &mv("../a", ""), &main).is_ok());
     }
 }

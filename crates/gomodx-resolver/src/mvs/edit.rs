@@ -51,7 +51,11 @@ pub fn upgrade<R: UpgradeReqs>(
             None => m.clone(),
         })
     };
-    Ok(build_list_with(std::slice::from_ref(target), &overridden, Some(&apply))?)
+    Ok(build_list_with(
+        std::slice::from_ref(target),
+        &overridden,
+        Some(&apply),
+    )?)
 }
 
 /// Go's `mvs.Downgrade`: the build list of `target` with the given module
@@ -67,15 +71,26 @@ pub fn downgrade<R: DowngradeReqs>(
     let mut list = build_list(std::slice::from_ref(target), reqs)?;
     list.remove(0);
 
-    let mut max: HashMap<String, String> = list.iter().map(|m| (m.path.clone(), m.version.clone())).collect();
+    let mut max: HashMap<String, String> = list
+        .iter()
+        .map(|m| (m.path.clone(), m.version.clone()))
+        .collect();
     for d in downgrades {
-        let keep = max.get(&d.path).is_some_and(|v| reqs.max(&d.path, v, &d.version) == d.version);
+        let keep = max
+            .get(&d.path)
+            .is_some_and(|v| reqs.max(&d.path, v, &d.version) == d.version);
         if !keep {
             max.insert(d.path.clone(), d.version.clone());
         }
     }
 
-    let mut state = Downgrader { reqs, max, added: HashSet::new(), rdeps: HashMap::new(), excluded: HashSet::new() };
+    let mut state = Downgrader {
+        reqs,
+        max,
+        added: HashSet::new(),
+        rdeps: HashMap::new(),
+        excluded: HashSet::new(),
+    };
     let mut downgraded = vec![target.clone()];
     'list: for r in &list {
         let mut r = r.clone();
@@ -85,7 +100,9 @@ pub fn downgrade<R: DowngradeReqs>(
             // A bound that `previous` does not enumerate (a pseudo-version,
             // say) is still a valid landing point.
             let bound = state.max_of(&r.path);
-            if reqs.max(&r.path, bound, &r.version) != bound && reqs.max(&r.path, &previous.version, bound) != previous.version {
+            if reqs.max(&r.path, bound, &r.version) != bound
+                && reqs.max(&r.path, &previous.version, bound) != previous.version
+            {
                 previous.version = bound.to_owned();
             }
             if previous.version == NONE {
@@ -97,14 +114,29 @@ pub fn downgrade<R: DowngradeReqs>(
         downgraded.push(r);
     }
 
-    let overridden = Override { target, list: downgraded, reqs };
+    let overridden = Override {
+        target,
+        list: downgraded,
+        reqs,
+    };
     let actual = build_list(std::slice::from_ref(target), &overridden)?;
-    let actual: HashMap<&str, &str> = actual.iter().map(|m| (m.path.as_str(), m.version.as_str())).collect();
+    let actual: HashMap<&str, &str> = actual
+        .iter()
+        .map(|m| (m.path.as_str(), m.version.as_str()))
+        .collect();
     let downgraded = list
         .iter()
-        .filter_map(|m| actual.get(m.path.as_str()).map(|&v| ModuleVersion::new(m.path.clone(), v)))
+        .filter_map(|m| {
+            actual
+                .get(m.path.as_str())
+                .map(|&v| ModuleVersion::new(m.path.clone(), v))
+        })
         .collect();
-    let overridden = Override { target, list: downgraded, reqs };
+    let overridden = Override {
+        target,
+        list: downgraded,
+        reqs,
+    };
     Ok(build_list(std::slice::from_ref(target), &overridden)?)
 }
 
@@ -171,7 +203,11 @@ impl<R: Reqs> Reqs for Override<'_, R> {
     type Error = R::Error;
 
     fn required(&self, m: &ModuleVersion) -> Result<Vec<ModuleVersion>, Self::Error> {
-        if m == self.target { Ok(self.list.clone()) } else { self.reqs.required(m) }
+        if m == self.target {
+            Ok(self.list.clone())
+        } else {
+            self.reqs.required(m)
+        }
     }
 
     fn max<'v>(&self, path: &str, v1: &'v str, v2: &'v str) -> &'v str {

@@ -58,7 +58,10 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
         let Some(&from) = self.nodes.get(m) else {
             panic!("{m} is not reachable from any root");
         };
-        assert!(!self.loaded[from.index()], "requirements of {m} have already been set");
+        assert!(
+            !self.loaded[from.index()],
+            "requirements of {m} have already been set"
+        );
         self.loaded[from.index()] = true;
         for (i, dep) in reqs.iter().enumerate() {
             let to = self.intern(dep);
@@ -109,8 +112,11 @@ impl<C> Graph<C> {
 
     /// Requirement targets of `node`, in recorded order.
     fn requirements(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + use<'_, C> {
-        let mut edges: Vec<(usize, NodeIndex)> =
-            self.graph.edges(node).map(|e| (*e.weight(), e.target())).collect();
+        let mut edges: Vec<(usize, NodeIndex)> = self
+            .graph
+            .edges(node)
+            .map(|e| (*e.weight(), e.target()))
+            .collect();
         edges.sort_unstable();
         edges.into_iter().map(|(_, target)| target)
     }
@@ -166,7 +172,10 @@ impl<C> Graph<C> {
     /// A shortest requirement path from a root to a module version for
     /// which `f` is true, or `None`. Ties go to the path found first
     /// breadth-first (roots in order, requirements in recorded order).
-    pub fn find_path(&self, mut f: impl FnMut(&ModuleVersion) -> bool) -> Option<Vec<ModuleVersion>> {
+    pub fn find_path(
+        &self,
+        mut f: impl FnMut(&ModuleVersion) -> bool,
+    ) -> Option<Vec<ModuleVersion>> {
         let mut first_required_by: HashMap<NodeIndex, Option<NodeIndex>> = HashMap::new();
         let mut queue = VecDeque::new();
         for &root in &self.roots {
@@ -226,17 +235,31 @@ mod tests {
         assert_eq!(g.selected("B"), "3");
         assert_eq!(g.selected("D"), "none");
         assert_eq!(g.build_list(), vec![mv("A"), mv("B3"), mv("C2")]);
-        let reqs: Vec<_> = g.required_by(&mv("A")).unwrap().into_iter().cloned().collect();
+        let reqs: Vec<_> = g
+            .required_by(&mv("A"))
+            .unwrap()
+            .into_iter()
+            .cloned()
+            .collect();
         assert_eq!(reqs, vec![mv("C1"), mv("B2"), mv("C2")]);
         assert_eq!(g.required_by(&mv("B3")), None);
         assert_eq!(g.required_by(&mv("X1")), None);
 
         let mut walked = Vec::new();
         g.walk_breadth_first(|m| walked.push(m.clone()));
-        assert_eq!(walked, vec![mv("A"), mv("C1"), mv("B2"), mv("C2"), mv("B3")]);
+        assert_eq!(
+            walked,
+            vec![mv("A"), mv("C1"), mv("B2"), mv("C2"), mv("B3")]
+        );
 
-        assert_eq!(g.find_path(|m| m.path == "B"), Some(vec![mv("A"), mv("B2")]));
-        assert_eq!(g.find_path(|m| *m == mv("B3")), Some(vec![mv("A"), mv("C1"), mv("B3")]));
+        assert_eq!(
+            g.find_path(|m| m.path == "B"),
+            Some(vec![mv("A"), mv("B2")])
+        );
+        assert_eq!(
+            g.find_path(|m| *m == mv("B3")),
+            Some(vec![mv("A"), mv("C1"), mv("B3")])
+        );
         assert_eq!(g.find_path(|m| m.path == "Z"), None);
     }
 

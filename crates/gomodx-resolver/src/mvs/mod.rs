@@ -106,11 +106,18 @@ fn build_list_with<R: Reqs>(
     reqs: &R,
     upgrade: Option<UpgradeFn<'_, R::Error>>,
 ) -> Result<Vec<ModuleVersion>, BuildListError<R::Error>> {
-    let mut graph = Graph::new(|path: &str, v1: &str, v2: &str| compare(reqs, path, v1, v2), targets.to_vec());
+    let mut graph = Graph::new(
+        |path: &str, v1: &str, v2: &str| compare(reqs, path, v1, v2),
+        targets.to_vec(),
+    );
     let mut upgrades: HashMap<ModuleVersion, ModuleVersion> = HashMap::new();
     let mut errors: HashMap<ModuleVersion, R::Error> = HashMap::new();
     let mut seen: HashSet<ModuleVersion> = HashSet::new();
-    let mut queue: VecDeque<ModuleVersion> = targets.iter().filter(|t| seen.insert((*t).clone())).cloned().collect();
+    let mut queue: VecDeque<ModuleVersion> = targets
+        .iter()
+        .filter(|t| seen.insert((*t).clone()))
+        .cloned()
+        .collect();
 
     while let Some(m) = queue.pop_front() {
         let (mut required, mut err) = if m.version == NONE {
@@ -137,7 +144,12 @@ fn build_list_with<R: Reqs>(
             upgrades.insert(m.clone(), upgraded.clone());
             required.insert(0, upgraded);
         }
-        queue.extend(required.iter().filter(|r| seen.insert((*r).clone())).cloned());
+        queue.extend(
+            required
+                .iter()
+                .filter(|r| seen.insert((*r).clone()))
+                .cloned(),
+        );
         graph.require(&m, required);
     }
 
@@ -145,8 +157,12 @@ fn build_list_with<R: Reqs>(
         let path = graph
             .find_path(|m| errors.contains_key(m))
             .expect("every module with an error was reached from a target");
-        let err = errors.remove(&path[path.len() - 1]).expect("the path ends at a module with an error");
-        return Err(BuildListError::new(err, &path, |from, to| upgrades.get(from) == Some(to)));
+        let err = errors
+            .remove(&path[path.len() - 1])
+            .expect("the path ends at a module with an error");
+        return Err(BuildListError::new(err, &path, |from, to| {
+            upgrades.get(from) == Some(to)
+        }));
     }
 
     let list = graph.build_list();
@@ -161,14 +177,22 @@ fn build_list_with<R: Reqs>(
 /// Go's `mvs.Req`: the minimal requirement list for `main` that yields the
 /// same build list, listing every path in `base` (at its selected version),
 /// sorted by path.
-pub fn req<R: Reqs>(main: &ModuleVersion, base: &[&str], reqs: &R) -> Result<Vec<ModuleVersion>, MvsError<R::Error>> {
+pub fn req<R: Reqs>(
+    main: &ModuleVersion,
+    base: &[&str],
+    reqs: &R,
+) -> Result<Vec<ModuleVersion>, MvsError<R::Error>> {
     let list = build_list(std::slice::from_ref(main), reqs)?;
-    let max: HashMap<&str, &str> = list.iter().map(|m| (m.path.as_str(), m.version.as_str())).collect();
+    let max: HashMap<&str, &str> = list
+        .iter()
+        .map(|m| (m.path.as_str(), m.version.as_str()))
+        .collect();
     let selected = |path: &str| max.get(path).copied().unwrap_or("");
 
     // Postorder of everything reachable from the build list, caching
     // requirements; the main module's own requirements are not walked.
-    let mut cache: HashMap<ModuleVersion, Vec<ModuleVersion>> = HashMap::from([(main.clone(), Vec::new())]);
+    let mut cache: HashMap<ModuleVersion, Vec<ModuleVersion>> =
+        HashMap::from([(main.clone(), Vec::new())]);
     let mut postorder = Vec::new();
     for m in &list {
         if cache.contains_key(m) {
@@ -181,7 +205,10 @@ pub fn req<R: Reqs>(main: &ModuleVersion, base: &[&str], reqs: &R) -> Result<Vec
             *next += 1;
             match child {
                 Some(child) if !cache.contains_key(&child) => {
-                    cache.insert(child.clone(), reqs.required(&child).map_err(MvsError::Reqs)?);
+                    cache.insert(
+                        child.clone(),
+                        reqs.required(&child).map_err(MvsError::Reqs)?,
+                    );
                     stack.push((child, 0));
                 }
                 Some(_) => {}

@@ -17,7 +17,8 @@ impl Universe {
     pub fn new(files: &[(&str, &str)]) -> Self {
         let (name, main) = files[0];
         assert_eq!(name, "main", "the first file is the main go.mod");
-        let main = gomodx_modfile::parse("go.mod", main.as_bytes()).expect("the main go.mod parses");
+        let main =
+            gomodx_modfile::parse("go.mod", main.as_bytes()).expect("the main go.mod parses");
         let source = files[1..]
             .iter()
             .map(|(key, text)| (key_module(key), text.as_bytes().to_vec()))

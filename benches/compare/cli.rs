@@ -1,0 +1,59 @@
+//! Command-line options of the harness (after `cargo bench --bench compare --`).
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// Compares gomodx with the go command on generated module universes served
+/// by a loopback GOPROXY with latency and a bandwidth cap.
+#[derive(Debug, Parser)]
+#[command(name = "compare", max_term_width = 100)]
+pub struct Args {
+    /// Which universe to run: small (~20 modules), medium (~100), large
+    /// (~400, ~250 MB of zips), all (those three), or huge (one ~500 MB zip:
+    /// the memory check; not part of `all`).
+    #[arg(long, value_enum, default_value_t = SizeArg::Small)]
+    pub size: SizeArg,
+    /// Runs of every command on each side.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Delay before the proxy answers each request, in milliseconds.
+    #[arg(long, default_value_t = 20, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Bytes per second the proxy may send, all connections together, in
+    /// MB/s (10^6 bytes); 0 for no cap.
+    #[arg(long, default_value_t = 50.0, value_name = "MB/S")]
+    pub bandwidth: f64,
+    /// The gomodx binary [default: the one `cargo bench` built].
+    #[arg(long, value_name = "PATH")]
+    pub gomodx: Option<PathBuf>,
+    /// Where to write the Markdown report [default: BENCHMARKS.md at the
+    /// repository root].
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Print the tables only; leave BENCHMARKS.md alone.
+    #[arg(long)]
+    pub no_write: bool,
+    /// Passed by `cargo bench`; without it (under `cargo test`) nothing runs.
+    #[arg(long, hide = true)]
+    pub bench: bool,
+    /// A benchmark-name filter passed to every bench target by `cargo bench
+    /// -- <filter>`; this harness runs only if "compare" contains it.
+    #[arg(hide = true)]
+    pub filter: Option<String>,
+}
+
+/// The `--size` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SizeArg {
+    /// About 20 modules.
+    Small,
+    /// About 100 modules.
+    Medium,
+    /// About 400 modules and 250 MB of zips.
+    Large,
+    /// Small, medium and large.
+    All,
+    /// One ~500 MB zip: gomodx's peak RSS while downloading it.
+    Huge,
+}

@@ -1,0 +1,3 @@
+//! The go-vs-gomodx comparison harness (being written).
+
+fn main() {}

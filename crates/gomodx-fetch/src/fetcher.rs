@@ -1,0 +1,370 @@
+//! [`Fetcher`]: the immutable artifacts of a module version (`.info`,
+//! `.mod`, `.zip`, the extracted tree), offline first.
+//!
+//! For each artifact: the store if it holds an intact copy, else the
+//! network (bounded by the `jobs` semaphore); hashes are checked against
+//! go.sum ([`crate::SumPolicy`]) before anything is kept; then the artifact
+//! is exported into GOMODCACHE exactly as go writes it. Every artifact is
+//! worked on once per process however many callers ask for it, and the
+//! store's per-version lock makes concurrent gomodx processes download a
+//! zip once. Hashing and extraction run on blocking threads, at most one
+//! per CPU.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gomodx_client::{Client, Served};
+use gomodx_modcache::{CacheFile, ExportError, ModCache};
+use gomodx_module::ModuleVersion;
+use gomodx_modzip::h1::hash_go_mod;
+use gomodx_store::{ArtifactKind, Ref, Store, StoreError};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::download::ModuleDownload;
+use crate::error::Error;
+use crate::info::{disk_info, parse_disk_info};
+use crate::once::OnceMap;
+use crate::query::QueryCache;
+use crate::reporter::Reporter;
+use crate::sums::{SumChecker, SumPolicy};
+
+/// The default number of concurrent network fetches (go uses one per CPU).
+pub const DEFAULT_JOBS: usize = 32;
+
+/// Everything a [`Fetcher`] works with, resolved by the caller.
+pub struct FetchConfig {
+    /// The GOPROXY client.
+    pub client: Client,
+    /// gomodx's store.
+    pub store: Store,
+    /// The GOMODCACHE to export into.
+    pub mod_cache: ModCache,
+    /// Which hashes to trust.
+    pub sums: SumPolicy,
+    /// At most this many network fetches at once (at least 1).
+    pub jobs: usize,
+    /// Leave extracted directories writable (`-modcacherw`).
+    pub writable_dirs: bool,
+    /// Receives download progress.
+    pub reporter: Arc<dyn Reporter>,
+}
+
+/// Where an artifact's bytes came from in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// gomodx's store: no network.
+    Store,
+    /// A proxy.
+    Network,
+}
+
+/// A version's `.info`, as exported to GOMODCACHE.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InfoFile {
+    /// The info as go reads it back from the file.
+    pub info: gomodx_client::RevInfo,
+    /// `cache/download/<path>/@v/<version>.info`.
+    pub path: PathBuf,
+}
+
+/// A version's go.mod, checked and exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoModFile {
+    /// The bytes as served.
+    pub data: Arc<[u8]>,
+    /// Its go.sum hash (the `/go.mod` line).
+    pub h1: String,
+    /// `cache/download/<path>/@v/<version>.mod`.
+    pub path: PathBuf,
+}
+
+/// A version's zip, checked and exported with its `.ziphash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipFile {
+    /// `cache/download/<path>/@v/<version>.zip`.
+    pub path: PathBuf,
+    /// Its go.sum hash.
+    pub h1: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// Fetches module artifacts; cheap to clone, shared by many tasks.
+#[derive(Clone)]
+pub struct Fetcher {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) client: Client,
+    pub(crate) store: Store,
+    pub(crate) mod_cache: ModCache,
+    pub(crate) sums: SumChecker,
+    network: Semaphore,
+    cpu: Semaphore,
+    writable_dirs: bool,
+    pub(crate) reporter: Arc<dyn Reporter>,
+    infos: OnceMap<ModuleVersion, Result<InfoFile, Error>>,
+    mods: OnceMap<ModuleVersion, Result<GoModFile, Error>>,
+    zips: OnceMap<ModuleVersion, Result<ZipFile, Error>>,
+    dirs: OnceMap<ModuleVersion, Result<PathBuf, Error>>,
+    pub(crate) downloads: OnceMap<ModuleVersion, ModuleDownload>,
+    pub(crate) queries: QueryCache,
+}
+
+impl Fetcher {
+    /// A fetcher working with `config`.
+    pub fn new(config: FetchConfig) -> Self {
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self {
+            inner: Arc::new(Inner {
+                client: config.client,
+                store: config.store,
+                mod_cache: config.mod_cache,
+                sums: SumChecker::new(config.sums),
+                network: Semaphore::new(config.jobs.max(1)),
+                cpu: Semaphore::new(cpus),
+                writable_dirs: config.writable_dirs,
+                reporter: config.reporter,
+                infos: OnceMap::default(),
+                mods: OnceMap::default(),
+                zips: OnceMap::default(),
+                dirs: OnceMap::default(),
+                downloads: OnceMap::default(),
+                queries: QueryCache::default(),
+            }),
+        }
+    }
+
+    /// The hashes accepted so far that go.sum does not record: go.sum keys
+    /// (`/go.mod` suffix for go.mod hashes) and hashes, sorted.
+    pub fn new_sums(&self) -> Vec<(ModuleVersion, String)> {
+        self.inner.sums.added()
+    }
+
+    /// The `.info` of a canonical module version.
+    pub async fn info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
+        self.inner
+            .infos
+            .get_or_init(module, || self.load_info(module))
+            .await
+    }
+
+    /// The go.mod of a canonical module version, checked against go.sum.
+    pub async fn go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
+        self.inner
+            .mods
+            .get_or_init(module, || self.load_go_mod(module))
+            .await
+    }
+
+    /// The zip of a canonical module version, checked against go.sum and
+    /// published in GOMODCACHE with its `.ziphash`.
+    pub async fn zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
+        self.inner
+            .zips
+            .get_or_init(module, || self.load_zip(module))
+            .await
+    }
+
+    /// Extracts the module's zip into GOMODCACHE (call [`zip`](Self::zip)
+    /// first) unless a complete tree is there; returns the directory.
+    pub async fn extract(&self, module: &ModuleVersion) -> Result<PathBuf, Error> {
+        self.inner
+            .dirs
+            .get_or_init(module, || async {
+                let _cpu = self.cpu_permit().await;
+                let (cache, module, writable) = (
+                    self.inner.mod_cache.clone(),
+                    module.clone(),
+                    self.inner.writable_dirs,
+                );
+                blocking(move || Ok(cache.extract(&module, writable)?)).await
+            })
+            .await
+    }
+
+    async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
+        let bytes = match self.stored(module, ArtifactKind::Info).await? {
+            Some((bytes, _)) => bytes,
+            None => {
+                let served = self
+                    .network(self.inner.client.info(&module.path, &module.version))
+                    .await?;
+                let bytes = disk_info(&served.value);
+                self.keep(
+                    module,
+                    ArtifactKind::Info,
+                    bytes.clone(),
+                    None,
+                    served.proxy,
+                )
+                .await?;
+                bytes
+            }
+        };
+        let info = parse_disk_info(&bytes)
+            .ok_or_else(|| Error::Internal(format!("{module}: stored .info is not valid JSON")))?;
+        let path = self.export(module, CacheFile::Info, bytes, false).await?;
+        Ok(InfoFile { info, path })
+    }
+
+    async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
+        let key = ModuleVersion::new(module.path.clone(), format!("{}/go.mod", module.version));
+        let (data, h1) = match self.stored(module, ArtifactKind::Mod).await? {
+            Some((data, reference)) => {
+                let h1 = hash_go_mod(&data);
+                self.inner
+                    .sums
+                    .check(&key, &h1, &stored_source(&reference))?;
+                (data, h1)
+            }
+            None => {
+                let served = self
+                    .network(self.inner.client.go_mod(&module.path, &module.version))
+                    .await?;
+                let h1 = hash_go_mod(&served.value);
+                self.inner.sums.check(&key, &h1, &served.proxy)?;
+                self.keep(
+                    module,
+                    ArtifactKind::Mod,
+                    served.value.clone(),
+                    Some(h1.clone()),
+                    served.proxy,
+                )
+                .await?;
+                (served.value, h1)
+            }
+        };
+        let path = self
+            .export(module, CacheFile::Mod, data.clone(), false)
+            .await?;
+        Ok(GoModFile {
+            data: data.into(),
+            h1,
+            path,
+        })
+    }
+
+    /// An artifact's bytes from the store, verified against their hash;
+    /// `None` when absent or corrupt.
+    async fn stored(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+    ) -> Result<Option<(Vec<u8>, Ref)>, Error> {
+        let (store, module) = (self.inner.store.clone(), module.clone());
+        blocking(move || {
+            let Some(reference) = store.get_ref(&module, kind)? else {
+                return Ok(None);
+            };
+            match store.read_blob(&reference.sha256) {
+                Ok(bytes) => Ok(Some((bytes, reference))),
+                Err(StoreError::Corrupt { .. } | StoreError::MissingBlob { .. }) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    /// Stores checked bytes and their ref.
+    async fn keep(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+        bytes: Vec<u8>,
+        h1: Option<String>,
+        source: String,
+    ) -> Result<(), Error> {
+        let (store, module) = (self.inner.store.clone(), module.clone());
+        blocking(move || {
+            let blob = store.put_bytes(&bytes)?;
+            let mut reference = Ref::new(&blob, source);
+            if let Some(h1) = h1 {
+                reference = reference.with_h1(h1);
+            }
+            put_ref(&store, &module, kind, &reference)
+        })
+        .await
+    }
+
+    /// Writes `.info` or `.mod` into GOMODCACHE unless the file already
+    /// holds exactly these bytes (or, with `keep_existing`, exists at all).
+    pub(crate) async fn export(
+        &self,
+        module: &ModuleVersion,
+        kind: CacheFile,
+        bytes: Vec<u8>,
+        keep_existing: bool,
+    ) -> Result<PathBuf, Error> {
+        let (cache, module) = (self.inner.mod_cache.clone(), module.clone());
+        blocking(move || {
+            let path = cache.file(&module, kind).map_err(ExportError::from)?;
+            if (keep_existing && path.is_file())
+                || std::fs::read(&path).is_ok_and(|current| current == bytes)
+            {
+                return Ok(path);
+            }
+            match kind {
+                CacheFile::Mod => cache.write_go_mod(&module, &bytes)?,
+                _ => cache.write_info(&module, &bytes)?,
+            }
+            Ok(path)
+        })
+        .await
+    }
+
+    /// Runs a proxy request under the network semaphore.
+    pub(crate) async fn network<T>(
+        &self,
+        request: impl Future<Output = Result<Served<T>, gomodx_client::Error>>,
+    ) -> Result<Served<T>, Error> {
+        let _permit = self.network_permit().await;
+        Ok(request.await?)
+    }
+
+    pub(crate) async fn network_permit(&self) -> SemaphorePermit<'_> {
+        self.inner
+            .network
+            .acquire()
+            .await
+            .expect("the network semaphore is never closed")
+    }
+
+    pub(crate) async fn cpu_permit(&self) -> SemaphorePermit<'_> {
+        self.inner
+            .cpu
+            .acquire()
+            .await
+            .expect("the CPU semaphore is never closed")
+    }
+}
+
+/// Runs blocking filesystem work on tokio's blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(work).await?
+}
+
+/// Records a ref. A ref already recording other content is kept: it was
+/// checked when it was stored, and refs are written once.
+pub(crate) fn put_ref(
+    store: &Store,
+    module: &ModuleVersion,
+    kind: ArtifactKind,
+    reference: &Ref,
+) -> Result<(), Error> {
+    match store.put_ref(module, kind, reference) {
+        Ok(()) | Err(StoreError::RefConflict { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// How errors name stored content: the proxy it came from, via the store.
+pub(crate) fn stored_source(reference: &Ref) -> String {
+    format!("{} (via the gomodx store)", reference.source)
+}

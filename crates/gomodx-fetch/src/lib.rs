@@ -1,0 +1,47 @@
+//! Offline-first fetching of Go modules.
+//!
+//! A [`Fetcher`] gets each immutable artifact of a module version — `.info`,
+//! `.mod`, `.zip` and the extracted tree — from gomodx's store when it holds
+//! an intact copy and from the GOPROXY otherwise, checks hashes against
+//! go.sum ([`SumPolicy`]; until gomodx consults the checksum database, an
+//! unrecorded hash is refused unless `GOSUMDB=off`/`GONOSUMDB` cover the
+//! module), keeps what passed in the store, and exports it into GOMODCACHE
+//! exactly as the go command writes it.
+//!
+//! - Zips stream into a store blob as they download (memory does not grow
+//!   with their size); names are checked, `h1:` computed and go.sum
+//!   consulted before anything is committed: a bad download leaves nothing
+//!   behind.
+//! - Work is deduplicated per process (one fetch per artifact however many
+//!   tasks ask), network fetches are bounded by a semaphore (`jobs`),
+//!   hashing and extraction by the CPU count, and the store's per-version
+//!   lock makes concurrent processes download a zip once.
+//! - [`Fetcher::query`] resolves version queries as go does, recording the
+//!   proxy's mutable answers in the store with their fetch time.
+//! - [`Fetcher::download`] is `go mod download` for one module version.
+//! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.
+//!
+//! This crate never prints and never reads environment variables.
+
+mod download;
+mod error;
+mod fetcher;
+pub mod gojson;
+pub mod info;
+mod once;
+mod query;
+mod reporter;
+mod rules;
+mod sink;
+mod sums;
+mod time;
+mod zip;
+
+pub use download::ModuleDownload;
+pub use error::{ChecksumMismatch, Error, Unverified};
+pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
+pub use query::is_revision_query;
+pub use reporter::{NoReporter, Outcome, Reporter};
+pub use rules::{MainRules, Replacement};
+pub use sums::SumPolicy;
+pub use time::ZERO_TIME;

@@ -1,0 +1,362 @@
+//! Version queries (`latest`, `upgrade`, `patch`, `v1.2`, `<v1.3`, `>=v1`,
+//! an exact version, a branch or commit) resolved the way the go command
+//! resolves them (`cmd/go/internal/modload/query.go`): against the proxy's
+//! version list, `.info` and `@latest`, with the main module's exclusions
+//! and the module's retractions filtering candidates, releases preferred
+//! over pre-releases, and `+incompatible` versions ignored once a
+//! compatible version has a go.mod.
+//!
+//! Mutable answers (`@v/list`, `@latest`, non-canonical `.info`) are asked
+//! once per process and recorded in the store's meta bucket with the time
+//! they were fetched; canonical `.info` answers go through the store like
+//! any immutable artifact.
+
+mod allowed;
+mod plan;
+
+pub use plan::is_revision_query;
+
+use std::sync::Arc;
+
+use gomodx_client::RevInfo;
+use gomodx_modcache::CacheFile;
+use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
+use gomodx_module::quote::quote;
+use gomodx_module::{ModuleVersion, canonical_version, semver};
+use gomodx_store::{ArtifactKind, MetaKey, MetaValue, Ref};
+
+use crate::error::Error;
+use crate::fetcher::{Fetcher, blocking};
+use crate::info::disk_info;
+use crate::once::OnceMap;
+use crate::rules::MainRules;
+use crate::time::Timestamp;
+use allowed::Retraction;
+use plan::{Matcher, Plan, plan};
+
+/// Per-process answers to mutable questions.
+#[derive(Default)]
+pub(crate) struct QueryCache {
+    lists: OnceMap<String, Result<Arc<Vec<String>>, Error>>,
+    latests: OnceMap<String, Result<RevInfo, Error>>,
+    stats: OnceMap<(String, String), Result<RevInfo, Error>>,
+    retractions: OnceMap<String, Arc<Vec<Retraction>>>,
+}
+
+/// How a query was answered.
+enum Picked {
+    /// By one lookup of the query itself.
+    Revision(RevInfo),
+    /// By choosing from the version list (or `@latest`).
+    FromList(RevInfo),
+}
+
+impl Fetcher {
+    /// Resolves `path@query`. `current` is the version the main module
+    /// requires (or `""`), used by `upgrade` and `patch`. With `rules`,
+    /// candidates the main module excludes or the module author retracted
+    /// are skipped (go does this for all but revision queries, see
+    /// [`is_revision_query`]); `None` allows every version.
+    ///
+    /// As in go, the answer carries the proxy's `Origin` only for a single
+    /// lookup (an exact version or revision): a version picked from a list
+    /// has no single provenance.
+    pub async fn query(
+        &self,
+        path: &str,
+        query: &str,
+        current: &str,
+        rules: Option<&MainRules>,
+    ) -> Result<RevInfo, Error> {
+        Ok(match self.pick(path, query, current, rules).await? {
+            Picked::Revision(info) => info,
+            Picked::FromList(info) => RevInfo {
+                origin: None,
+                ..info
+            },
+        })
+    }
+
+    /// Go's `queryProxy`.
+    async fn pick(
+        &self,
+        path: &str,
+        query: &str,
+        current: &str,
+        rules: Option<&MainRules>,
+    ) -> Result<Picked, Error> {
+        let invalid = |reason: String| Error::Invalid {
+            path: path.to_owned(),
+            version: query.to_owned(),
+            reason,
+        };
+        let has_current = !current.is_empty() && current != "none";
+        if has_current && !semver::is_valid(current) {
+            return Err(invalid(format!(
+                "invalid previous version {path}@{current}"
+            )));
+        }
+        if path == "std" || path == "cmd" {
+            return Err(invalid(format!(
+                "can't query specific version ({}) of standard-library module {}",
+                quote(query),
+                quote(path)
+            )));
+        }
+        let matcher = match plan(path, query, current)? {
+            Plan::Stat => {
+                return self
+                    .query_revision(path, query, rules)
+                    .await
+                    .map(Picked::Revision);
+            }
+            Plan::List(matcher) => matcher,
+        };
+        let versions = self.versions(path).await?;
+        let (releases, prereleases) = self
+            .filter_versions(path, &matcher, &versions, rules)
+            .await?;
+        let pick = if matcher.prefer_lower {
+            releases.first().or(prereleases.first())
+        } else {
+            releases.last().or(prereleases.last())
+        };
+        if let Some(version) = pick {
+            let info = self.lookup(path, query, current, version, rules).await?;
+            return Ok(Picked::FromList(info));
+        }
+        if matcher.may_use_latest {
+            match self.latest(path).await {
+                Ok(latest) if self.allows(path, &matcher, &latest.version, rules).await => {
+                    let info = self
+                        .lookup(path, query, current, &latest.version, rules)
+                        .await?;
+                    return Ok(Picked::FromList(info));
+                }
+                Ok(_) => {}
+                Err(e) if !e.is_not_exist() => return Err(e),
+                Err(_) => {}
+            }
+        }
+        if matches!(query, "upgrade" | "patch") && has_current {
+            self.check_allowed(path, current, rules).await?;
+            let info = self.lookup(path, query, current, current, rules).await?;
+            return Ok(Picked::FromList(info));
+        }
+        Err(Error::NoMatchingVersion {
+            path: path.to_owned(),
+            query: query.to_owned(),
+            current: current.to_owned(),
+        })
+    }
+
+    /// Go's `Stat`: the `.info` of a revision. Canonical versions go
+    /// through the store; anything else is asked of the proxy once per
+    /// process and recorded as a mutable answer.
+    pub async fn stat(&self, path: &str, revision: &str) -> Result<RevInfo, Error> {
+        if !revision.is_empty()
+            && revision == canonical_version(revision)
+            && gomodx_module::check(path, revision).is_ok()
+        {
+            return Ok(self.info(&ModuleVersion::new(path, revision)).await?.info);
+        }
+        let key = (path.to_owned(), revision.to_owned());
+        self.inner
+            .queries
+            .stats
+            .get_or_init(&key, || async {
+                let served = self.network(self.inner.client.info(path, revision)).await?;
+                let body = String::from_utf8_lossy(&disk_info(&served.value)).into_owned();
+                let meta = MetaKey::Query(revision.to_owned());
+                self.remember(&served.proxy, path, meta, body).await;
+                self.seed_info(path, &served.value, &served.proxy).await;
+                Ok(served.value)
+            })
+            .await
+    }
+
+    /// An exact version or revision: one lookup, then (for a filtered
+    /// query) the allowed check.
+    async fn query_revision(
+        &self,
+        path: &str,
+        query: &str,
+        rules: Option<&MainRules>,
+    ) -> Result<RevInfo, Error> {
+        let info = match self.stat(path, query).await {
+            Ok(info) => info,
+            Err(first) => {
+                // `v1.2.3+meta` may be tagged as `v1.2.3`.
+                let canonical = canonical_version(query);
+                if canonical.is_empty() || canonical == query {
+                    return Err(first);
+                }
+                match self.stat(path, &canonical).await {
+                    Ok(info) => info,
+                    Err(e) if !e.is_not_exist() => return Err(e),
+                    Err(_) => return Err(first),
+                }
+            }
+        };
+        self.check_allowed(path, &info.version, rules).await?;
+        Ok(info)
+    }
+
+    /// Stats the chosen version; `upgrade`/`patch` from a pseudo-version
+    /// never move to a commit older than the current one.
+    async fn lookup(
+        &self,
+        path: &str,
+        query: &str,
+        current: &str,
+        version: &str,
+        rules: Option<&MainRules>,
+    ) -> Result<RevInfo, Error> {
+        let info = self.stat(path, version).await?;
+        if matches!(query, "upgrade" | "patch") && is_pseudo_version(current) {
+            let chosen = info.time.as_deref().and_then(Timestamp::parse_rfc3339);
+            let current_time = pseudo_version_time(current)
+                .ok()
+                .and_then(|t| Timestamp::parse_compact(&t));
+            if let (Some(chosen), Some(current_time)) = (chosen, current_time)
+                && chosen.is_before(current_time)
+            {
+                self.check_allowed(path, current, rules).await?;
+                return self.stat(path, current).await;
+            }
+        }
+        Ok(info)
+    }
+
+    /// Go's `filterVersions`: the allowed candidates, split into releases
+    /// and pre-releases, ascending.
+    async fn filter_versions(
+        &self,
+        path: &str,
+        matcher: &Matcher,
+        versions: &[String],
+        rules: Option<&MainRules>,
+    ) -> Result<(Vec<String>, Vec<String>), Error> {
+        let mut need_incompatible = matcher.prefer_incompatible;
+        let mut last_compatible: Option<&str> = None;
+        let (mut releases, mut prereleases) = (Vec::new(), Vec::new());
+        for version in versions {
+            if !self.allows(path, matcher, version, rules).await {
+                continue;
+            }
+            if !need_incompatible {
+                if !version.ends_with("+incompatible") {
+                    last_compatible = Some(version);
+                } else if let Some(last) = last_compatible {
+                    // A compatible version with a real go.mod means the
+                    // author uses modules: ignore +incompatible majors.
+                    if self.has_go_mod(path, last).await? {
+                        break;
+                    }
+                    need_incompatible = true;
+                }
+            }
+            if semver::prerelease(version).is_empty() {
+                releases.push(version.clone());
+            } else {
+                prereleases.push(version.clone());
+            }
+        }
+        Ok((releases, prereleases))
+    }
+
+    /// Go's `allowsVersion`: prefix, bound, and the allowed check.
+    async fn allows(
+        &self,
+        path: &str,
+        matcher: &Matcher,
+        version: &str,
+        rules: Option<&MainRules>,
+    ) -> bool {
+        version.starts_with(&matcher.prefix)
+            && matcher.bound.admits(version)
+            && self.check_allowed(path, version, rules).await.is_ok()
+    }
+
+    /// The proxy's version list: valid, non-pseudo versions, ascending.
+    async fn versions(&self, path: &str) -> Result<Arc<Vec<String>>, Error> {
+        let key = path.to_owned();
+        self.inner
+            .queries
+            .lists
+            .get_or_init(&key, || async {
+                let served = self.network(self.inner.client.list(path)).await?;
+                let body: String = served
+                    .value
+                    .iter()
+                    .map(|line| match &line.time {
+                        Some(time) => format!("{} {time}\n", line.version),
+                        None => format!("{}\n", line.version),
+                    })
+                    .collect();
+                self.remember(&served.proxy, path, MetaKey::List, body)
+                    .await;
+                let mut versions: Vec<String> = served
+                    .value
+                    .into_iter()
+                    .map(|line| line.version)
+                    .filter(|v| semver::is_valid(v) && !is_pseudo_version(v))
+                    .collect();
+                semver::sort(&mut versions);
+                Ok(Arc::new(versions))
+            })
+            .await
+    }
+
+    /// The proxy's `@latest` (or its fallback from the list).
+    async fn latest(&self, path: &str) -> Result<RevInfo, Error> {
+        let key = path.to_owned();
+        self.inner
+            .queries
+            .latests
+            .get_or_init(&key, || async {
+                let served = self.network(self.inner.client.latest(path)).await?;
+                let body = String::from_utf8_lossy(&disk_info(&served.value)).into_owned();
+                self.remember(&served.proxy, path, MetaKey::Latest, body)
+                    .await;
+                self.seed_info(path, &served.value, &served.proxy).await;
+                Ok(served.value)
+            })
+            .await
+    }
+
+    /// Records a mutable answer in the store (best effort: a failure to
+    /// record does not fail the query).
+    async fn remember(&self, proxy: &str, path: &str, key: MetaKey, body: String) {
+        let (store, proxy, path) = (self.inner.store.clone(), proxy.to_owned(), path.to_owned());
+        let record = move || Ok(store.put_meta(&proxy, &path, &key, MetaValue::Found(body))?);
+        let _ = blocking(record).await;
+    }
+
+    /// A query answered with a canonical version also tells that version's
+    /// `.info`; like go's `cachingRepo`, keep it (store and GOMODCACHE)
+    /// unless one is there already, so the download needs no second request.
+    async fn seed_info(&self, path: &str, info: &RevInfo, proxy: &str) {
+        let version = &info.version;
+        if version.is_empty()
+            || *version != canonical_version(version)
+            || gomodx_module::check(path, version).is_err()
+        {
+            return;
+        }
+        let module = ModuleVersion::new(path, version.clone());
+        let bytes = disk_info(info);
+        let (store, key, data) = (self.inner.store.clone(), module.clone(), bytes.clone());
+        let source = proxy.to_owned();
+        let _ = blocking(move || {
+            if store.get_ref(&key, ArtifactKind::Info)?.is_none() {
+                let blob = store.put_bytes(&data)?;
+                // Another process may have stored one meanwhile; either is fine.
+                let _ = store.put_ref(&key, ArtifactKind::Info, &Ref::new(&blob, source));
+            }
+            Ok(())
+        })
+        .await;
+        let _ = self.export(&module, CacheFile::Info, bytes, true).await;
+    }
+}

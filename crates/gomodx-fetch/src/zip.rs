@@ -1,0 +1,152 @@
+//! Zips: from the store when it holds an intact copy, else streamed from
+//! the proxy into a store blob, checked, and published in GOMODCACHE.
+
+use std::path::PathBuf;
+
+use gomodx_modcache::{CacheFile, ExportError};
+use gomodx_module::ModuleVersion;
+use gomodx_modzip::h1::hash_zip;
+use gomodx_store::{ArtifactKind, Ref, StoreError};
+
+use crate::error::Error;
+use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref, stored_source};
+use crate::sink::BlobSink;
+
+impl Fetcher {
+    pub(crate) async fn load_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
+        match self.stored_zip(module).await? {
+            Some(zip) => Ok(zip),
+            None => self.download_zip(module).await,
+        }
+    }
+
+    /// The zip from the store, checked and exported; `None` if the store
+    /// has none or only a corrupt one (which is then quarantined).
+    async fn stored_zip(&self, module: &ModuleVersion) -> Result<Option<ZipFile>, Error> {
+        let (store, key) = (self.inner.store.clone(), module.clone());
+        let Some(reference) = blocking(move || Ok(store.get_ref(&key, ArtifactKind::Zip)?)).await?
+        else {
+            return Ok(None);
+        };
+        let Some(h1) = reference.h1.clone() else {
+            return Ok(None);
+        };
+        self.inner
+            .sums
+            .check(module, &h1, &stored_source(&reference))?;
+        let exported = self
+            .export_zip(module, &reference.sha256, &h1, true)
+            .await?;
+        Ok(exported.map(|path| ZipFile {
+            path,
+            h1,
+            size: reference.size,
+            source: Source::Store,
+        }))
+    }
+
+    /// Downloads the zip into the store under the store's per-version lock:
+    /// streamed to a temporary blob, its names checked, hashed and checked
+    /// against go.sum, and only then committed and exported. On any failure
+    /// the temporary file is removed: nothing is kept.
+    async fn download_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
+        let permit = self.network_permit().await;
+        let (store, key) = (self.inner.store.clone(), module.clone());
+        let _lock = blocking(move || Ok(store.lock_module_version(&key)?)).await?;
+        // Another process may have stored it while this one waited.
+        if let Some(zip) = self.stored_zip(module).await? {
+            return Ok(zip);
+        }
+        let store = self.inner.store.clone();
+        let writer = blocking(move || Ok(store.blob_writer()?)).await?;
+        let mut sink = BlobSink::new(writer, module, &*self.inner.reporter);
+        let served = self
+            .inner
+            .client
+            .zip(&module.path, &module.version, &mut sink)
+            .await?;
+        let writer = sink
+            .finish()
+            .map_err(|e| Error::Internal(format!("writing the zip of {module}: {e}")))?;
+        drop(permit);
+
+        let cpu = self.cpu_permit().await;
+        let key = module.clone();
+        let (writer, h1) = blocking(move || {
+            gomodx_modzip::check_prefixes(writer.path(), &key)?;
+            let h1 = hash_zip(writer.path())?;
+            Ok((writer, h1))
+        })
+        .await?;
+        drop(cpu);
+        self.inner.sums.check(module, &h1, &served.proxy)?;
+
+        let (store, key, proxy, hash) = (
+            self.inner.store.clone(),
+            module.clone(),
+            served.proxy,
+            h1.clone(),
+        );
+        let blob = blocking(move || {
+            let blob = writer.commit()?;
+            put_ref(
+                &store,
+                &key,
+                ArtifactKind::Zip,
+                &Ref::new(&blob, proxy).with_h1(hash),
+            )?;
+            Ok(blob)
+        })
+        .await?;
+        let path = self
+            .export_zip(module, &blob.sha256, &h1, false)
+            .await?
+            .ok_or_else(|| Error::Internal(format!("{module}: the zip just stored is missing")))?;
+        Ok(ZipFile {
+            path,
+            h1,
+            size: blob.size,
+            source: Source::Network,
+        })
+    }
+
+    /// Publishes the blob `sha256` as the module's zip in GOMODCACHE unless
+    /// the zip and `.ziphash` are there already. With `verify`, the blob is
+    /// re-hashed first; `None` means it was corrupt (and is quarantined).
+    async fn export_zip(
+        &self,
+        module: &ModuleVersion,
+        sha256: &str,
+        h1: &str,
+        verify: bool,
+    ) -> Result<Option<PathBuf>, Error> {
+        let _cpu = self.cpu_permit().await;
+        let (store, cache, module) = (
+            self.inner.store.clone(),
+            self.inner.mod_cache.clone(),
+            module.clone(),
+        );
+        let (sha256, h1) = (sha256.to_owned(), h1.to_owned());
+        blocking(move || {
+            let zip = cache
+                .file(&module, CacheFile::Zip)
+                .map_err(ExportError::from)?;
+            let ziphash = cache
+                .file(&module, CacheFile::ZipHash)
+                .map_err(ExportError::from)?;
+            if zip.is_file() && ziphash.is_file() {
+                return Ok(Some(zip));
+            }
+            if verify {
+                match store.verify_blob(&sha256) {
+                    Ok(true) => {}
+                    Ok(false) | Err(StoreError::MissingBlob { .. }) => return Ok(None),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let blob = store.blob_path(&sha256)?;
+            Ok(Some(cache.install_zip(&module, &blob, &h1)?))
+        })
+        .await
+    }
+}

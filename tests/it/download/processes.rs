@@ -1,0 +1,165 @@
+//! Processes that die or race: a download killed with SIGKILL leaves no
+//! visible partial file and a re-run finishes it; two processes sharing
+//! one store and one GOMODCACHE both succeed and download each zip once.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use gomodx_test::server::Faults;
+use gomodx_test::{ProxyServer, Universe, UniverseConfig};
+
+use super::harness::{
+    Gomodx, assert_no_partial_files, assert_same_listing, assert_store_intact, every_version,
+    go_env, listing, stderr,
+};
+
+/// Every `.zip` present in GOMODCACHE is complete: it hashes to its `.ziphash`.
+fn assert_visible_zips_complete(mod_cache: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(mod_cache.join("cache/download")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "zip") {
+            let ziphash = std::fs::read_to_string(entry.path().with_extension("ziphash")).unwrap();
+            assert_eq!(
+                gomodx_modzip::h1::hash_zip(entry.path()).unwrap(),
+                ziphash,
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn killed_download_leaves_nothing_partial_and_rerun_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = UniverseConfig {
+        seed: 51,
+        modules: 4,
+        zip_bytes_total: 24 << 20,
+        ..UniverseConfig::default()
+    };
+    let universe = Universe::generate(config);
+    let tree = universe
+        .write_proxy_tree(&tmp.path().join("proxy"))
+        .unwrap();
+    let main = tmp.path().join("main");
+    universe.write_main_module(&main, &tree).unwrap();
+    let server = ProxyServer::start(tree.root.clone(), Faults::none().bandwidth(2 << 20));
+    let args = every_version(&tree, &[]);
+    let args: Vec<&str> = [
+        &["download"][..],
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ]
+    .concat();
+
+    let gomodx = Gomodx::new(&server.url());
+    let mut child = gomodx
+        .command(&main, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with(".zip") && r.bytes > (1 << 20))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no zip download started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "gomodx finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    assert_visible_zips_complete(&gomodx.mod_cache());
+    assert_store_intact(&gomodx.store());
+
+    server.set_faults(Faults::none());
+    let output = gomodx.run(&main, &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_no_partial_files(&gomodx.mod_cache());
+    assert_visible_zips_complete(&gomodx.mod_cache());
+    assert_eq!(assert_store_intact(&gomodx.store()), 3 * tree.modules.len());
+
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let go_args: Vec<&str> = [&["mod"][..], &args].concat();
+    go.run_ok(&main, &go_args);
+    assert_same_listing(
+        "GOMODCACHE",
+        &listing(&go.gomodcache(), None, false),
+        &listing(&gomodx.mod_cache(), None, false),
+    );
+}
+
+#[test]
+fn two_processes_share_one_store_and_modcache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let universe = Universe::generate(UniverseConfig {
+        seed: 52,
+        modules: 10,
+        ..UniverseConfig::default()
+    });
+    let tree = universe
+        .write_proxy_tree(&tmp.path().join("proxy"))
+        .unwrap();
+    let main = tmp.path().join("main");
+    universe.write_main_module(&main, &tree).unwrap();
+    let server = ProxyServer::start(
+        tree.root.clone(),
+        Faults::none().latency(Duration::from_millis(20)),
+    );
+    let args = every_version(&tree, &[]);
+    let args: Vec<&str> = [
+        &["download"][..],
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ]
+    .concat();
+
+    let gomodx = Gomodx::new(&server.url());
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            gomodx
+                .command(&main, &args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert_eq!(
+        server.count(|p| p.ends_with(".zip")),
+        tree.modules.len(),
+        "the store's per-version lock makes the processes download each zip once"
+    );
+    assert_no_partial_files(&gomodx.mod_cache());
+    assert_eq!(assert_store_intact(&gomodx.store()), 3 * tree.modules.len());
+
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let go_args: Vec<&str> = [&["mod"][..], &args].concat();
+    go.run_ok(&main, &go_args);
+    assert_same_listing(
+        "cache/download",
+        &listing(&go.gomodcache().join("cache/download"), None, false),
+        &listing(&gomodx.mod_cache().join("cache/download"), None, false),
+    );
+    assert_same_listing(
+        "extracted trees",
+        &listing(&go.gomodcache(), Some("cache"), true),
+        &listing(&gomodx.mod_cache(), Some("cache"), true),
+    );
+}
