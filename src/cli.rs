@@ -81,6 +81,34 @@ pub enum Command {
     /// record is trusted only when GOSUMDB=off or GONOSUMDB/GOPRIVATE cover
     /// the module: gomodx cannot consult the checksum database yet.
     Download(DownloadArgs),
+    /// Inspect and manage gomodx's store and Go's module cache.
+    Cache(CacheArgs),
+}
+
+/// Arguments of `gomodx cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// What to do with the caches.
+    #[command(subcommand)]
+    pub command: CacheCommand,
+}
+
+/// `gomodx cache` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Print the store directory and GOMODCACHE (`--store` or `--modcache` for one of them).
+    Dir(CacheDirArgs),
+}
+
+/// Arguments of `gomodx cache dir`.
+#[derive(Debug, Args)]
+pub struct CacheDirArgs {
+    /// Print only gomodx's store directory.
+    #[arg(long, conflicts_with = "modcache")]
+    pub store: bool,
+    /// Print only Go's module cache directory (GOMODCACHE).
+    #[arg(long)]
+    pub modcache: bool,
 }
 
 /// Arguments of `gomodx download`.

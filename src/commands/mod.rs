@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod cache;
 mod download;
 mod verify;
 
@@ -16,6 +17,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
     match cli.command {
         Command::Verify(args) => verify::run(&settings, &args, printer),
         Command::Download(args) => download::run(&settings, &args, printer),
+        Command::Cache(args) => cache::run(&settings, args.command, printer),
     }
 }
 

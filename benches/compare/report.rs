@@ -1,0 +1,376 @@
+//! The results of one universe as a table (for the terminal and for
+//! Markdown), the cold runs' physical bound, and BENCHMARKS.md, which keeps
+//! one section per universe size so that running one size leaves the others.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::machine::Machine;
+use crate::scenario::{Kind, Run, Scenario, SideResult};
+use crate::universe::Prepared;
+
+/// Universe sizes in the order BENCHMARKS.md lists them.
+const SIZE_ORDER: &[&str] = &["small", "medium", "large", "huge"];
+
+/// One compared command and what each side gave.
+pub struct Row {
+    /// The command.
+    pub scenario: Scenario,
+    /// go's result.
+    pub go: SideResult,
+    /// gomodx's result.
+    pub gomodx: SideResult,
+}
+
+/// Everything measured on one universe.
+pub struct SizeReport {
+    /// The universe.
+    pub universe: Prepared,
+    /// Latency per request.
+    pub latency: Duration,
+    /// Bandwidth cap in bytes per second, if any.
+    pub bandwidth: Option<f64>,
+    /// Runs per command and side.
+    pub runs: u32,
+    /// One row per command.
+    pub rows: Vec<Row>,
+}
+
+/// Median, min and max of some durations.
+struct Stats {
+    median: Duration,
+    min: Duration,
+    max: Duration,
+}
+
+impl Stats {
+    fn of(runs: &[Run]) -> Option<Stats> {
+        let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+        walls.sort_unstable();
+        let (min, max) = (*walls.first()?, *walls.last()?);
+        let mid = walls.len() / 2;
+        let median = if walls.len() % 2 == 0 {
+            (walls[mid - 1] + walls[mid]) / 2
+        } else {
+            walls[mid]
+        };
+        Some(Stats { median, min, max })
+    }
+}
+
+/// The median of some byte counts.
+fn median_bytes(runs: &[Run]) -> Option<u64> {
+    let mut bytes: Vec<u64> = runs.iter().map(|r| r.bytes).collect();
+    bytes.sort_unstable();
+    bytes.get(bytes.len() / 2).copied()
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1.0 {
+        format!("{:.1} ms", s * 1000.0)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// What a side's cells say when it has no runs.
+fn status(result: &SideResult) -> String {
+    match result {
+        SideResult::Runs(_) => String::new(),
+        SideResult::NotAvailable => "n/a".to_owned(),
+        SideResult::Failed(message) => format!("failed: {message}"),
+        SideResult::Skipped(why) => format!("skipped: {why}"),
+    }
+}
+
+/// A table with a header row.
+struct Table {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn text(&self) -> String {
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|col| {
+                self.rows
+                    .iter()
+                    .map(|row| row[col].chars().count())
+                    .chain([self.header[col].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: Vec<&str>| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
+            padded.join("  ").trim_end().to_owned() + "\n"
+        };
+        let mut out = line(self.header.clone());
+        out += &line(widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+        for row in &self.rows {
+            out += &line(row.iter().map(String::as_str).collect());
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = format!("| {} |\n", self.header.join(" | "));
+        out += &format!("|{}\n", "---|".repeat(self.header.len()));
+        for row in &self.rows {
+            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            out += &format!("| {} |\n", cells.join(" | "));
+        }
+        out
+    }
+}
+
+impl SizeReport {
+    fn table(&self) -> Table {
+        let mut rows = Vec::new();
+        for row in &self.rows {
+            let go = row.go.runs().and_then(Stats::of);
+            let gx = row.gomodx.runs().and_then(Stats::of);
+            let cells = |result: &SideResult, stats: &Option<Stats>| match stats {
+                Some(s) => (
+                    seconds(s.median),
+                    format!("{} – {}", seconds(s.min), seconds(s.max)),
+                ),
+                None => (status(result), String::new()),
+            };
+            let (go_median, go_range) = cells(&row.go, &go);
+            let (gx_median, gx_range) = cells(&row.gomodx, &gx);
+            let ratio = match (&go, &gx) {
+                (Some(go), Some(gx)) => {
+                    format!("{:.2}×", go.median.as_secs_f64() / gx.median.as_secs_f64())
+                }
+                _ => "–".to_owned(),
+            };
+            let peak = |result: &SideResult| {
+                result.runs().map_or("–".to_owned(), |runs| {
+                    mib(runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0))
+                })
+            };
+            let requests = |result: &SideResult| {
+                result.runs().and_then(|runs| runs.first()).map_or("–".to_owned(), |r| r.requests.to_string())
+            };
+            let same = match (row.scenario.same_output, row.go.runs(), row.gomodx.runs()) {
+                (true, Some(go), Some(gx)) => {
+                    if go[0].stdout == gx[0].stdout { "yes" } else { "NO" }.to_owned()
+                }
+                _ => "–".to_owned(),
+            };
+            rows.push(vec![
+                row.scenario.name.clone(),
+                go_median,
+                go_range,
+                gx_median,
+                gx_range,
+                ratio,
+                peak(&row.go),
+                peak(&row.gomodx),
+                format!("{} / {}", requests(&row.go), requests(&row.gomodx)),
+                same,
+            ]);
+        }
+        Table {
+            header: vec![
+                "command",
+                "go median",
+                "go min – max",
+                "gomodx median",
+                "gomodx min – max",
+                "go/gomodx",
+                "go peak RSS",
+                "gomodx peak RSS",
+                "requests go / gomodx",
+                "same output",
+            ],
+            rows,
+        }
+    }
+
+    /// The physical lower bound of each cold row, and each side's distance.
+    fn bounds(&self) -> Vec<String> {
+        let u = &self.universe;
+        let mut out = Vec::new();
+        for row in self.rows.iter().filter(|r| r.scenario.kind == Kind::Cold) {
+            let go = row.go.runs().and_then(median_bytes);
+            let gx = row.gomodx.runs().and_then(median_bytes);
+            // The bytes that had to move: the fewer any side managed with.
+            let Some(bytes) = [go, gx].into_iter().flatten().min() else {
+                out.push(format!("{}: no successful run, no bound", row.scenario.name));
+                continue;
+            };
+            let transfer = self
+                .bandwidth
+                .map_or(Duration::ZERO, |bw| Duration::from_secs_f64(bytes as f64 / bw));
+            let round_trips = self.latency * u32::try_from(u.critical_path).unwrap_or(u32::MAX);
+            let bound = transfer.max(round_trips);
+            let mut line = format!(
+                "{}: bound = max({} / {} = {}, {} round trips × {} = {}) = **{}**",
+                row.scenario.name,
+                megabytes(bytes),
+                self.bandwidth.map_or("∞".to_owned(), |bw| format!("{:.0} MB/s", bw / 1e6)),
+                seconds(transfer),
+                u.critical_path,
+                seconds(self.latency),
+                seconds(round_trips),
+                seconds(bound),
+            );
+            for (name, result) in [("go", &row.go), ("gomodx", &row.gomodx)] {
+                if let Some(stats) = result.runs().and_then(Stats::of) {
+                    let times = stats.median.as_secs_f64() / bound.as_secs_f64().max(1e-9);
+                    write!(line, "; {name} {} = {times:.2}× the bound", seconds(stats.median))
+                        .expect("writing to a String");
+                }
+            }
+            let fetched = |b: Option<u64>| b.map_or("–".to_owned(), megabytes);
+            write!(line, " (fetched: go {}, gomodx {})", fetched(go), fetched(gx))
+                .expect("writing to a String");
+            out.push(line);
+        }
+        out
+    }
+
+    fn universe_line(&self) -> String {
+        let u = &self.universe;
+        format!(
+            "seed {}, {} modules / {} module versions in the proxy, main module {}, \
+             build list {} modules, {} of padding in the build list's zips, \
+             requirement depth {}, {} go.mod rounds → critical path {} round trips; \
+             `why -m {}`",
+            u.seed,
+            u.shape.modules,
+            u.tree_versions,
+            if u.unpruned { "unpruned (go 1.16)" } else { "pruned (go ≥ 1.17)" },
+            u.build_list,
+            megabytes(u.padding),
+            u.requirement_depth,
+            u.load_rounds,
+            u.critical_path,
+            u.why_module,
+        )
+    }
+
+    fn proxy_line(&self) -> String {
+        format!(
+            "loopback proxy: {} per request, {} shared by all connections; {} runs per command and side",
+            seconds(self.latency),
+            self.bandwidth.map_or("no bandwidth cap".to_owned(), |bw| format!("{:.0} MB/s", bw / 1e6)),
+            self.runs
+        )
+    }
+
+    /// The report for the terminal.
+    pub fn text(&self) -> String {
+        let mut out = format!("\n== {} universe ==\n", self.universe.shape.name);
+        out += &format!("{}\n{}\n\n", self.universe_line(), self.proxy_line());
+        out += &self.table().text();
+        out.push('\n');
+        for line in self.bounds() {
+            out += &format!("{}\n", line.replace("**", ""));
+        }
+        out
+    }
+
+    /// The report as a BENCHMARKS.md section.
+    pub fn markdown(&self, machine: &Machine) -> String {
+        let mut out = format!("## {} universe\n\n", self.universe.shape.name);
+        out += &format!("- {}\n", machine.markdown());
+        out += &format!("- {}\n", self.universe_line());
+        out += &format!("- {}\n\n", self.proxy_line());
+        out += &self.table().markdown();
+        out.push('\n');
+        for line in self.bounds() {
+            out += &format!("- {line}\n");
+        }
+        out
+    }
+}
+
+/// The text above the sections.
+const PREAMBLE: &str = "\
+# Benchmarks: gomodx next to go
+
+Generated by the comparison harness (`benches/compare`); do not edit by hand.
+Reproduce a section with `cargo bench --bench compare -- --size <size>`
+(`--size all` runs small, medium and large; `--size huge` is the memory check
+with one ~500 MB zip). Each run replaces only its own size's section.
+
+How to read it:
+- Both sides run the same commands on the same generated universe, served by
+  the testkit's loopback GOPROXY with a fixed latency per request behind a
+  bandwidth cap shared by all connections, with identical environments
+  (GOFLAGS=-modcacherw, GOSUMDB=off, GOTOOLCHAIN=local, GOENV=off, fresh
+  HOME/GOPATH/GOMODCACHE). Cold runs start from an empty GOMODCACHE and an
+  empty gomodx store every time; the other commands reuse the last cold run's
+  caches. `(offline)` and the commands after it run with GOPROXY=off and
+  GOFLAGS=-modcacherw -mod=mod.
+- Times are wall-clock; peak RSS is the largest resident set of the command
+  and its children (getrusage RUSAGE_CHILDREN in a per-run wrapper).
+  `go/gomodx` > 1 means gomodx is faster. `same output` compares stdout.
+- The physical bound of a cold download is max(bytes / bandwidth, critical
+  path × latency): bytes are the fewest any side fetched; the critical path
+  is the number of go.mod rounds an ideal client needs (each round names the
+  next; computed with gomodx's resolver) plus one round for the zips.
+- Targets (issue 7): cold `download all` on the large universe ≥ 5× faster
+  than go and ≤ 1.3× the bound; warm `download all` ≤ ⅓ of go's time;
+  offline `list -m all` ≥ 3× faster; gomodx peak RSS < 64 MiB everywhere.
+";
+
+/// Replaces the sections of `reports` in the Markdown file at `path`,
+/// keeping the other sizes' sections.
+pub fn write_markdown(path: &Path, sections: &[(&str, String)]) -> Result<()> {
+    let old = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
+    };
+    let mut out = String::from(PREAMBLE);
+    for size in SIZE_ORDER {
+        let fresh = sections.iter().find(|(name, _)| name == size).map(|(_, body)| body.clone());
+        if let Some(body) = fresh.or_else(|| section(&old, size)) {
+            let body = body.trim_end();
+            write!(out, "\n<!-- compare:{size} -->\n{body}\n<!-- /compare:{size} -->\n")
+                .expect("writing to a String");
+        }
+    }
+    std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The body of a size's section in an existing file.
+fn section(text: &str, size: &str) -> Option<String> {
+    let begin = format!("<!-- compare:{size} -->\n");
+    let end = format!("<!-- /compare:{size} -->");
+    let start = text.find(&begin)? + begin.len();
+    let len = text[start..].find(&end)?;
+    Some(text[start..start + len].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_round_trip() {
+        let text = "x\n<!-- compare:small -->\nbody\nmore\n<!-- /compare:small -->\n";
+        assert_eq!(section(text, "small").as_deref(), Some("body\nmore\n"));
+        assert_eq!(section(text, "large"), None);
+    }
+}

@@ -1,0 +1,227 @@
+//! The commands compared, and running them on both sides.
+//!
+//! Each side works in its own [`Workspace`]: a hermetic environment from the
+//! testkit's `GoEnv` (fresh HOME, GOPATH, GOMODCACHE, GOCACHE; GOFLAGS=
+//! -modcacherw, GOSUMDB=off, GOTOOLCHAIN=local, GOENV=off, the proxy as
+//! GOPROXY), a fresh gomodx store (`GOMODX_CACHE`) and its own copy of the
+//! main module. go and gomodx get exactly the same variables. Every cold run
+//! gets a new workspace; the warm commands run in the workspace of the last
+//! cold run of their side.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use gomodx_test::{GoEnv, ProxyServer};
+
+use crate::measure::{self, Invocation, Outcome};
+
+/// A program being compared.
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// `go` or `gomodx`.
+    pub name: &'static str,
+    /// Its binary.
+    pub program: PathBuf,
+}
+
+/// When a scenario runs and with which network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// In a fresh workspace each run, through the proxy.
+    Cold,
+    /// In the last cold workspace, through the proxy.
+    Warm,
+    /// In the last cold workspace, with `GOPROXY=off GOFLAGS=-modcacherw -mod=mod`.
+    Offline,
+}
+
+/// One command, spelled for each side.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The row's name.
+    pub name: String,
+    /// Arguments of go.
+    pub go: Vec<String>,
+    /// Arguments of gomodx.
+    pub gomodx: Vec<String>,
+    /// When it runs.
+    pub kind: Kind,
+    /// Whether both sides should print the same output.
+    pub same_output: bool,
+}
+
+/// The compared commands, `why -m` asking about `why_module`.
+pub fn scenarios(why_module: &str) -> Vec<Scenario> {
+    let words = |text: &str| text.split(' ').map(str::to_owned).collect::<Vec<_>>();
+    let scenario = |name: &str, go: &str, gomodx: &str, kind, same_output| Scenario {
+        name: name.to_owned(),
+        go: words(go),
+        gomodx: words(gomodx),
+        kind,
+        same_output,
+    };
+    let mut why = scenario("why -m", "mod why -m", "why -m", Kind::Offline, true);
+    why.go.push(why_module.to_owned());
+    why.gomodx.push(why_module.to_owned());
+    vec![
+        scenario(
+            "cold download all",
+            "mod download all",
+            "download all",
+            Kind::Cold,
+            false,
+        ),
+        scenario(
+            "warm download all",
+            "mod download all",
+            "download all",
+            Kind::Warm,
+            false,
+        ),
+        scenario("list -m all (offline)", "list -m all", "list -m all", Kind::Offline, true),
+        scenario("graph", "mod graph", "graph", Kind::Offline, true),
+        why,
+        scenario("verify", "mod verify", "verify", Kind::Offline, true),
+    ]
+}
+
+/// One side's caches and main module.
+pub struct Workspace {
+    env: GoEnv,
+    main: PathBuf,
+}
+
+impl Workspace {
+    /// A fresh workspace using `go` for the environment, `proxy` as GOPROXY
+    /// and a copy of the main module in `main_src`.
+    pub fn new(go: &Path, proxy: &str, main_src: &Path) -> Result<Self> {
+        let mut env = GoEnv::new(go.to_path_buf(), proxy);
+        let store = env.root().join("gomodx-store");
+        env.set("GOMODX_CACHE", store);
+        let main = env.root().join("main");
+        std::fs::create_dir_all(&main).context("creating the main module copy")?;
+        for entry in std::fs::read_dir(main_src).context("listing the main module")? {
+            let entry = entry?;
+            std::fs::copy(entry.path(), main.join(entry.file_name()))
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+        Ok(Self { env, main })
+    }
+
+    /// The invocation of `side` with `args` in this workspace.
+    pub fn invocation(&self, side: &Side, args: &[String], kind: Kind) -> Invocation {
+        let template = self.env.command(&self.main, &[]);
+        let env: Vec<(OsString, Option<OsString>)> = template
+            .get_envs()
+            .map(|(key, value)| (key.to_owned(), value.map(ToOwned::to_owned)))
+            .collect();
+        let mut invocation = Invocation {
+            program: side.program.clone(),
+            args: args.to_vec(),
+            dir: self.main.clone(),
+            env,
+        };
+        if kind == Kind::Offline {
+            invocation.set("GOPROXY", "off");
+            invocation.set("GOFLAGS", "-modcacherw -mod=mod");
+        }
+        invocation
+    }
+
+    /// Where scratch files of the harness go.
+    pub fn scratch(&self) -> &Path {
+        self.env.root()
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        // The temp dir can only be removed if every directory is writable,
+        // whatever a side did to the module cache.
+        use std::os::unix::fs::PermissionsExt as _;
+        for entry in walkdir::WalkDir::new(self.env.root()).into_iter().flatten() {
+            if entry.file_type().is_dir() {
+                let _ = std::fs::set_permissions(entry.path(), PermissionsExt::from_mode(0o755));
+            }
+        }
+    }
+}
+
+/// One successful run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Wall time.
+    pub wall: Duration,
+    /// Peak RSS in KiB.
+    pub peak_rss_kib: u64,
+    /// Requests the proxy saw.
+    pub requests: usize,
+    /// Body bytes the proxy sent.
+    pub bytes: u64,
+    /// What the command printed on stdout.
+    pub stdout: Vec<u8>,
+}
+
+/// What one side gave for one scenario.
+#[derive(Debug, Clone)]
+pub enum SideResult {
+    /// Every run succeeded.
+    Runs(Vec<Run>),
+    /// The command does not exist (yet).
+    NotAvailable,
+    /// A run failed: the first line of its error.
+    Failed(String),
+    /// Not run, and why.
+    Skipped(String),
+}
+
+impl SideResult {
+    /// The runs, if every run succeeded.
+    pub fn runs(&self) -> Option<&[Run]> {
+        match self {
+            Self::Runs(runs) => Some(runs),
+            _ => None,
+        }
+    }
+}
+
+/// Runs `invocation` once, measuring it and the proxy traffic it caused.
+pub fn measure_once(
+    invocation: &Invocation,
+    scratch: &Path,
+    server: &ProxyServer,
+) -> Result<std::result::Result<Run, SideResult>> {
+    server.clear_requests();
+    let outcome = measure::run(invocation, scratch)?;
+    let requests = server.requests();
+    if !outcome.success {
+        return Ok(Err(failure(&outcome)));
+    }
+    Ok(Ok(Run {
+        wall: outcome.wall,
+        peak_rss_kib: outcome.peak_rss_kib,
+        requests: requests.len(),
+        bytes: requests.iter().map(|r| r.bytes).sum(),
+        stdout: outcome.stdout,
+    }))
+}
+
+/// A failed run as a result: `n/a` for a command clap does not know.
+fn failure(outcome: &Outcome) -> SideResult {
+    let stderr = String::from_utf8_lossy(&outcome.stderr);
+    if stderr.contains("unrecognized subcommand") {
+        return SideResult::NotAvailable;
+    }
+    let line = stderr
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("(no message)");
+    let mut message: String = line.chars().take(160).collect();
+    if message.len() < line.len() {
+        message.push('…');
+    }
+    SideResult::Failed(message)
+}
