@@ -3,9 +3,10 @@
 //! environment.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
+use gomodx_fetch::{Connectivity, Freshness, Refresh};
 use gomodx_goenv::{GoEnv, GoFlags};
 
 use crate::cli::GlobalArgs;
@@ -22,6 +23,11 @@ pub struct GlobalSettings {
     pub go_flags: GoFlags,
     /// How many network fetches may run at once (`-j`).
     pub jobs: usize,
+    /// When stored answers may be used and whether the network may be
+    /// (`--offline`, `--refresh`, `--max-age`; GOMODX_OFFLINE, GOMODX_MAX_AGE).
+    pub freshness: Freshness,
+    /// A module cache to use instead of GOMODCACHE (`download --modcache`).
+    mod_cache_override: Option<PathBuf>,
 }
 
 /// What fetching modules needs beyond Go's environment: gomodx's own
@@ -63,11 +69,14 @@ impl GlobalSettings {
         );
         let go_flags = go_env.go_flags()?;
         let jobs = args.jobs.map_or(gomodx_fetch::DEFAULT_JOBS, usize::from);
+        let freshness = freshness(args, |key| std::env::var(key).ok())?;
         Ok(Self {
             working_dir,
             go_env,
             go_flags,
             jobs,
+            freshness,
+            mod_cache_override: None,
         })
     }
 
@@ -113,7 +122,20 @@ impl GlobalSettings {
 
     /// GOMODCACHE, which must be absolute.
     pub fn mod_cache(&self) -> Result<PathBuf> {
-        Ok(self.go_env.mod_cache()?)
+        match &self.mod_cache_override {
+            Some(dir) => Ok(dir.clone()),
+            None => Ok(self.go_env.mod_cache()?),
+        }
+    }
+
+    /// These settings with `dir` (relative to the working directory) as the
+    /// module cache instead of GOMODCACHE, when given.
+    pub fn with_mod_cache(self, dir: Option<&Path>) -> Self {
+        let mod_cache_override = dir.map(|dir| self.working_dir.join(dir));
+        Self {
+            mod_cache_override,
+            ..self
+        }
     }
 
     /// The main module's root: the nearest directory at or above the working
@@ -128,6 +150,53 @@ impl GlobalSettings {
             .into()
         })
     }
+}
+
+/// The freshness policy: flags first, then GOMODX_OFFLINE and
+/// GOMODX_MAX_AGE. The refresh timestamp is now, the process start.
+fn freshness(args: &GlobalArgs, var: impl Fn(&str) -> Option<String>) -> Result<Freshness> {
+    let start = SystemTime::now();
+    let env_offline = var("GOMODX_OFFLINE").is_some_and(|v| !v.is_empty() && v != "0");
+    let connectivity = if args.offline {
+        Connectivity::Offline {
+            reason: "`--offline`".to_owned(),
+        }
+    } else if env_offline && !args.refresh && args.refresh_module.is_empty() {
+        Connectivity::Offline {
+            reason: "`GOMODX_OFFLINE=1`".to_owned(),
+        }
+    } else {
+        Connectivity::Online
+    };
+    let refresh = if args.refresh {
+        Refresh::All(start)
+    } else if !args.refresh_module.is_empty() {
+        Refresh::Modules(args.refresh_module.clone(), start)
+    } else {
+        Refresh::None(start)
+    };
+    let max_age = match (
+        &args.max_age,
+        var("GOMODX_MAX_AGE").filter(|v| !v.is_empty()),
+    ) {
+        (Some(text), _) => parse_duration("--max-age", text)?,
+        (None, Some(text)) => parse_duration("GOMODX_MAX_AGE", &text)?,
+        (None, None) => gomodx_fetch::DEFAULT_MAX_AGE,
+    };
+    Ok(Freshness {
+        connectivity,
+        refresh,
+        max_age,
+    })
+}
+
+/// A duration such as `0`, `30s`, `10m`, `1h 30m`.
+pub fn parse_duration(what: &str, text: &str) -> Result<Duration> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(text.trim())
+        .with_context(|| format!("{what} {text:?} is not a duration such as 30s, 10m or 2h"))
 }
 
 /// The nearest ancestor of `dir` (inclusive) that contains a go.mod file.

@@ -1,3 +1,233 @@
-//! The go-vs-gomodx comparison harness (being written).
+//! The comparison harness: gomodx next to the go command on generated
+//! module universes, with the physical lower bound of each cold download.
+//!
+//! ```text
+//! cargo bench --bench compare -- [--size small|medium|large|all|huge] [--runs N]
+//!                                [--latency-ms 20] [--bandwidth 50] [--no-write]
+//! ```
+//!
+//! `cargo bench` builds gomodx with the bench profile (release settings) and
+//! hands its path to this harness; go comes from `GOMODX_GO` (or `go` on
+//! PATH) and must be 1.21 or newer. For each size, the harness generates a
+//! universe with the testkit ([`universe`]), serves it through the testkit's
+//! `ProxyServer` with a per-request latency behind a shared bandwidth cap
+//! ([`throttle`]), runs every command ([`scenario`]) on both sides `--runs`
+//! times measuring wall time and peak RSS ([`measure`]), then prints a table
+//! and writes it to BENCHMARKS.md ([`report`]).
 
-fn main() {}
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line harness reports on the terminal"
+)]
+
+mod cli;
+mod machine;
+mod measure;
+mod report;
+mod scenario;
+mod throttle;
+mod universe;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use gomodx_test::ProxyServer;
+use gomodx_test::server::Faults;
+
+use cli::Args;
+use machine::Machine;
+use report::{Row, SizeReport};
+use scenario::{Kind, Run, Scenario, Side, SideResult, Workspace};
+use throttle::Relay;
+use universe::{Prepared, Shape};
+
+fn main() -> ExitCode {
+    if let Some(code) = measure::wrapper_main() {
+        return code;
+    }
+    let args = Args::parse();
+    if !args.bench {
+        println!("compare: nothing to do outside `cargo bench --bench compare`");
+        return ExitCode::SUCCESS;
+    }
+    if args
+        .filter
+        .as_ref()
+        .is_some_and(|f| !"compare".contains(f.as_str()))
+    {
+        return ExitCode::SUCCESS;
+    }
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("compare: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<()> {
+    let go = gomodx_test::go::go_bin()
+        .context("no go ≥ 1.21 found: set GOMODX_GO to the go binary to compare with")?;
+    let gomodx = args
+        .gomodx
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gomodx")));
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let machine = Machine::detect(&go, &gomodx, repo);
+    eprintln!("compare: {}", machine.markdown());
+    let sides = [
+        Side {
+            name: "go",
+            program: go.clone(),
+        },
+        Side {
+            name: "gomodx",
+            program: gomodx,
+        },
+    ];
+    let mut sections = Vec::new();
+    for shape in Shape::for_size(args.size) {
+        let report = run_size(&shape, args, &sides, &go)?;
+        println!("{}", report.text());
+        sections.push((shape.name, report.markdown(&machine)));
+    }
+    if !args.no_write {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| repo.join("BENCHMARKS.md"));
+        report::write_markdown(&out, &sections)?;
+        eprintln!("compare: wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// Generates, serves and measures one universe.
+fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<SizeReport> {
+    let work = tempfile::Builder::new()
+        .prefix(&format!("gomodx-compare-{}-", shape.name))
+        .tempdir()
+        .context("creating the work dir")?;
+    let started = Instant::now();
+    eprintln!("compare: generating the {} universe…", shape.name);
+    let universe = universe::prepare(shape, work.path())?;
+    eprintln!(
+        "compare: {} universe ready in {:.1} s (seed {}, {} build-list modules, critical path {})",
+        shape.name,
+        started.elapsed().as_secs_f64(),
+        universe.seed,
+        universe.build_list,
+        universe.critical_path
+    );
+    let latency = Duration::from_millis(args.latency_ms);
+    let bandwidth = (args.bandwidth > 0.0).then_some(args.bandwidth * 1e6);
+    let server = ProxyServer::start(universe.tree.root.clone(), Faults::none().latency(latency));
+    let relay = Relay::start(server.addr(), bandwidth)?;
+    let mut bench = Bench {
+        universe: &universe,
+        sides,
+        go,
+        proxy: relay.url(),
+        server: &server,
+        runs: args.runs,
+        warm: [None, None],
+    };
+    let rows = scenario::scenarios(&universe.why_module)
+        .into_iter()
+        .map(|scenario| bench.row(scenario))
+        .collect::<Result<Vec<_>>>()?;
+    drop(bench);
+    Ok(SizeReport {
+        universe,
+        latency,
+        bandwidth,
+        runs: args.runs,
+        rows,
+    })
+}
+
+/// The state of one universe's measurements.
+struct Bench<'a> {
+    universe: &'a Prepared,
+    sides: &'a [Side; 2],
+    go: &'a Path,
+    proxy: String,
+    server: &'a ProxyServer,
+    runs: u32,
+    /// Each side's workspace from its last successful cold run.
+    warm: [Option<Workspace>; 2],
+}
+
+impl Bench<'_> {
+    /// Runs `scenario` `runs` times on each side, alternating which side
+    /// goes first.
+    fn row(&mut self, scenario: Scenario) -> Result<Row> {
+        let mut results: [Result<Vec<Run>, SideResult>; 2] = [Ok(Vec::new()), Ok(Vec::new())];
+        for run in 0..self.runs {
+            let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+            for side in order {
+                let Ok(runs) = &mut results[side] else {
+                    continue;
+                };
+                match self.run_once(&scenario, side)? {
+                    Ok(measured) => {
+                        eprintln!(
+                            "compare: [{}] {} · {} · run {}/{}: {:.3} s, {:.1} MiB, {} requests",
+                            self.universe.shape.name,
+                            scenario.name,
+                            self.sides[side].name,
+                            run + 1,
+                            self.runs,
+                            measured.wall.as_secs_f64(),
+                            measured.peak_rss_kib as f64 / 1024.0,
+                            measured.requests,
+                        );
+                        runs.push(measured);
+                    }
+                    Err(failed) => {
+                        eprintln!(
+                            "compare: [{}] {} · {}: {failed:?}",
+                            self.universe.shape.name, scenario.name, self.sides[side].name
+                        );
+                        results[side] = Err(failed);
+                    }
+                }
+            }
+        }
+        let [go, gomodx] = results.map(|r| r.map_or_else(|failed| failed, SideResult::Runs));
+        Ok(Row {
+            scenario,
+            go,
+            gomodx,
+        })
+    }
+
+    /// One run of `scenario` on `side`: in a fresh workspace for a cold run
+    /// (kept for the warm commands if it succeeds), else in the warm one.
+    fn run_once(&mut self, scenario: &Scenario, side: usize) -> Result<Result<Run, SideResult>> {
+        let args = if side == 0 {
+            &scenario.go
+        } else {
+            &scenario.gomodx
+        };
+        if scenario.kind == Kind::Cold {
+            let workspace = Workspace::new(self.go, &self.proxy, &self.universe.main_dir)?;
+            let invocation = workspace.invocation(&self.sides[side], args, scenario.kind);
+            let result = scenario::measure_once(&invocation, workspace.scratch(), self.server)?;
+            if result.is_ok() {
+                self.warm[side] = Some(workspace);
+            }
+            return Ok(result);
+        }
+        let Some(workspace) = &self.warm[side] else {
+            return Ok(Err(SideResult::Skipped("no cold cache".to_owned())));
+        };
+        let invocation = workspace.invocation(&self.sides[side], args, scenario.kind);
+        scenario::measure_once(&invocation, workspace.scratch(), self.server)
+    }
+}

@@ -52,7 +52,7 @@ impl Stats {
         walls.sort_unstable();
         let (min, max) = (*walls.first()?, *walls.last()?);
         let mid = walls.len() / 2;
-        let median = if walls.len() % 2 == 0 {
+        let median = if walls.len().is_multiple_of(2) {
             (walls[mid - 1] + walls[mid]) / 2
         } else {
             walls[mid]
@@ -85,13 +85,17 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
-/// What a side's cells say when it has no runs.
-fn status(result: &SideResult) -> String {
+/// What a side's cells say when it has no runs; failures get a numbered
+/// note with their message.
+fn status(result: &SideResult, notes: &mut Vec<String>, context: &str) -> String {
     match result {
         SideResult::Runs(_) => String::new(),
         SideResult::NotAvailable => "n/a".to_owned(),
-        SideResult::Failed(message) => format!("failed: {message}"),
-        SideResult::Skipped(why) => format!("skipped: {why}"),
+        SideResult::Failed(message) => {
+            notes.push(format!("{context}: {message}"));
+            format!("failed [{}]", notes.len())
+        }
+        SideResult::Skipped(why) => format!("skipped ({why})"),
     }
 }
 
@@ -122,7 +126,8 @@ impl Table {
             padded.join("  ").trim_end().to_owned() + "\n"
         };
         let mut out = line(self.header.clone());
-        out += &line(widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+        let rules: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        out += &line(rules.iter().map(String::as_str).collect());
         for row in &self.rows {
             out += &line(row.iter().map(String::as_str).collect());
         }
@@ -141,20 +146,25 @@ impl Table {
 }
 
 impl SizeReport {
-    fn table(&self) -> Table {
+    /// The table, and the notes its cells refer to.
+    fn table(&self) -> (Table, Vec<String>) {
         let mut rows = Vec::new();
+        let mut notes = Vec::new();
         for row in &self.rows {
             let go = row.go.runs().and_then(Stats::of);
             let gx = row.gomodx.runs().and_then(Stats::of);
-            let cells = |result: &SideResult, stats: &Option<Stats>| match stats {
+            let mut cells = |side: &str, result: &SideResult, stats: &Option<Stats>| match stats {
                 Some(s) => (
                     seconds(s.median),
                     format!("{} – {}", seconds(s.min), seconds(s.max)),
                 ),
-                None => (status(result), String::new()),
+                None => {
+                    let context = format!("{side} · {}", row.scenario.name);
+                    (status(result, &mut notes, &context), String::new())
+                }
             };
-            let (go_median, go_range) = cells(&row.go, &go);
-            let (gx_median, gx_range) = cells(&row.gomodx, &gx);
+            let (go_median, go_range) = cells("go", &row.go, &go);
+            let (gx_median, gx_range) = cells("gomodx", &row.gomodx, &gx);
             let ratio = match (&go, &gx) {
                 (Some(go), Some(gx)) => {
                     format!("{:.2}×", go.median.as_secs_f64() / gx.median.as_secs_f64())
@@ -167,12 +177,18 @@ impl SizeReport {
                 })
             };
             let requests = |result: &SideResult| {
-                result.runs().and_then(|runs| runs.first()).map_or("–".to_owned(), |r| r.requests.to_string())
+                result
+                    .runs()
+                    .and_then(|runs| runs.first())
+                    .map_or("–".to_owned(), |r| r.requests.to_string())
             };
             let same = match (row.scenario.same_output, row.go.runs(), row.gomodx.runs()) {
-                (true, Some(go), Some(gx)) => {
-                    if go[0].stdout == gx[0].stdout { "yes" } else { "NO" }.to_owned()
+                (true, Some(go), Some(gx)) => if go[0].stdout == gx[0].stdout {
+                    "yes"
+                } else {
+                    "NO"
                 }
+                .to_owned(),
                 _ => "–".to_owned(),
             };
             rows.push(vec![
@@ -188,7 +204,7 @@ impl SizeReport {
                 same,
             ]);
         }
-        Table {
+        let table = Table {
             header: vec![
                 "command",
                 "go median",
@@ -202,7 +218,8 @@ impl SizeReport {
                 "same output",
             ],
             rows,
-        }
+        };
+        (table, notes)
     }
 
     /// The physical lower bound of each cold row, and each side's distance.
@@ -214,19 +231,23 @@ impl SizeReport {
             let gx = row.gomodx.runs().and_then(median_bytes);
             // The bytes that had to move: the fewer any side managed with.
             let Some(bytes) = [go, gx].into_iter().flatten().min() else {
-                out.push(format!("{}: no successful run, no bound", row.scenario.name));
+                out.push(format!(
+                    "{}: no successful run, no bound",
+                    row.scenario.name
+                ));
                 continue;
             };
-            let transfer = self
-                .bandwidth
-                .map_or(Duration::ZERO, |bw| Duration::from_secs_f64(bytes as f64 / bw));
+            let transfer = self.bandwidth.map_or(Duration::ZERO, |bw| {
+                Duration::from_secs_f64(bytes as f64 / bw)
+            });
             let round_trips = self.latency * u32::try_from(u.critical_path).unwrap_or(u32::MAX);
             let bound = transfer.max(round_trips);
             let mut line = format!(
                 "{}: bound = max({} / {} = {}, {} round trips × {} = {}) = **{}**",
                 row.scenario.name,
                 megabytes(bytes),
-                self.bandwidth.map_or("∞".to_owned(), |bw| format!("{:.0} MB/s", bw / 1e6)),
+                self.bandwidth
+                    .map_or("∞".to_owned(), |bw| format!("{:.0} MB/s", bw / 1e6)),
                 seconds(transfer),
                 u.critical_path,
                 seconds(self.latency),
@@ -236,13 +257,22 @@ impl SizeReport {
             for (name, result) in [("go", &row.go), ("gomodx", &row.gomodx)] {
                 if let Some(stats) = result.runs().and_then(Stats::of) {
                     let times = stats.median.as_secs_f64() / bound.as_secs_f64().max(1e-9);
-                    write!(line, "; {name} {} = {times:.2}× the bound", seconds(stats.median))
-                        .expect("writing to a String");
+                    write!(
+                        line,
+                        "; {name} {} = {times:.2}× the bound",
+                        seconds(stats.median)
+                    )
+                    .expect("writing to a String");
                 }
             }
             let fetched = |b: Option<u64>| b.map_or("–".to_owned(), megabytes);
-            write!(line, " (fetched: go {}, gomodx {})", fetched(go), fetched(gx))
-                .expect("writing to a String");
+            write!(
+                line,
+                " (fetched: go {}, gomodx {})",
+                fetched(go),
+                fetched(gx)
+            )
+            .expect("writing to a String");
             out.push(line);
         }
         out
@@ -258,7 +288,11 @@ impl SizeReport {
             u.seed,
             u.shape.modules,
             u.tree_versions,
-            if u.unpruned { "unpruned (go 1.16)" } else { "pruned (go ≥ 1.17)" },
+            if u.unpruned {
+                "unpruned (go 1.16)"
+            } else {
+                "pruned (go ≥ 1.17)"
+            },
             u.build_list,
             megabytes(u.padding),
             u.requirement_depth,
@@ -272,7 +306,11 @@ impl SizeReport {
         format!(
             "loopback proxy: {} per request, {} shared by all connections; {} runs per command and side",
             seconds(self.latency),
-            self.bandwidth.map_or("no bandwidth cap".to_owned(), |bw| format!("{:.0} MB/s", bw / 1e6)),
+            self.bandwidth
+                .map_or("no bandwidth cap".to_owned(), |bw| format!(
+                    "{:.0} MB/s",
+                    bw / 1e6
+                )),
             self.runs
         )
     }
@@ -281,7 +319,11 @@ impl SizeReport {
     pub fn text(&self) -> String {
         let mut out = format!("\n== {} universe ==\n", self.universe.shape.name);
         out += &format!("{}\n{}\n\n", self.universe_line(), self.proxy_line());
-        out += &self.table().text();
+        let (table, notes) = self.table();
+        out += &table.text();
+        for (number, note) in notes.iter().enumerate() {
+            out += &format!("[{}] {note}\n", number + 1);
+        }
         out.push('\n');
         for line in self.bounds() {
             out += &format!("{}\n", line.replace("**", ""));
@@ -295,8 +337,15 @@ impl SizeReport {
         out += &format!("- {}\n", machine.markdown());
         out += &format!("- {}\n", self.universe_line());
         out += &format!("- {}\n\n", self.proxy_line());
-        out += &self.table().markdown();
+        let (table, notes) = self.table();
+        out += &table.markdown();
         out.push('\n');
+        for (number, note) in notes.iter().enumerate() {
+            out += &format!("{}. {note}\n", number + 1);
+        }
+        if !notes.is_empty() {
+            out.push('\n');
+        }
         for line in self.bounds() {
             out += &format!("- {line}\n");
         }
@@ -334,7 +383,7 @@ How to read it:
   offline `list -m all` ≥ 3× faster; gomodx peak RSS < 64 MiB everywhere.
 ";
 
-/// Replaces the sections of `reports` in the Markdown file at `path`,
+/// Replaces the `sections` (size name, Markdown body) of the file at `path`,
 /// keeping the other sizes' sections.
 pub fn write_markdown(path: &Path, sections: &[(&str, String)]) -> Result<()> {
     let old = match std::fs::read_to_string(path) {
@@ -344,11 +393,17 @@ pub fn write_markdown(path: &Path, sections: &[(&str, String)]) -> Result<()> {
     };
     let mut out = String::from(PREAMBLE);
     for size in SIZE_ORDER {
-        let fresh = sections.iter().find(|(name, _)| name == size).map(|(_, body)| body.clone());
+        let fresh = sections
+            .iter()
+            .find(|(name, _)| name == size)
+            .map(|(_, body)| body.clone());
         if let Some(body) = fresh.or_else(|| section(&old, size)) {
             let body = body.trim_end();
-            write!(out, "\n<!-- compare:{size} -->\n{body}\n<!-- /compare:{size} -->\n")
-                .expect("writing to a String");
+            write!(
+                out,
+                "\n<!-- compare:{size} -->\n{body}\n<!-- /compare:{size} -->\n"
+            )
+            .expect("writing to a String");
         }
     }
     std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
@@ -361,16 +416,4 @@ fn section(text: &str, size: &str) -> Option<String> {
     let start = text.find(&begin)? + begin.len();
     let len = text[start..].find(&end)?;
     Some(text[start..start + len].to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sections_round_trip() {
-        let text = "x\n<!-- compare:small -->\nbody\nmore\n<!-- /compare:small -->\n";
-        assert_eq!(section(text, "small").as_deref(), Some("body\nmore\n"));
-        assert_eq!(section(text, "large"), None);
-    }
 }

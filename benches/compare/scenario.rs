@@ -80,7 +80,13 @@ pub fn scenarios(why_module: &str) -> Vec<Scenario> {
             Kind::Warm,
             false,
         ),
-        scenario("list -m all (offline)", "list -m all", "list -m all", Kind::Offline, true),
+        scenario(
+            "list -m all (offline)",
+            "list -m all",
+            "list -m all",
+            Kind::Offline,
+            true,
+        ),
         scenario("graph", "mod graph", "graph", Kind::Offline, true),
         why,
         scenario("verify", "mod verify", "verify", Kind::Offline, true),
@@ -140,10 +146,11 @@ impl Drop for Workspace {
     fn drop(&mut self) {
         // The temp dir can only be removed if every directory is writable,
         // whatever a side did to the module cache.
-        use std::os::unix::fs::PermissionsExt as _;
+        use std::os::unix::fs::PermissionsExt;
         for entry in walkdir::WalkDir::new(self.env.root()).into_iter().flatten() {
             if entry.file_type().is_dir() {
-                let _ = std::fs::set_permissions(entry.path(), PermissionsExt::from_mode(0o755));
+                let _ =
+                    std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o755));
             }
         }
     }

@@ -6,8 +6,11 @@
 //! bandwidth` would not bound its time. Real links have one capacity, so
 //! both clients talk to this relay, which forwards to the proxy and meters
 //! every byte going back through one shared schedule: a chunk of `n` bytes
-//! is released `n / rate` after the previous chunk (of any connection), never
-//! earlier than now, so idle time earns no burst.
+//! is released `n / rate` after the previous chunk (of any connection). A
+//! schedule that fell behind (a sender that overslept, or an idle link)
+//! catches up by at most [`SLACK`], so the rate never exceeds the cap by
+//! more than a burst of `SLACK × rate` bytes, and timer overshoot does not
+//! lower it either.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -19,7 +22,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 /// Bytes relayed per metered chunk.
-const CHUNK: usize = 16 << 10;
+const CHUNK: usize = 32 << 10;
+
+/// How far the schedule may lag behind the clock and still be caught up.
+const SLACK: Duration = Duration::from_millis(20);
 
 /// The shared schedule of a bandwidth cap.
 struct Meter {
@@ -36,7 +42,8 @@ impl Meter {
                 .next_free
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let start = (*next).max(Instant::now());
+            let now = Instant::now();
+            let start = (*next).max(now.checked_sub(SLACK).unwrap_or(now));
             *next = start + cost;
             *next
         };

@@ -200,7 +200,11 @@ fn main_go_mod(universe: &Universe) -> String {
     let mut out = format!("module {}\n\ngo {}\n", main.path, main.go);
     let mut line = |text: String| writeln!(out, "{text}").expect("writing to a String");
     for require in &main.requires {
-        line(format!("require {} {}", path(require.module), require.version));
+        line(format!(
+            "require {} {}",
+            path(require.module),
+            require.version
+        ));
     }
     for (module, version) in &main.excludes {
         line(format!("exclude {} {version}", path(*module)));
@@ -257,47 +261,69 @@ fn requirement_depth(graph: &ModuleGraph) -> usize {
         .unwrap_or(0)
 }
 
-/// (module index, version index) of every zip `download all` fetches: each
-/// build-list module, or its replacement.
-fn downloads(universe: &Universe, graph: &ModuleGraph) -> Result<Vec<(usize, usize)>> {
-    let index: HashMap<(&str, &str), (usize, usize)> = universe
-        .modules
-        .iter()
-        .enumerate()
-        .flat_map(|(m, module)| {
-            module
-                .versions
-                .iter()
-                .enumerate()
-                .map(move |(v, version)| ((module.path.as_str(), version.version.as_str()), (m, v)))
-        })
-        .collect();
+/// A zip that `download all` fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Download {
+    /// Index of the module in the universe.
+    module: usize,
+    /// Index of the version in the module.
+    version: usize,
+    /// Whether it is fetched as a replacement (`go mod verify` skips those).
+    replacement: bool,
+}
+
+/// Every zip `download all` fetches: each build-list module's, or its
+/// replacement's.
+fn downloads(universe: &Universe, graph: &ModuleGraph) -> Result<Vec<Download>> {
+    let index: HashMap<(&str, &str), (usize, usize)> =
+        universe
+            .modules
+            .iter()
+            .enumerate()
+            .flat_map(|(m, module)| {
+                module.versions.iter().enumerate().map(move |(v, version)| {
+                    ((module.path.as_str(), version.version.as_str()), (m, v))
+                })
+            })
+            .collect();
     let main = graph.main_module();
     let mut out = Vec::new();
     for m in graph.build_list() {
         if m == main || is_toolchain_path(&m.path) {
             continue;
         }
-        let fetched = graph.replacement(m).unwrap_or(m);
+        let replacement = graph.replacement(m);
+        let fetched = replacement.unwrap_or(m);
         match index.get(&(fetched.path.as_str(), fetched.version.as_str())) {
-            Some(&found) => out.push(found),
+            Some(&(module, version)) => out.push(Download {
+                module,
+                version,
+                replacement: replacement.is_some(),
+            }),
             None => bail!("{fetched} is in the build list but not in the universe"),
         }
     }
     out.sort_unstable();
-    out.dedup();
+    out.dedup_by_key(|d| (d.module, d.version));
     Ok(out)
 }
 
 /// Clears all padding, then spreads `shape.zip_bytes` over the `downloads`
-/// zips (deterministic weights), or puts it all into the first one; returns
-/// the bytes placed.
-fn place_padding(universe: &mut Universe, downloads: &[(usize, usize)], shape: &Shape) -> u64 {
-    for version in universe.modules.iter_mut().flat_map(|m| m.versions.iter_mut()) {
+/// zips (deterministic weights), or puts it all into the first one that is
+/// not a replacement (so `verify` covers it too); returns the bytes placed.
+fn place_padding(universe: &mut Universe, downloads: &[Download], shape: &Shape) -> u64 {
+    for version in universe
+        .modules
+        .iter_mut()
+        .flat_map(|m| m.versions.iter_mut())
+    {
         version.padding = 0;
     }
     let weights: Vec<u64> = if shape.one_zip {
-        downloads.iter().enumerate().map(|(i, _)| u64::from(i == 0)).collect()
+        let chosen = downloads.iter().position(|d| !d.replacement).unwrap_or(0);
+        (0..downloads.len())
+            .map(|i| u64::from(i == chosen))
+            .collect()
     } else {
         // 1..=16 from a hash of the position: uneven sizes, like real modules.
         (0..downloads.len() as u64)
@@ -306,11 +332,12 @@ fn place_padding(universe: &mut Universe, downloads: &[(usize, usize)], shape: &
     };
     let sum: u64 = weights.iter().sum::<u64>().max(1);
     let mut placed = 0;
-    for (&(m, v), weight) in downloads.iter().zip(weights) {
-        let share = u64::try_from(u128::from(shape.zip_bytes) * u128::from(weight) / u128::from(sum))
-            .expect("a share is at most the total")
-            .min(MAX_PADDING);
-        universe.modules[m].versions[v].padding = share;
+    for (download, weight) in downloads.iter().zip(weights) {
+        let share =
+            u64::try_from(u128::from(shape.zip_bytes) * u128::from(weight) / u128::from(sum))
+                .expect("a share is at most the total")
+                .min(MAX_PADDING);
+        universe.modules[download.module].versions[download.version].padding = share;
         placed += share;
     }
     placed
@@ -342,8 +369,9 @@ fn why_module(universe: &Universe, graph: &ModuleGraph) -> Result<String> {
         };
         let next = distance[&index] + 1;
         for require in version.requires.iter().filter(|r| r.imported) {
-            if !distance.contains_key(&require.module) {
-                distance.insert(require.module, next);
+            if let std::collections::hash_map::Entry::Vacant(entry) = distance.entry(require.module)
+            {
+                entry.insert(next);
                 queue.push_back(require.module);
             }
         }

@@ -27,7 +27,8 @@ const WORDS: &[&str] = &[
 ];
 
 /// A required module: its path and the major version its path implies
-/// (`None` for paths without a `/vN` or `.vN` suffix).
+/// (`None` for paths without a `/vN` or `.vN` suffix; gopkg.in paths always
+/// have one, `.v1` included).
 struct Dep {
     path: String,
     major: Option<usize>,
@@ -43,7 +44,7 @@ impl Dep {
             let path = format!("gopkg.in/{word}{index}.v{major}");
             return Self {
                 path,
-                major: Some(major).filter(|&m| m >= 2),
+                major: Some(major),
             };
         }
         match rng.below(5) {
@@ -85,7 +86,7 @@ impl Dep {
 
 /// A deterministic go.mod of about `lines` lines.
 pub fn realistic_go_mod(lines: usize) -> String {
-    let mut rng = Rng::new(0x676f_6d6f_64);
+    let mut rng = Rng::new(0x0067_6f6d_6f64);
     let mut out = String::from(
         "// The main module of a large service.\nmodule k8s.example.io/platform\n\n\
          go 1.24.0\n\ntoolchain go1.24.3\n\ngodebug default=go1.21\n\n\

@@ -32,7 +32,7 @@ pub fn run(
     let fetch = settings.fetch()?;
     let main = MainModule::find(settings)?.map(Arc::new);
     let explicit = !args.modules.is_empty();
-    let targets = targets(&args.modules, main.as_deref(), printer)?;
+    let targets = targets(settings, &args.modules, main.as_deref(), printer)?;
     if targets.is_empty() {
         if explicit || main.is_some() {
             printer.warn("no module dependencies to download");
@@ -44,25 +44,29 @@ pub fn run(
     let started = Instant::now();
     let reporter = DownloadReporter::new(printer, printer.shows_progress() && !fetch.no_progress);
     let trace = (args.trace || settings.go_flags.trace).then(|| reporter.trace_hook());
-    let fetcher = Fetcher::new(FetchConfig {
-        client: client(&fetch, trace)?,
-        store: Store::open(&fetch.store_dir).with_context(|| {
-            format!("opening the gomodx store at {}", fetch.store_dir.display())
-        })?,
-        mod_cache: ModCache::new(settings.mod_cache()?),
-        sums: SumPolicy {
-            go_sum: main.as_ref().map(|m| m.go_sum.clone()),
-            gosumdb: fetch.gosumdb.clone(),
-            gonosumdb: fetch.gonosumdb.clone(),
-            toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
+    let fetcher = Fetcher::with_freshness(
+        FetchConfig {
+            client: client(&fetch, trace)?,
+            store: Store::open(&fetch.store_dir).with_context(|| {
+                format!("opening the gomodx store at {}", fetch.store_dir.display())
+            })?,
+            mod_cache: ModCache::new(settings.mod_cache()?),
+            sums: SumPolicy {
+                go_sum: main.as_ref().map(|m| m.go_sum.clone()),
+                gosumdb: fetch.gosumdb.clone(),
+                gonosumdb: fetch.gonosumdb.clone(),
+                toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
+            },
+            jobs: settings.jobs,
+            writable_dirs: args.modcacherw || settings.go_flags.modcacherw,
+            reporter: reporter.clone(),
         },
-        jobs: settings.jobs,
-        writable_dirs: args.modcacherw || settings.go_flags.modcacherw,
-        reporter: reporter.clone(),
-    });
+        settings.freshness.clone(),
+    );
     let objects =
         super::async_runtime()?.block_on(download_all(&fetcher, &reporter, main.clone(), targets));
     let summary = reporter.finish();
+    super::provenance::report(&fetcher, printer);
 
     let failures = objects.iter().filter(|o| o.error.is_some()).count();
     let failed = failures > 0;
@@ -85,6 +89,8 @@ pub fn run(
         for object in &objects {
             printer.data(object.to_json().to_indented());
         }
+    } else if let Some(offline) = super::provenance::offline_error(&fetcher) {
+        printer.report_error(&offline);
     } else {
         for error in objects.iter().filter_map(|o| o.error.as_ref()) {
             printer.error(error);
@@ -95,6 +101,13 @@ pub fn run(
     if let Some(main) = main.as_ref().filter(|_| explicit && (args.json || !failed)) {
         main.write_go_sum(&fetcher.new_sums(), &settings.mod_cache()?)?;
     }
+    if !failed {
+        let modules: Vec<_> = objects
+            .iter()
+            .map(|o| ModuleVersion::new(o.path.clone(), o.version.clone()))
+            .collect();
+        super::for_build::finish(settings, args, &modules, printer)?;
+    }
     Ok(if failed {
         ExitStatus::Failure
     } else {
@@ -103,7 +116,10 @@ pub fn run(
 }
 
 /// The GOPROXY client for these settings.
-fn client(fetch: &FetchSettings, trace: Option<gomodx_client::TraceHook>) -> Result<Client> {
+pub(super) fn client(
+    fetch: &FetchSettings,
+    trace: Option<gomodx_client::TraceHook>,
+) -> Result<Client> {
     let mut config = ClientConfig::new(ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?);
     config.netrc = Netrc::parse(&fetch.netrc);
     config.retry = RetryPolicy {
@@ -130,22 +146,32 @@ enum Target {
 }
 
 /// The targets for `args` as `go mod download` reads them; with no
-/// arguments, every module path the main module's go.mod requires.
-fn targets(args: &[String], main: Option<&MainModule>, printer: &Printer) -> Result<Vec<Target>> {
+/// arguments, the selected versions of the paths the main go.mod requires
+/// (the build list, `all`, before go 1.17).
+fn targets(
+    settings: &GlobalSettings,
+    args: &[String],
+    main: Option<&MainModule>,
+    printer: &Printer,
+) -> Result<Vec<Target>> {
     let Some(main) = main else {
         return args.iter().map(|arg| parse_arg(arg, false)).collect();
     };
+    let graph_targets = |all: bool| -> Result<Vec<Target>> {
+        Ok(super::graph_load::download_set(settings, printer, all)?
+            .into_iter()
+            .map(|m| Target::Query {
+                path: m.path,
+                query: m.version,
+            })
+            .collect())
+    };
     if args.is_empty() {
-        if !main.is_pruned() && !main.mod_file.require.is_empty() {
-            printer.warn(
-                "for go < 1.17 modules go downloads `all` (the build list); until gomodx's resolver lands, \
-                 only the go.mod requirements are downloaded",
-            );
-        }
-        let paths = main.mod_file.require.iter().map(|r| Target::Required {
-            path: r.module.path.clone(),
-        });
-        return Ok(paths.collect());
+        return if main.mod_file.require.is_empty() {
+            Ok(Vec::new())
+        } else {
+            graph_targets(false)
+        };
     }
     let main_path = main.path();
     let mut targets = Vec::new();
@@ -160,6 +186,10 @@ fn targets(args: &[String], main: Option<&MainModule>, printer: &Printer) -> Res
             printer.warn(format_args!(
                 "skipping download of {arg} that resolves to the main module"
             ));
+            continue;
+        }
+        if arg == "all" {
+            targets.extend(graph_targets(true)?);
             continue;
         }
         targets.push(parse_arg(arg, true)?);
@@ -177,11 +207,8 @@ fn parse_arg(arg: &str, in_module: bool) -> Result<Target> {
     }
     if arg == "all" || arg.contains("...") {
         return Err(Hinted {
-            message: format!(
-                "cannot match {arg:?}: patterns need the module graph, which gomodx cannot load yet"
-            ),
-            hint: "name the modules as `path@version`, or run `gomodx download` with no arguments"
-                .to_owned(),
+            message: format!("cannot match {arg:?}: gomodx download does not match `...` patterns"),
+            hint: "name the modules as `path@version`, or use `all`".to_owned(),
         }
         .into());
     }
@@ -399,14 +426,6 @@ impl MainModule {
             .module
             .as_ref()
             .map_or("", |m| m.path.as_str())
-    }
-
-    /// Whether the go line is 1.17 or later (a pruned module graph).
-    fn is_pruned(&self) -> bool {
-        self.mod_file
-            .go
-            .as_ref()
-            .is_some_and(|go| gomodx_module::gover::compare(&go.version, "1.17").is_ge())
     }
 
     /// The version the go.mod requires for `path` (the highest, if several).

@@ -1,6 +1,6 @@
 //! `gomodx verify`: `go mod verify`, in parallel.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use gomodx_modcache::{ModCache, VerifyError, verify};
 use gomodx_module::ModuleVersion;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,15 +11,15 @@ use crate::cli::VerifyArgs;
 use crate::printer::Printer;
 use crate::settings::GlobalSettings;
 
-/// Verifies every module of the main module's go.sum that is present in GOMODCACHE.
+/// Verifies every module of the build list that is present in GOMODCACHE.
 pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
     let root = settings.main_module_root()?;
     let cache = ModCache::new(settings.mod_cache()?);
-    let modules = go_sum_modules(&root)?;
+    let modules = build_list_modules(settings, printer)?;
     printer.verbose(format_args!(
-        "verifying {} modules from {} against {}",
+        "verifying {} modules of the build list of {} against {}",
         modules.len(),
-        root.join("go.sum").display(),
+        root.display(),
         cache.root().display()
     ));
 
@@ -68,24 +68,25 @@ pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> R
     })
 }
 
-/// The modules listed in go.sum with a zip hash, in go's sort order.
-fn go_sum_modules(root: &std::path::Path) -> Result<Vec<ModuleVersion>> {
-    let path = root.join("go.sum");
-    let data = match std::fs::read(&path) {
-        Ok(data) => data,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
-    };
-    let sum = gomodx_modfile::GoSum::parse(&path.display().to_string(), &data)?;
-    let mut modules: Vec<ModuleVersion> = sum
-        .lines()
-        .into_iter()
-        .map(|(module, _)| module)
-        .filter(|module| !module.version.ends_with("/go.mod"))
+/// The build list without the main module and `go`/`toolchain`, as `go
+/// mod verify` checks it (replaced modules under their own path and
+/// version, which usually have nothing in the cache).
+fn build_list_modules(settings: &GlobalSettings, printer: &Printer) -> Result<Vec<ModuleVersion>> {
+    let runtime = super::async_runtime()?;
+    let loaded = super::graph_load::Loaded::load_in(
+        settings,
+        &gomodx_resolver::LoadOptions::default(),
+        super::graph_load::Mode::Lenient,
+        &runtime,
+        printer,
+    )?;
+    Ok(loaded
+        .graph
+        .build_list()
+        .iter()
+        .filter(|m| !m.version.is_empty() && !gomodx_module::is_toolchain_path(&m.path))
         .cloned()
-        .collect();
-    modules.dedup();
-    Ok(modules)
+        .collect())
 }
 
 /// A progress bar for hashing, hidden when output is not a terminal or with `-q`/`-v`.

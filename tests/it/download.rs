@@ -13,7 +13,7 @@
 //! gomodx cannot do before its resolver lands).
 
 mod faults;
-mod harness;
+pub(crate) mod harness;
 mod processes;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,13 @@
 //! Integration tests: the `gomodx` binary and its crates against the real
 //! `go` command (found by `gomodx_test::go::go_bin`; required under CI).
 
+mod cache;
+mod containers;
+mod doctor;
 mod download;
+mod freshness;
+mod graph;
 mod h1;
+mod outdated;
+mod resolve_random;
 mod verify;

@@ -93,6 +93,22 @@ pub enum Error {
         reason: String,
     },
 
+    /// The network is off and the store lacks what is needed.
+    #[error(
+        "`{path}{}` ({file}) is not in the cache and the network is disabled by {reason}",
+        if version.is_empty() { String::new() } else { format!("@{version}") }
+    )]
+    Offline {
+        /// The module path.
+        path: String,
+        /// The version or query (empty for a version list).
+        version: String,
+        /// Which file: `.info`, `.mod`, `.zip`, `list`, `@latest`.
+        file: String,
+        /// What disabled the network (`` `--offline` ``).
+        reason: String,
+    },
+
     /// A blocking task panicked or was cancelled.
     #[error("internal error: {0}")]
     Internal(String),

@@ -23,6 +23,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::download::ModuleDownload;
 use crate::error::Error;
+use crate::freshness::{Freshness, FreshnessState};
 use crate::info::{disk_info, parse_disk_info};
 use crate::once::OnceMap;
 use crate::query::QueryCache;
@@ -113,11 +114,17 @@ pub(crate) struct Inner {
     dirs: OnceMap<ModuleVersion, Result<PathBuf, Error>>,
     pub(crate) downloads: OnceMap<ModuleVersion, ModuleDownload>,
     pub(crate) queries: QueryCache,
+    pub(crate) freshness: FreshnessState,
 }
 
 impl Fetcher {
-    /// A fetcher working with `config`.
+    /// A fetcher working with `config` and the default [`Freshness`].
     pub fn new(config: FetchConfig) -> Self {
+        Self::with_freshness(config, Freshness::default())
+    }
+
+    /// A fetcher working with `config` under the `freshness` policy.
+    pub fn with_freshness(config: FetchConfig, freshness: Freshness) -> Self {
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         Self {
             inner: Arc::new(Inner {
@@ -135,6 +142,7 @@ impl Fetcher {
                 dirs: OnceMap::default(),
                 downloads: OnceMap::default(),
                 queries: QueryCache::default(),
+                freshness: FreshnessState::new(freshness),
             }),
         }
     }
@@ -191,6 +199,7 @@ impl Fetcher {
         let bytes = match self.stored(module, ArtifactKind::Info).await? {
             Some((bytes, _)) => bytes,
             None => {
+                self.require_network(&module.path, &module.version, ".info")?;
                 let served = self
                     .network(self.inner.client.info(&module.path, &module.version))
                     .await?;
@@ -223,6 +232,7 @@ impl Fetcher {
                 (data, h1)
             }
             None => {
+                self.require_network(&module.path, &module.version, ".mod")?;
                 let served = self
                     .network(self.inner.client.go_mod(&module.path, &module.version))
                     .await?;
@@ -256,18 +266,28 @@ impl Fetcher {
         module: &ModuleVersion,
         kind: ArtifactKind,
     ) -> Result<Option<(Vec<u8>, Ref)>, Error> {
-        let (store, module) = (self.inner.store.clone(), module.clone());
-        blocking(move || {
-            let Some(reference) = store.get_ref(&module, kind)? else {
+        let (store, key) = (self.inner.store.clone(), module.clone());
+        let read = blocking(move || {
+            let Some(reference) = store.get_ref(&key, kind)? else {
                 return Ok(None);
             };
             match store.read_blob(&reference.sha256) {
-                Ok(bytes) => Ok(Some((bytes, reference))),
-                Err(StoreError::Corrupt { .. } | StoreError::MissingBlob { .. }) => Ok(None),
+                Ok(bytes) => Ok(Some(Ok((bytes, reference)))),
+                Err(e @ StoreError::Corrupt { .. }) => Ok(Some(Err(e.to_string()))),
+                Err(StoreError::MissingBlob { .. }) => Ok(None),
                 Err(e) => Err(e.into()),
             }
         })
-        .await
+        .await?;
+        match read {
+            Some(Ok(found)) => Ok(Some(found)),
+            Some(Err(corrupt)) => {
+                let file = kind.extension();
+                self.repaired(format!("{module} (.{file}): {corrupt}; fetching it again"));
+                Ok(None)
+            }
+            None => Ok(None),
+        }
     }
 
     /// Stores checked bytes and their ref.

@@ -18,6 +18,8 @@ pub enum Value {
     Bool(bool),
     /// An object with ordered fields.
     Object(Object),
+    /// An array (`[]string` fields such as `Retracted`).
+    Array(Vec<Value>),
 }
 
 /// A JSON object whose fields keep the order they were added in.
@@ -69,7 +71,31 @@ fn write_value(out: &mut String, value: &Value, indent: Option<&str>, depth: usi
         Value::String(s) => out.push_str(&quote(s)),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Object(object) => write_object(out, object, indent, depth),
+        Value::Array(items) => write_array(out, items, indent, depth),
     }
+}
+
+fn write_array(out: &mut String, items: &[Value], indent: Option<&str>, depth: usize) {
+    out.push('[');
+    if items.is_empty() {
+        out.push(']');
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if let Some(unit) = indent {
+            out.push('\n');
+            out.push_str(&unit.repeat(depth + 1));
+        }
+        write_value(out, item, indent, depth + 1);
+    }
+    if let Some(unit) = indent {
+        out.push('\n');
+        out.push_str(&unit.repeat(depth));
+    }
+    out.push(']');
 }
 
 fn write_object(out: &mut String, object: &Object, indent: Option<&str>, depth: usize) {

@@ -19,6 +19,8 @@
 //! - [`Fetcher::query`] resolves version queries as go does, recording the
 //!   proxy's mutable answers in the store with their fetch time.
 //! - [`Fetcher::download`] is `go mod download` for one module version.
+//! - [`load_graph`] loads the module graph, fetching go.mod files in
+//!   parallel as soon as they are needed.
 //! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.
 //!
 //! This crate never prints and never reads environment variables.
@@ -26,7 +28,9 @@
 mod download;
 mod error;
 mod fetcher;
+mod freshness;
 pub mod gojson;
+mod graph;
 pub mod info;
 mod once;
 mod query;
@@ -40,6 +44,10 @@ mod zip;
 pub use download::ModuleDownload;
 pub use error::{ChecksumMismatch, Error, Unverified};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
+pub use freshness::{
+    Answer, AnswerSource, Connectivity, DEFAULT_MAX_AGE, Freshness, Missing, Refresh, age,
+};
+pub use graph::load_graph;
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement};

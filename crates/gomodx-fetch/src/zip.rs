@@ -34,6 +34,10 @@ impl Fetcher {
         self.inner
             .sums
             .check(module, &h1, &stored_source(&reference))?;
+        if self.refreshes(&module.path) && !self.recheck_zip(module, &reference.sha256, &h1).await?
+        {
+            return Ok(None);
+        }
         let exported = self
             .export_zip(module, &reference.sha256, &h1, true)
             .await?;
@@ -50,6 +54,7 @@ impl Fetcher {
     /// against go.sum, and only then committed and exported. On any failure
     /// the temporary file is removed: nothing is kept.
     async fn download_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
+        self.require_network(&module.path, &module.version, ".zip")?;
         let permit = self.network_permit().await;
         let (store, key) = (self.inner.store.clone(), module.clone());
         let _lock = blocking(move || Ok(store.lock_module_version(&key)?)).await?;

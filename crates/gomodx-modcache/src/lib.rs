@@ -15,12 +15,22 @@
 //! ```
 //!
 //! [`ModCache`] maps module versions to these paths; [`verify`] is
-//! `go mod verify` for one module version.
+//! `go mod verify` for one module version. For containers and CI:
+//! [`slim_for_build`] keeps only what `go build` reads, [`normalize`] makes
+//! a cache reproducible, and [`export_tar`] / [`import_tar`] move a cache as
+//! a deterministic, verified tarball.
 
+mod archive;
 mod export;
+mod import;
 mod layout;
+mod slim;
 mod verify;
+mod walk;
 
+pub use archive::{ArchiveError, ArchiveSummary, export_tar};
 pub use export::ExportError;
+pub use import::{ImportOptions, SumLookup, import_tar};
 pub use layout::{CacheFile, ModCache};
+pub use slim::{BuildLayout, DEFAULT_EPOCH, SlimReport, normalize, slim_for_build};
 pub use verify::{VerifyError, verify};

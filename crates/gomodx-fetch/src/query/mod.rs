@@ -18,16 +18,16 @@ pub use plan::is_revision_query;
 
 use std::sync::Arc;
 
-use gomodx_client::RevInfo;
+use gomodx_client::{ListLine, RevInfo};
 use gomodx_modcache::CacheFile;
 use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
 use gomodx_module::quote::quote;
 use gomodx_module::{ModuleVersion, canonical_version, semver};
-use gomodx_store::{ArtifactKind, MetaKey, MetaValue, Ref};
+use gomodx_store::{ArtifactKind, MetaKey, Ref};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, blocking};
-use crate::info::disk_info;
+use crate::info::{disk_info, parse_disk_info};
 use crate::once::OnceMap;
 use crate::rules::MainRules;
 use crate::time::Timestamp;
@@ -165,10 +165,15 @@ impl Fetcher {
             .queries
             .stats
             .get_or_init(&key, || async {
-                let served = self.network(self.inner.client.info(path, revision)).await?;
-                let body = String::from_utf8_lossy(&disk_info(&served.value)).into_owned();
-                let meta = MetaKey::Query(revision.to_owned());
-                self.remember(&served.proxy, path, meta, body).await;
+                let served = self
+                    .answer(
+                        path,
+                        MetaKey::Query(revision.to_owned()),
+                        self.network(self.inner.client.info(path, revision)),
+                        info_body,
+                        parse_info_body,
+                    )
+                    .await?;
                 self.seed_info(path, &served.value, &served.proxy).await;
                 Ok(served.value)
             })
@@ -278,24 +283,23 @@ impl Fetcher {
             && self.check_allowed(path, version, rules).await.is_ok()
     }
 
-    /// The proxy's version list: valid, non-pseudo versions, ascending.
-    async fn versions(&self, path: &str) -> Result<Arc<Vec<String>>, Error> {
+    /// The proxy's version list: valid, non-pseudo versions, ascending
+    /// (a mutable answer: see [`crate::Freshness`]).
+    pub async fn versions(&self, path: &str) -> Result<Arc<Vec<String>>, Error> {
         let key = path.to_owned();
         self.inner
             .queries
             .lists
             .get_or_init(&key, || async {
-                let served = self.network(self.inner.client.list(path)).await?;
-                let body: String = served
-                    .value
-                    .iter()
-                    .map(|line| match &line.time {
-                        Some(time) => format!("{} {time}\n", line.version),
-                        None => format!("{}\n", line.version),
-                    })
-                    .collect();
-                self.remember(&served.proxy, path, MetaKey::List, body)
-                    .await;
+                let served = self
+                    .answer(
+                        path,
+                        MetaKey::List,
+                        self.network(self.inner.client.list(path)),
+                        |lines| list_body(lines),
+                        |body| Some(parse_list_body(body)),
+                    )
+                    .await?;
                 let mut versions: Vec<String> = served
                     .value
                     .into_iter()
@@ -315,22 +319,19 @@ impl Fetcher {
             .queries
             .latests
             .get_or_init(&key, || async {
-                let served = self.network(self.inner.client.latest(path)).await?;
-                let body = String::from_utf8_lossy(&disk_info(&served.value)).into_owned();
-                self.remember(&served.proxy, path, MetaKey::Latest, body)
-                    .await;
+                let served = self
+                    .answer(
+                        path,
+                        MetaKey::Latest,
+                        self.network(self.inner.client.latest(path)),
+                        info_body,
+                        parse_info_body,
+                    )
+                    .await?;
                 self.seed_info(path, &served.value, &served.proxy).await;
                 Ok(served.value)
             })
             .await
-    }
-
-    /// Records a mutable answer in the store (best effort: a failure to
-    /// record does not fail the query).
-    async fn remember(&self, proxy: &str, path: &str, key: MetaKey, body: String) {
-        let (store, proxy, path) = (self.inner.store.clone(), proxy.to_owned(), path.to_owned());
-        let record = move || Ok(store.put_meta(&proxy, &path, &key, MetaValue::Found(body))?);
-        let _ = blocking(record).await;
     }
 
     /// A query answered with a canonical version also tells that version's
@@ -359,4 +360,37 @@ impl Fetcher {
         .await;
         let _ = self.export(&module, CacheFile::Info, bytes, true).await;
     }
+}
+
+/// A version list as stored: the proxy's lines.
+fn list_body(lines: &[ListLine]) -> String {
+    lines
+        .iter()
+        .map(|line| match &line.time {
+            Some(time) => format!("{} {time}\n", line.version),
+            None => format!("{}\n", line.version),
+        })
+        .collect()
+}
+
+/// A stored version list read back.
+fn parse_list_body(body: &str) -> Vec<ListLine> {
+    body.lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let version = fields.next()?.to_owned();
+            let time = fields.next().map(str::to_owned);
+            Some(ListLine { version, time })
+        })
+        .collect()
+}
+
+/// An `.info` answer as stored.
+fn info_body(info: &RevInfo) -> String {
+    String::from_utf8_lossy(&disk_info(info)).into_owned()
+}
+
+/// A stored `.info` answer read back.
+fn parse_info_body(body: &str) -> Option<RevInfo> {
+    parse_disk_info(body.as_bytes())
 }

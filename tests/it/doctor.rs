@@ -1,0 +1,263 @@
+//! `gomodx doctor`: one scenario per cause on Go's test proxy. Each sets
+//! the cause up, asserts the diagnosis, runs the suggested command (go's
+//! or gomodx's) and checks that the newest version is then what you get.
+
+use crate::download::harness::{go_env, stderr};
+use crate::freshness::Fixture;
+use crate::outdated::GO_MOD_OLD_QUOTE;
+
+const QUOTE_UP_TO_V151: &[&str] = &[
+    "v1.0.0", "v1.1.0", "v1.2.0", "v1.2.1", "v1.3.0", "v1.4.0", "v1.5.0", "v1.5.1",
+];
+
+const QUOTE_ALL: &[&str] = &[
+    "v1.0.0",
+    "v1.1.0",
+    "v1.2.0",
+    "v1.2.1",
+    "v1.3.0",
+    "v1.4.0",
+    "v1.5.0",
+    "v1.5.1",
+    "v1.5.2",
+    "v1.5.3-pre1",
+];
+
+/// `gomodx doctor args…`: stdout, which must hold `cause`; returns the
+/// fix printed under that cause.
+fn diagnose(fixture: &Fixture, args: &[&str], cause: &str) -> String {
+    let mut full = vec!["doctor"];
+    full.extend_from_slice(args);
+    let output = fixture.ok(&full);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.contains(&format!("cause: {cause}")));
+    assert!(
+        lines.next().is_some(),
+        "no `{cause}` in:\n{text}\n{}",
+        stderr(&output)
+    );
+    lines
+        .find_map(|l| l.trim().strip_prefix("fix: ").map(str::to_owned))
+        .unwrap_or_else(|| panic!("no fix for `{cause}` in:\n{text}"))
+}
+
+/// Runs a fix (`cmd && cmd`): go commands with go (returns false when go
+/// is not installed), gomodx commands with gomodx.
+fn apply(fixture: &Fixture, fix: &str) -> bool {
+    for step in fix.split(" && ") {
+        let mut words: Vec<&str> = step.split_whitespace().collect();
+        let env: Vec<(&str, &str)> = words.iter().map_while(|w| w.split_once('=')).collect();
+        words.drain(..env.len());
+        match words[0] {
+            "gomodx" => {
+                fixture.ok(&words[1..]);
+            }
+            "go" => {
+                let Some(go) = go_env(&fixture.server.url()) else {
+                    return false;
+                };
+                let output = go
+                    .command(&fixture.main, &words[1..])
+                    .envs(env.iter().copied())
+                    .output()
+                    .unwrap();
+                assert!(output.status.success(), "{step}: {}", stderr(&output));
+            }
+            other => panic!("unexpected fix command {other}"),
+        }
+    }
+    true
+}
+
+/// The selected version of `rsc.io/quote` per `gomodx outdated --json`.
+fn selected_quote(fixture: &Fixture) -> (String, serde_json::Value) {
+    let output = fixture.ok(&["outdated", "--json"]);
+    let line = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|o| o["Path"] == "rsc.io/quote")
+        .unwrap();
+    (line["Selected"].as_str().unwrap().to_owned(), line)
+}
+
+#[test]
+fn doctor_diagnoses_a_stale_stored_list() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    fixture.set_listed("rsc.io/quote", QUOTE_UP_TO_V151, "v1.5.1");
+    fixture.ok(&["outdated"]);
+    fixture.set_listed("rsc.io/quote", QUOTE_ALL, "v1.5.2");
+    let fix = diagnose(
+        &fixture,
+        &["rsc.io/quote"],
+        "the version list in gomodx's store is old",
+    );
+    assert_eq!(
+        fix,
+        "gomodx --refresh-module rsc.io/quote download rsc.io/quote@latest"
+    );
+    assert!(apply(&fixture, &fix));
+    let output = fixture.ok(&["download", "--json", "rsc.io/quote@latest"]);
+    let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
+    assert_eq!(objects[0]["Version"], "v1.5.2");
+}
+
+#[test]
+fn doctor_diagnoses_mvs_prereleases_and_new_majors() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    let pre = diagnose(&fixture, &[], "v1.5.3-pre1 is only a pre-release");
+    assert_eq!(pre, "go get rsc.io/quote@v1.5.3-pre1");
+    let major = diagnose(
+        &fixture,
+        &[],
+        "a new major version is a new module path: rsc.io/quote/v2",
+    );
+    assert!(major.starts_with("go get rsc.io/quote/v2@v2."), "{major}");
+    let fix = diagnose(&fixture, &[], "MVS keeps the required version");
+    assert_eq!(fix, "go get rsc.io/quote@v1.5.2");
+    if apply(&fixture, &fix) {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.2");
+    }
+}
+
+#[test]
+fn doctor_diagnoses_a_replace() {
+    let go_mod = "module example.com/m
+
+go 1.21
+
+require (
+	rsc.io/quote v1.5.2
+	rsc.io/sampler v1.3.0 // indirect
+	golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c // indirect
+)
+
+replace rsc.io/quote => rsc.io/quote v1.5.1
+";
+    let fixture = Fixture::new(go_mod);
+    let fix = diagnose(&fixture, &[], "a replace directive pins the module");
+    assert_eq!(
+        fix,
+        "go mod edit -dropreplace=rsc.io/quote && go get rsc.io/quote@latest"
+    );
+    if apply(&fixture, &fix) {
+        let (selected, object) = selected_quote(&fixture);
+        assert_eq!(selected, "v1.5.2");
+        assert!(object["Replace"].is_null(), "{object}");
+    }
+}
+
+#[test]
+fn doctor_diagnoses_an_exclude() {
+    let go_mod = format!("{GO_MOD_OLD_QUOTE}\nexclude rsc.io/quote v1.5.2\n");
+    let fixture = Fixture::new(&go_mod);
+    let fix = diagnose(&fixture, &[], "an exclude directive hides v1.5.2");
+    assert_eq!(
+        fix,
+        "go mod edit -dropexclude=rsc.io/quote@v1.5.2 && go get rsc.io/quote@v1.5.2"
+    );
+    if apply(&fixture, &fix) {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.2");
+    }
+}
+
+#[test]
+fn doctor_reports_gonoproxy_routing_and_goproxy_off() {
+    let mut fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    fixture.ok(&["outdated"]);
+    fixture.gomodx.set("GONOPROXY", "rsc.io");
+    let fix = diagnose(
+        &fixture,
+        &["rsc.io/quote"],
+        "the module is routed around the proxy (GONOPROXY/GOPRIVATE)",
+    );
+    assert_eq!(fix, "GONOPROXY= GOPRIVATE= go get rsc.io/quote@latest");
+
+    fixture.gomodx.set("GONOPROXY", "");
+    fixture.gomodx.set("GOPROXY", "off");
+    let fix = diagnose(&fixture, &[], "module lookup is disabled by GOPROXY=off");
+    assert!(
+        fix.contains("GOPROXY=https://proxy.golang.org,direct"),
+        "{fix}"
+    );
+}
+
+#[test]
+fn doctor_diagnoses_a_retraction() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    let go_mod = fixture
+        .tree
+        .version_file("rsc.io/quote", "v1.5.2", "mod")
+        .unwrap();
+    let mut data = std::fs::read_to_string(&go_mod).unwrap();
+    data.push_str("\nretract v1.5.2 // broken on Tuesdays\n");
+    std::fs::write(&go_mod, data).unwrap();
+    fixture.write_go_sum();
+    let fix = diagnose(&fixture, &[], "v1.5.2 is retracted by the module author");
+    assert!(fix.starts_with("none needed"), "{fix}");
+    let output = fixture.ok(&["doctor"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(text.contains("broken on Tuesdays"), "{text}");
+    assert!(
+        !text.contains("MVS keeps"),
+        "v1.5.1 is the newest allowed: {text}"
+    );
+}
+
+#[test]
+fn doctor_shows_each_proxys_answer_when_they_disagree() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    fixture.set_listed("rsc.io/quote", QUOTE_UP_TO_V151, "v1.5.1");
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let second = gomodx_test::ProxyServer::start(tree.root.clone(), Default::default());
+    let mut fixture = fixture;
+    let goproxy = format!("{},{}", fixture.server.url(), second.url());
+    fixture.gomodx.set("GOPROXY", &goproxy);
+    let fix = diagnose(&fixture, &[], "the proxies in GOPROXY disagree");
+    assert_eq!(
+        fix,
+        format!("GOPROXY={} go get rsc.io/quote@v1.5.2", second.url())
+    );
+    let output = fixture.ok(&["doctor"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        text.contains(&format!("evidence: {}: v1.5.1", fixture.server.url())),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("evidence: {}: v1.5.2", second.url())),
+        "{text}"
+    );
+    if apply(&fixture, &fix) {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.2");
+    }
+}
+
+#[test]
+fn doctor_diagnoses_a_go_sum_mismatch() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    fixture.ok(&["download", "rsc.io/quote@v1.5.1"]);
+    let go_sum = fixture.main.join("go.sum");
+    let text = std::fs::read_to_string(&go_sum).unwrap();
+    let edited: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("rsc.io/quote v1.5.1 h1:") {
+                "rsc.io/quote v1.5.1 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n".to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    assert_ne!(edited, text);
+    std::fs::write(&go_sum, edited).unwrap();
+    let output = fixture.ok(&["doctor", "rsc.io/quote"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        text.contains("cause: go.sum does not match the module's content"),
+        "{text}"
+    );
+    assert!(text.contains("h1:AAAAAAAA"), "{text}");
+}
