@@ -22,7 +22,6 @@ mod protocol;
 mod proxy;
 mod retry;
 mod sink;
-mod time;
 mod transport;
 mod tries;
 mod urls;

@@ -1,9 +1,8 @@
 //! The GOPROXY answers: `@v/list` lines and `.info`/`@latest` JSON, read
 //! as leniently or strictly as the go command reads them.
 
+use gomodx_module::time::Timestamp;
 use serde_json::{Map, Value};
-
-use crate::time;
 
 /// One line of `@v/list`: a version and, optionally, its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +64,7 @@ pub(crate) fn parse_info(body: &[u8]) -> Result<RevInfo, String> {
     };
     let time = match field(&map, "Time") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) if time::parse_rfc3339(s).is_some() => Some(s.clone()),
+        Some(Value::String(s)) if Timestamp::parse_rfc3339(s).is_some() => Some(s.clone()),
         Some(Value::String(s)) => return Err(format!("parsing time {s:?}: not an RFC 3339 time")),
         Some(other) => return Err(wrong_type("Time", other, "time.Time")),
     };
@@ -106,23 +105,23 @@ fn json_kind(value: &Value) -> &'static str {
 /// the time inside a pseudo-version. Tagged versions without a time do not
 /// count. The first of equal times wins.
 pub(crate) fn latest_from_list(lines: &[ListLine]) -> Option<&str> {
-    let mut best: Option<(&str, time::Instant)> = None;
+    let mut best: Option<(&str, Timestamp)> = None;
     for line in lines {
         let version = line.version.as_str();
         if !gomodx_module::semver::is_valid(version) {
             continue;
         }
         let when = match &line.time {
-            Some(t) => time::parse_rfc3339(t),
+            Some(t) => Timestamp::parse_rfc3339(t),
             None if gomodx_module::pseudo::is_pseudo_version(version) => {
                 gomodx_module::pseudo::pseudo_version_time(version)
                     .ok()
-                    .and_then(|t| time::parse_compact(&t))
+                    .and_then(|t| Timestamp::parse_compact(&t))
             }
             None => continue,
         };
-        let newest = best.map_or(time::ZERO, |(_, t)| t);
-        if let Some(when) = when.filter(|&w| w > newest) {
+        let newest = best.map_or(Timestamp::ZERO, |(_, t)| t);
+        if let Some(when) = when.filter(|&w| newest.is_before(w)) {
             best = Some((version, when));
         }
     }

@@ -5,10 +5,10 @@
 //! loses what only matters for non-semver lookups.
 
 use gomodx_client::RevInfo;
+use gomodx_module::time::go_json_time;
 use serde_json::{Map, Value};
 
 use crate::gojson::{self, Object};
-use crate::time::go_json_time;
 
 /// The fields of Go's `codehost.Origin`, in declaration order.
 const ORIGIN_FIELDS: [&str; 8] = [

@@ -38,7 +38,6 @@ mod reporter;
 mod rules;
 mod sink;
 mod sums;
-mod time;
 mod zip;
 
 pub use download::ModuleDownload;
@@ -47,9 +46,9 @@ pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Sourc
 pub use freshness::{
     Answer, AnswerSource, Connectivity, DEFAULT_MAX_AGE, Freshness, Missing, Refresh, age,
 };
+pub use gomodx_module::time::ZERO_TIME;
 pub use graph::load_graph;
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement};
 pub use sums::SumPolicy;
-pub use time::ZERO_TIME;

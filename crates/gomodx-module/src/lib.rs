@@ -9,6 +9,8 @@
 //! - [`gover`]: Go toolchain versions (`1.21` < `1.21rc1` < `1.21.0`) for the
 //!   virtual `go` and `toolchain` modules.
 //! - [`quote`]: Go's `%q` quoting, for error messages worded like Go's.
+//! - [`time`]: the timestamps of `.info` files, `@v/list` lines and
+//!   pseudo-versions (parse, order, write as Go's JSON).
 //! - [`ModuleVersion`]: a `path@version` pair ordered like Go's `module.Sort`.
 
 mod error;
@@ -19,6 +21,7 @@ pub mod path;
 pub mod pseudo;
 pub mod quote;
 pub mod semver;
+pub mod time;
 
 pub use error::{InvalidPathError, InvalidVersionError, ModuleError, PathKind};
 pub use semver::Version;

@@ -123,7 +123,7 @@ pub fn is_zero_pseudo_version(version: &str) -> bool {
 /// that are not a real date and time (`malformed time "…"`).
 pub fn pseudo_version_time(version: &str) -> Result<String, ModuleError> {
     let time = parse(version)?.time;
-    if is_valid_timestamp(time) {
+    if crate::time::Timestamp::parse_compact(time).is_some() {
         Ok(time.to_owned())
     } else {
         Err(invalid(
@@ -197,24 +197,6 @@ fn decrement_decimal(decimal: &str) -> Option<String> {
         digits.remove(0);
     }
     Some(String::from_utf8(digits).expect("ASCII digits"))
-}
-
-/// Whether 14 digits parse with Go's layout `20060102150405`: month 1–12,
-/// day valid for the month (leap years included), hour < 24, minute and
-/// second < 60.
-fn is_valid_timestamp(time: &str) -> bool {
-    let field = |range: std::ops::Range<usize>| time[range].parse::<u32>().unwrap_or(u32::MAX);
-    let (year, month, day) = (field(0..4), field(4..6), field(6..8));
-    let (hour, minute, second) = (field(8..10), field(10..12), field(12..14));
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days_in_month).contains(&day) && hour < 24 && minute < 60 && second < 60
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use gomodx_client::{ListLine, RevInfo};
 use gomodx_modcache::CacheFile;
 use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
 use gomodx_module::quote::quote;
+use gomodx_module::time::Timestamp;
 use gomodx_module::{ModuleVersion, canonical_version, semver};
 use gomodx_store::{ArtifactKind, MetaKey, Ref};
 
@@ -30,7 +31,6 @@ use crate::fetcher::{Fetcher, blocking};
 use crate::info::{disk_info, parse_disk_info};
 use crate::once::OnceMap;
 use crate::rules::MainRules;
-use crate::time::Timestamp;
 use allowed::Retraction;
 use plan::{Matcher, Plan, plan};
 

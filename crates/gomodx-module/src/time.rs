@@ -1,14 +1,17 @@
-//! Timestamps as the proxy protocol carries them (RFC 3339 in `.info`,
-//! `yyyymmddhhmmss` in pseudo-versions): comparison, and re-encoding the
-//! way Go's `time.Time` marshals to JSON.
+//! Timestamps as Go modules carry them: RFC 3339 in `.info` files and the
+//! optional second field of `@v/list` lines, UTC `yyyymmddhhmmss` in
+//! pseudo-versions. Parsing, ordering, and re-encoding the way Go's
+//! `time.Time` marshals to JSON.
+
+use std::ops::Range;
 
 /// Go's zero `time.Time` as JSON: what `.info` files hold when the proxy
 /// gave no time.
 pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
-/// A parsed RFC 3339 timestamp, keeping the offset it was written with.
+/// A parsed timestamp, keeping the offset it was written with.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Timestamp {
+pub struct Timestamp {
     /// Seconds since the Unix epoch (UTC).
     seconds: i64,
     nanos: u32,
@@ -17,8 +20,16 @@ pub(crate) struct Timestamp {
 }
 
 impl Timestamp {
-    /// Parses `2006-01-02T15:04:05[.frac](Z|±hh:mm)`.
-    pub(crate) fn parse_rfc3339(s: &str) -> Option<Self> {
+    /// Go's zero `time.Time` ([`ZERO_TIME`]): nothing valid is older.
+    pub const ZERO: Self = Self {
+        seconds: -62_135_596_800,
+        nanos: 0,
+        offset: 0,
+    };
+
+    /// Parses Go's `time.RFC3339` layout:
+    /// `2006-01-02T15:04:05[.frac](Z|±hh:mm)`.
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
         let b = s.as_bytes();
         if b.len() < 20
             || b[4] != b'-'
@@ -29,16 +40,7 @@ impl Timestamp {
         {
             return None;
         }
-        let fields = [
-            &b[0..4],
-            &b[5..7],
-            &b[8..10],
-            &b[11..13],
-            &b[14..16],
-            &b[17..19],
-        ];
-        let [year, month, day, hour, minute, second] = fields.map(number);
-        let local = civil_seconds(year?, month?, day?, hour?, minute?, second?)?;
+        let local = civil_seconds(b, [0..4, 5..7, 8..10, 11..13, 14..16, 17..19])?;
         let mut rest = &b[19..];
         let mut nanos = 0;
         if let Some(frac) = rest.strip_prefix(b".") {
@@ -69,37 +71,28 @@ impl Timestamp {
         })
     }
 
-    /// Parses a pseudo-version's `yyyymmddhhmmss` (UTC).
-    pub(crate) fn parse_compact(s: &str) -> Option<Self> {
+    /// Parses a pseudo-version's `yyyymmddhhmmss` (UTC, Go's layout
+    /// `20060102150405`): a real date and time or `None`.
+    pub fn parse_compact(s: &str) -> Option<Self> {
         let b = s.as_bytes();
         if b.len() != 14 {
             return None;
         }
-        let fields = [
-            &b[0..4],
-            &b[4..6],
-            &b[6..8],
-            &b[8..10],
-            &b[10..12],
-            &b[12..14],
-        ];
-        let [year, month, day, hour, minute, second] = fields.map(number);
-        let seconds = civil_seconds(year?, month?, day?, hour?, minute?, second?)?;
         Some(Self {
-            seconds,
+            seconds: civil_seconds(b, [0..4, 4..6, 6..8, 8..10, 10..12, 12..14])?,
             nanos: 0,
             offset: 0,
         })
     }
 
-    /// Whether this instant comes strictly before `other`.
-    pub(crate) fn is_before(self, other: Self) -> bool {
+    /// Whether this instant comes strictly before `other` (offsets aside).
+    pub fn is_before(self, other: Self) -> bool {
         (self.seconds, self.nanos) < (other.seconds, other.nanos)
     }
 
     /// Go's `time.Time` JSON form (`RFC3339Nano`): the written offset is
     /// kept (`Z` when it is zero) and trailing zeros of the fraction dropped.
-    pub(crate) fn to_go_json(self) -> String {
+    pub fn to_go_json(self) -> String {
         let local = self.seconds + i64::from(self.offset);
         let (days, day_seconds) = (local.div_euclid(86_400), local.rem_euclid(86_400));
         let (year, month, day) = civil_from_days(days);
@@ -126,8 +119,8 @@ impl Timestamp {
 }
 
 /// Re-encodes an RFC 3339 time the way Go writes it back out; `None` (no
-/// time from the proxy) and unparsable input become Go's zero time.
-pub(crate) fn go_json_time(time: Option<&str>) -> String {
+/// time from the proxy) and unparsable input become [`ZERO_TIME`].
+pub fn go_json_time(time: Option<&str>) -> String {
     time.and_then(Timestamp::parse_rfc3339)
         .map_or_else(|| ZERO_TIME.to_owned(), Timestamp::to_go_json)
 }
@@ -139,31 +132,21 @@ fn number(digits: &[u8]) -> Option<i64> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
-/// Seconds since the epoch of a civil UTC date and time, validated.
-fn civil_seconds(
-    year: i64,
-    month: i64,
-    day: i64,
-    hour: i64,
-    minute: i64,
-    second: i64,
-) -> Option<i64> {
+/// Seconds since the epoch of a civil UTC date and time written in `text`
+/// as decimal fields at `fields` (year, month, day, hour, minute, second),
+/// validated.
+fn civil_seconds(text: &[u8], fields: [Range<usize>; 6]) -> Option<i64> {
+    let [year, month, day, hour, minute, second] = fields.map(|field| number(&text[field]));
+    let (year, month, day) = (year?, month?, day?);
+    let (hour, minute, second) = (hour?, minute?, second?);
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let max_day = *month_days.get(usize::try_from(month.checked_sub(1)?).ok()?)?;
+    let max_day = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
     if day < 1 || day > max_day || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
@@ -199,6 +182,48 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
 
+    /// The instant of a parse result, for comparing.
+    fn instant(t: Option<Timestamp>) -> Option<(i64, u32)> {
+        t.map(|t| (t.seconds, t.nanos))
+    }
+
+    #[test]
+    fn rfc3339() {
+        let parse = |s| instant(Timestamp::parse_rfc3339(s));
+        assert_eq!(parse("1970-01-01T00:00:00Z"), Some((0, 0)));
+        assert_eq!(parse("2019-12-20T14:31:21Z"), Some((1_576_852_281, 0)));
+        assert_eq!(
+            parse("2019-12-20T15:31:21.5+01:00"),
+            Some((1_576_852_281, 500_000_000))
+        );
+        assert_eq!(parse(ZERO_TIME), instant(Some(Timestamp::ZERO)));
+        assert_eq!(
+            parse("2020-02-29T00:00:00Z").map(|t| t.0),
+            Some(1_582_934_400)
+        );
+        for bad in [
+            "2019-02-29T00:00:00Z",
+            "2019-12-20 14:31:21Z",
+            "2019-12-20T14:31:21",
+            "2019-13-01T00:00:00Z",
+            "2019-12-20T14:31:21z",
+            "x",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn compact() {
+        let parse = |s| instant(Timestamp::parse_compact(s));
+        assert_eq!(parse("20191220143121"), Some((1_576_852_281, 0)));
+        assert_eq!(parse("00010101000000"), instant(Some(Timestamp::ZERO)));
+        assert_eq!(parse("20191320143121"), None);
+        assert_eq!(parse("20190229000000"), None);
+        assert!(parse("20200229235959").is_some());
+        assert_eq!(parse("2019122014312"), None);
+    }
+
     #[test]
     fn go_json_times() {
         for (input, want) in [
@@ -217,7 +242,7 @@ mod tests {
         }
         assert_eq!(go_json_time(None), ZERO_TIME);
         assert_eq!(go_json_time(Some("yesterday")), ZERO_TIME);
-        assert!(Timestamp::parse_rfc3339("2019-02-29T00:00:00Z").is_none());
+        assert_eq!(Timestamp::ZERO.to_go_json(), ZERO_TIME);
     }
 
     #[test]
@@ -229,6 +254,6 @@ mod tests {
         assert!(utc.is_before(later) && !later.is_before(utc));
         let compact = Timestamp::parse_compact("20200101100000").unwrap();
         assert!(!compact.is_before(utc) && !utc.is_before(compact));
-        assert!(Timestamp::parse_compact("2020010110000").is_none());
+        assert!(Timestamp::ZERO.is_before(compact));
     }
 }
