@@ -16,9 +16,10 @@ mod plan;
 
 pub use plan::is_revision_query;
 
+use std::future::Future;
 use std::sync::Arc;
 
-use gomodx_client::{ListLine, RevInfo};
+use gomodx_client::{ListLine, RevInfo, Served};
 use gomodx_modcache::CacheFile;
 use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
 use gomodx_module::quote::quote;
@@ -164,18 +165,12 @@ impl Fetcher {
         self.inner
             .queries
             .stats
-            .get_or_init(&key, || async {
-                let served = self
-                    .answer(
-                        path,
-                        MetaKey::Query(revision.to_owned()),
-                        self.network(self.inner.client.info(path, revision)),
-                        info_body,
-                        parse_info_body,
-                    )
-                    .await?;
-                self.seed_info(path, &served.value, &served.proxy).await;
-                Ok(served.value)
+            .get_or_init(&key, || {
+                self.info_answer(
+                    path,
+                    MetaKey::Query(revision.to_owned()),
+                    self.network(self.inner.client.info(path, revision)),
+                )
             })
             .await
     }
@@ -318,20 +313,30 @@ impl Fetcher {
         self.inner
             .queries
             .latests
-            .get_or_init(&key, || async {
-                let served = self
-                    .answer(
-                        path,
-                        MetaKey::Latest,
-                        self.network(self.inner.client.latest(path)),
-                        info_body,
-                        parse_info_body,
-                    )
-                    .await?;
-                self.seed_info(path, &served.value, &served.proxy).await;
-                Ok(served.value)
+            .get_or_init(&key, || {
+                self.info_answer(
+                    path,
+                    MetaKey::Latest,
+                    self.network(self.inner.client.latest(path)),
+                )
             })
             .await
+    }
+
+    /// A mutable answer shaped like `.info` (`@latest`, or the `.info` of
+    /// a non-canonical revision), asked by `ask` and recorded under `key`;
+    /// the version it names gets that `.info` (see [`Self::seed_info`]).
+    async fn info_answer(
+        &self,
+        path: &str,
+        key: MetaKey,
+        ask: impl Future<Output = Result<Served<RevInfo>, Error>>,
+    ) -> Result<RevInfo, Error> {
+        let served = self
+            .answer(path, key, ask, info_body, parse_info_body)
+            .await?;
+        self.seed_info(path, &served.value, &served.proxy).await;
+        Ok(served.value)
     }
 
     /// A query answered with a canonical version also tells that version's
