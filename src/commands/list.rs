@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use gomodx_fetch::gojson::{Object, Value};
-use gomodx_fetch::{MainRules, is_revision_query};
+use gomodx_fetch::{MainRules, clean_join, is_revision_query};
 use gomodx_modcache::CacheFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
 use gomodx_resolver::LoadOptions;
@@ -486,21 +486,6 @@ async fn add_update(loaded: &Loaded, info: &mut ModuleInfo) {
 fn go_line(name: &str, data: &[u8]) -> Option<String> {
     let file = gomodx_modfile::parse_lax(name, data).ok()?;
     file.go.map(|go| go.version)
-}
-
-/// `root/path`, cleaned lexically as Go's `filepath.Join`.
-fn clean_join(root: &std::path::Path, path: &str) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for component in root.join(path).components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -50,5 +50,5 @@ pub use gomodx_module::time::ZERO_TIME;
 pub use graph::load_graph;
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
-pub use rules::{MainRules, Replacement};
+pub use rules::{MainRules, Replacement, clean_join};
 pub use sums::SumPolicy;

@@ -70,7 +70,7 @@ impl MainRules {
 }
 
 /// `root` joined with `path` and cleaned lexically, as Go's `filepath.Join`.
-pub(crate) fn clean_join(root: &Path, path: &str) -> PathBuf {
+pub fn clean_join(root: &Path, path: &str) -> PathBuf {
     let mut out = PathBuf::new();
     for component in root.join(path).components() {
         match component {
