@@ -10,7 +10,7 @@
 //! MVS keeps the required version because nothing asks for more.
 
 use anyhow::{Context, Result};
-use gomodx_client::{Client, ClientConfig, Netrc, ProxyKind, ProxyList, RetryPolicy};
+use gomodx_client::{Client, ProxyKind, ProxyList};
 use gomodx_fetch::{AnswerSource, Replacement};
 use gomodx_module::{ModuleVersion, semver};
 use gomodx_resolver::LoadOptions;
@@ -168,17 +168,7 @@ async fn live_lists(
         let Some(ProxyKind::Url(url)) = single.specs().first().map(|s| s.kind.clone()) else {
             continue;
         };
-        let mut config = ClientConfig::new(single);
-        config.netrc = Netrc::parse(&fetch.netrc);
-        config.retry = RetryPolicy {
-            no_delay_for_tests: fetch.no_retry_delay,
-            ..RetryPolicy::default()
-        };
-        if let Some(timeout) = fetch.http_timeout {
-            config.connect_timeout = timeout;
-            config.read_timeout = timeout;
-        }
-        let client = Client::new(config)?;
+        let client = Client::new(super::download::client_config(fetch, single))?;
         let answer = match client.list(path).await {
             Ok(served) => Ok(served
                 .value

@@ -120,7 +120,16 @@ pub(super) fn client(
     fetch: &FetchSettings,
     trace: Option<gomodx_client::TraceHook>,
 ) -> Result<Client> {
-    let mut config = ClientConfig::new(ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?);
+    let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
+    let mut config = client_config(fetch, proxies);
+    config.trace = trace;
+    Ok(Client::new(config)?)
+}
+
+/// A client configuration for `proxies` with these settings' netrc
+/// credentials, retry policy and HTTP timeout.
+pub(super) fn client_config(fetch: &FetchSettings, proxies: ProxyList) -> ClientConfig {
+    let mut config = ClientConfig::new(proxies);
     config.netrc = Netrc::parse(&fetch.netrc);
     config.retry = RetryPolicy {
         no_delay_for_tests: fetch.no_retry_delay,
@@ -130,8 +139,7 @@ pub(super) fn client(
         config.connect_timeout = timeout;
         config.read_timeout = timeout;
     }
-    config.trace = trace;
-    Ok(Client::new(config)?)
+    config
 }
 
 /// One argument, parsed.
