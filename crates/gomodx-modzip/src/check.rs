@@ -196,7 +196,8 @@ fn check_entry(
 mod tests {
     use super::*;
     use crate::test_zips::{
-        module, module_zip, rename_entries, set_declared_size, zip_bytes, zip_file,
+        duplicate_entry_zip, module, module_zip, set_declared_size, symlink_zip, zip_bytes,
+        zip_file,
     };
 
     /// The invalid files reported for a zip of `module()` with `entries`.
@@ -346,16 +347,7 @@ mod tests {
             "m@v1.0.0/A: case-insensitive file name collision: \"a\" and \"A\""
         );
 
-        let mut bytes = zip_bytes(&[
-            ("example.com/m@v1.0.0/a.go", b"1"),
-            ("example.com/m@v1.0.0/b.go", b"2"),
-        ]);
-        rename_entries(
-            &mut bytes,
-            "example.com/m@v1.0.0/b.go",
-            "example.com/m@v1.0.0/a.go",
-        );
-        let (_tmp, zip) = zip_file(&bytes);
+        let (_tmp, zip) = duplicate_entry_zip();
         let err = check_zip(&zip, &module()).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -443,17 +435,7 @@ mod tests {
 
     #[test]
     fn symlink_entries_are_ordinary_files_to_go() {
-        let mut out = std::io::Cursor::new(Vec::new());
-        let mut writer = zip::ZipWriter::new(&mut out);
-        writer
-            .add_symlink(
-                "example.com/m@v1.0.0/link",
-                "/etc/passwd",
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-        writer.finish().unwrap();
-        let (_tmp, zip) = zip_file(out.get_ref());
+        let (_tmp, zip) = symlink_zip("example.com/m@v1.0.0/link", "/etc/passwd");
         let checked = check_zip(&zip, &module()).unwrap();
         assert_eq!(checked.files, ["example.com/m@v1.0.0/link"]);
     }

@@ -33,6 +33,17 @@ pub fn zip_file(bytes: &[u8]) -> (TempDir, PathBuf) {
     (dir, path)
 }
 
+/// A zip file holding one symbolic-link entry `name` that points to `target`.
+pub fn symlink_zip(name: &str, target: &str) -> (TempDir, PathBuf) {
+    let mut out = Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    writer
+        .add_symlink(name, target, zip::write::SimpleFileOptions::default())
+        .expect("adding a symlink entry");
+    writer.finish().expect("writing a zip to memory");
+    zip_file(out.get_ref())
+}
+
 /// A zip file of module [`module`] with `entries` named relative to its
 /// `example.com/m@v1.0.0/` prefix.
 pub fn module_zip(entries: &[(&str, &[u8])]) -> (TempDir, PathBuf) {
@@ -42,6 +53,21 @@ pub fn module_zip(entries: &[(&str, &[u8])]) -> (TempDir, PathBuf) {
         .collect();
     let borrowed: Vec<(&str, &[u8])> = full.iter().map(|(n, d)| (n.as_str(), *d)).collect();
     zip_file(&zip_bytes(&borrowed))
+}
+
+/// A zip file of module [`module`] holding `a.go` twice (contents `1`,
+/// then `2`).
+pub fn duplicate_entry_zip() -> (TempDir, PathBuf) {
+    let mut bytes = zip_bytes(&[
+        ("example.com/m@v1.0.0/a.go", b"1"),
+        ("example.com/m@v1.0.0/b.go", b"2"),
+    ]);
+    rename_entries(
+        &mut bytes,
+        "example.com/m@v1.0.0/b.go",
+        "example.com/m@v1.0.0/a.go",
+    );
+    zip_file(&bytes)
 }
 
 /// Renames every header naming `from` to `to` (same length), e.g. to make

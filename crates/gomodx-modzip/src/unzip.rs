@@ -142,7 +142,8 @@ mod tests {
     use super::*;
     use crate::error::FileProblem;
     use crate::test_zips::{
-        module, module_zip, rename_entries, set_declared_size, tree, zip_bytes, zip_file,
+        duplicate_entry_zip, module, module_zip, set_declared_size, symlink_zip, tree, zip_bytes,
+        zip_file,
     };
 
     /// Unzips into a fresh `dest` that does not exist yet (two levels deep)
@@ -246,16 +247,7 @@ mod tests {
             assert_eq!(files.len(), 1, "{entries:?}");
             unzip_into_empty(&zip).unwrap_err();
         }
-        let mut bytes = zip_bytes(&[
-            ("example.com/m@v1.0.0/a.go", b"1"),
-            ("example.com/m@v1.0.0/b.go", b"2"),
-        ]);
-        rename_entries(
-            &mut bytes,
-            "example.com/m@v1.0.0/b.go",
-            "example.com/m@v1.0.0/a.go",
-        );
-        let (_t, zip) = zip_file(&bytes);
+        let (_t, zip) = duplicate_entry_zip();
         let files = invalid_files(unzip_fresh(&zip).1);
         assert_eq!(
             files,
@@ -319,17 +311,7 @@ mod tests {
 
     #[test]
     fn symlink_entries_become_regular_files() {
-        let mut out = std::io::Cursor::new(Vec::new());
-        let mut writer = zip::ZipWriter::new(&mut out);
-        writer
-            .add_symlink(
-                "example.com/m@v1.0.0/link",
-                "/etc/passwd",
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-        writer.finish().unwrap();
-        let (_t, zip) = zip_file(out.get_ref());
+        let (_t, zip) = symlink_zip("example.com/m@v1.0.0/link", "/etc/passwd");
         let (tmp, result) = unzip_fresh(&zip);
         result.unwrap();
         let link = tmp.path().join("cache/example.com/m@v1.0.0/link");
