@@ -75,28 +75,28 @@ impl Parser<'_> {
         }
     }
 
-    fn parse_stmt(&mut self) -> Result<Stmt, Box<Error>> {
+    /// Lexes the first token of a line: the line so far.
+    fn begin_line(&mut self) -> Result<Line, Box<Error>> {
         let first = self.lex.lex()?;
-        let start = first.pos;
-        let mut end = first.end;
-        let mut tokens = vec![first.text];
+        Ok(Line {
+            start: first.pos,
+            tokens: vec![first.text],
+            end: first.end,
+            ..Line::default()
+        })
+    }
+
+    fn parse_stmt(&mut self) -> Result<Stmt, Box<Error>> {
+        let mut line = self.begin_line()?;
         loop {
             let tok = self.lex.lex()?;
             match tok.kind {
-                kind if kind.is_eol() => {
-                    let id = self.file.alloc(Line {
-                        start,
-                        tokens,
-                        end,
-                        ..Line::default()
-                    });
-                    return Ok(Stmt::Line(id));
-                }
+                kind if kind.is_eol() => return Ok(Stmt::Line(self.file.alloc(line))),
                 Kind::Punct('(') => {
                     let next = self.lex.peek();
                     if next.is_eol() {
                         return self
-                            .parse_line_block(start, tokens, &tok)
+                            .parse_line_block(line.start, line.tokens, &tok)
                             .map(|b| Stmt::Block(Box::new(b)));
                     }
                     if next == Kind::Punct(')') {
@@ -104,8 +104,8 @@ impl Parser<'_> {
                         if self.lex.peek().is_eol() {
                             self.lex.lex()?;
                             return Ok(Stmt::Block(Box::new(LineBlock {
-                                start,
-                                tokens,
+                                start: line.start,
+                                tokens: line.tokens,
                                 lparen: Paren {
                                     pos: tok.pos,
                                     ..Paren::default()
@@ -117,15 +117,15 @@ impl Parser<'_> {
                                 ..LineBlock::default()
                             })));
                         }
-                        tokens.push(tok.text);
-                        tokens.push(rparen.text);
+                        line.tokens.push(tok.text);
+                        line.tokens.push(rparen.text);
                     } else {
-                        tokens.push(tok.text);
+                        line.tokens.push(tok.text);
                     }
                 }
                 _ => {
-                    tokens.push(tok.text);
-                    end = tok.end;
+                    line.tokens.push(tok.text);
+                    line.end = tok.end;
                 }
             }
         }
@@ -200,23 +200,15 @@ impl Parser<'_> {
     }
 
     fn parse_line(&mut self) -> Result<Line, Box<Error>> {
-        let first = self.lex.lex()?;
-        let start = first.pos;
-        let mut end = first.end;
-        let mut tokens = vec![first.text];
+        let mut line = self.begin_line()?;
+        line.in_block = true;
         loop {
             let tok = self.lex.lex()?;
             if tok.kind.is_eol() {
-                return Ok(Line {
-                    start,
-                    tokens,
-                    end,
-                    in_block: true,
-                    ..Line::default()
-                });
+                return Ok(line);
             }
-            tokens.push(tok.text);
-            end = tok.end;
+            line.tokens.push(tok.text);
+            line.end = tok.end;
         }
     }
 }
