@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Oracle, Rng, par_map, report};
+use common::{Oracle, Rng, assert_no_mismatches, par_map};
 use gomodx_modfile::{EditJson, ModFile, VersionInterval, parse};
 
 /// One `go mod edit` flag.
@@ -304,11 +304,6 @@ fn edits_match_go_mod_edit() {
         "{} edited files, {applied} with equal -print and -json, {refused} refused with the same error",
         cases.len()
     );
-    report("go mod edit", &summary, &mismatches);
-    assert!(
-        mismatches.is_empty(),
-        "{} mismatches with go",
-        mismatches.len()
-    );
+    assert_no_mismatches("go mod edit", &summary, &mismatches);
     assert!(applied > 1000 && refused > 50, "too few edits compared");
 }

@@ -195,10 +195,16 @@ impl Rng {
     }
 }
 
-/// Prints the first mismatches and a summary line.
-pub fn report(what: &str, summary: &str, mismatches: &[String]) {
+/// Prints a summary line and the first mismatches, then fails if there
+/// are any.
+pub fn assert_no_mismatches(what: &str, summary: &str, mismatches: &[String]) {
     eprintln!("{what}: {summary}, {} mismatches", mismatches.len());
     for m in mismatches.iter().take(15) {
         eprintln!("=== {m}");
     }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches with go",
+        mismatches.len()
+    );
 }
