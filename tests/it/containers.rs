@@ -4,27 +4,14 @@
 //! each time go 1.27 then builds the main module with `GOPROXY=off` and
 //! `GOFLAGS=-mod=mod` from that cache alone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use gomodx_test::ProxyServer;
 use gomodx_test::server::Faults;
-use gomodx_test::{ProxyServer, ProxyTree, Universe, UniverseConfig};
 use sha2::{Digest, Sha256};
 
 use crate::download::harness::{Gomodx, copy_dir, go_env, listing, stderr};
-
-/// A universe's proxy tree and a main module holding only go.mod, go.sum
-/// and its source (what a Dockerfile copies first).
-fn universe(tmp: &Path, seed: u64) -> (ProxyTree, PathBuf) {
-    let universe = Universe::generate(UniverseConfig {
-        seed,
-        modules: 8,
-        ..UniverseConfig::default()
-    });
-    let tree = universe.write_proxy_tree(&tmp.join("proxy")).unwrap();
-    let main = tmp.join("main");
-    universe.write_main_module(&main, &tree).unwrap();
-    (tree, main)
-}
+use crate::universes::{self, OnDisk};
 
 /// `gomodx args…` in `main`, which must succeed; returns stderr.
 fn gomodx_ok(gomodx: &Gomodx, main: &Path, args: &[&str]) -> String {
@@ -71,7 +58,7 @@ fn files_with_suffix(root: &Path, suffix: &str) -> usize {
 #[test]
 fn warm_cache_from_go_mod_and_go_sum_builds_offline() {
     let tmp = tempfile::tempdir().unwrap();
-    let (tree, main) = universe(tmp.path(), 41);
+    let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(41, 8));
     let server = ProxyServer::start(tree.root.clone(), Faults::none());
     let gomodx = Gomodx::new(&server.url());
     let dir = tmp.path().join("layer/modcache");
@@ -91,7 +78,7 @@ fn warm_cache_from_go_mod_and_go_sum_builds_offline() {
 #[test]
 fn slim_caches_build_offline_and_are_smaller() {
     let tmp = tempfile::tempdir().unwrap();
-    let (tree, main) = universe(tmp.path(), 43);
+    let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(43, 8));
     let gomodx = Gomodx::new(&tree.file_url());
     for keep in ["trees", "zips"] {
         let dir = tmp.path().join(format!("slim-{keep}"));
@@ -124,7 +111,7 @@ fn slim_caches_build_offline_and_are_smaller() {
 #[test]
 fn reproducible_caches_and_tarballs_are_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();
-    let (tree, main) = universe(tmp.path(), 45);
+    let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(45, 8));
     let mut tarballs = Vec::new();
     let mut listings = Vec::new();
     for run in 0..2 {
@@ -165,7 +152,7 @@ fn mtimes(root: &Path) -> std::collections::BTreeSet<std::time::SystemTime> {
 #[test]
 fn imported_tarball_builds_offline_and_tampering_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let (tree, main) = universe(tmp.path(), 47);
+    let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(47, 8));
     let gomodx = Gomodx::new(&tree.file_url());
     gomodx_ok(&gomodx, &main, &["download"]);
     let tar = tmp.path().join("modcache.tar");

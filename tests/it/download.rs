@@ -19,10 +19,12 @@ mod processes;
 use std::path::{Path, PathBuf};
 
 use gomodx_test::server::Faults;
-use gomodx_test::{ProxyServer, ProxyTree, Universe, UniverseConfig};
+use gomodx_test::{ProxyServer, ProxyTree};
 use harness::{
     Gomodx, assert_same_listing, copy_dir, every_version, go_env, listing, normalize_json, stderr,
 };
+
+use crate::universes::{self, OnDisk};
 
 /// The modules go refuses for reasons that do not apply to gomodx.
 const SKIP: &[&str] = &["rsc.io/future"];
@@ -197,14 +199,11 @@ fn testdata_over_http_matches_go() {
 /// path and, for a pruned main module, its requirements as bare paths and
 /// with `upgrade`/`patch`.
 fn universe_case(tmp: &Path, seed: u64) -> (ProxyTree, PathBuf, Vec<String>) {
-    let universe = Universe::generate(UniverseConfig {
-        seed,
-        modules: 8,
-        ..UniverseConfig::default()
-    });
-    let tree = universe.write_proxy_tree(&tmp.join("proxy")).unwrap();
-    let main = tmp.join("main");
-    universe.write_main_module(&main, &tree).unwrap();
+    let OnDisk {
+        universe,
+        tree,
+        main,
+    } = universes::write(tmp, universes::config(seed, 8));
     std::fs::write(main.join("go.sum"), "").unwrap();
     let mut args = every_version(&tree, &[]);
     args.extend(queries(module_paths(&tree, &[]), &[]));
@@ -253,16 +252,11 @@ fn universes_over_http_match_go() {
 #[test]
 fn second_download_makes_no_requests() {
     let tmp = tempfile::tempdir().unwrap();
-    let universe = Universe::generate(UniverseConfig {
-        seed: 31,
-        modules: 6,
-        ..UniverseConfig::default()
-    });
-    let tree = universe
-        .write_proxy_tree(&tmp.path().join("proxy"))
-        .unwrap();
-    let main = tmp.path().join("main");
-    universe.write_main_module(&main, &tree).unwrap();
+    let OnDisk {
+        universe,
+        tree,
+        main,
+    } = universes::write(tmp.path(), universes::config(31, 6));
     let server = ProxyServer::start(tree.root.clone(), Faults::none());
     let mut args = every_version(&tree, &[]);
     args.extend(

@@ -85,6 +85,14 @@ impl Fixture {
         paths
     }
 
+    /// Like [`Self::take_requests`], keeping only the mutable questions
+    /// (`@v/list` and `@latest`).
+    pub fn take_mutable_requests(&self) -> Vec<String> {
+        let mut paths = self.take_requests();
+        paths.retain(|p| p.ends_with("/@v/list") || p.ends_with("/@latest"));
+        paths
+    }
+
     /// Makes the proxy list `versions` of `path` and answer `@latest`
     /// with `latest` (which must have an `.info`): "publishes" or hides
     /// versions.
@@ -105,11 +113,6 @@ pub(crate) fn module_dir(tree: &ProxyTree, path: &str) -> PathBuf {
         .and_then(Path::parent)
         .unwrap()
         .to_path_buf()
-}
-
-/// Whether a request path asks a mutable question.
-fn is_mutable(path: &str) -> bool {
-    path.ends_with("/@v/list") || path.ends_with("/@latest")
 }
 
 const QUOTE_VERSIONS: &[&str] = &[
@@ -211,14 +214,7 @@ fn stored_lists_are_used_until_max_age_then_asked_again() {
         )
     };
     assert_eq!(latest(&[]).0, "v1.5.1");
-    assert_eq!(
-        fixture
-            .take_requests()
-            .iter()
-            .filter(|p| is_mutable(p))
-            .count(),
-        1
-    );
+    assert_eq!(fixture.take_mutable_requests().len(), 1);
 
     // v1.5.2 is published; the stored list is younger than the default max age.
     fixture.set_listed("rsc.io/quote", QUOTE_VERSIONS, "v1.5.2");
@@ -232,14 +228,7 @@ fn stored_lists_are_used_until_max_age_then_asked_again() {
 
     std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(latest(&["--max-age", "1s"]).0, "v1.5.2");
-    assert_eq!(
-        fixture
-            .take_requests()
-            .iter()
-            .filter(|p| is_mutable(p))
-            .count(),
-        1
-    );
+    assert_eq!(fixture.take_mutable_requests().len(), 1);
 
     let mut env = fixture;
     env.gomodx.set("GOMODX_MAX_AGE", "0");
@@ -261,11 +250,7 @@ fn refresh_asks_exactly_the_mutable_endpoints_again() {
     let fixture = Fixture::new(GO_MOD);
     let args = ["download", "rsc.io/quote@latest", "rsc.io/sampler@latest"];
     fixture.ok(&args);
-    let mut mutable: Vec<String> = fixture
-        .take_requests()
-        .into_iter()
-        .filter(|p| is_mutable(p))
-        .collect();
+    let mut mutable = fixture.take_mutable_requests();
     mutable.sort();
     assert_eq!(mutable.len(), 2, "{mutable:?}");
 

@@ -9,6 +9,7 @@ use std::path::Path;
 use gomodx_test::ProxyTree;
 
 use crate::download::harness::{Gomodx, go_env, stderr};
+use crate::universes::{self, OnDisk};
 
 /// A main module (files as `(name, content)`) and commands to compare:
 /// `(go args, gomodx args)`.
@@ -290,17 +291,8 @@ fn downloaded(stdout: &[u8]) -> Vec<(String, String)> {
 fn download_all_and_no_arguments_fetch_what_go_fetches() {
     let mut compared = 0;
     for seed in 1..=8 {
-        let universe = gomodx_test::Universe::generate(gomodx_test::UniverseConfig {
-            seed,
-            modules: 8,
-            ..gomodx_test::UniverseConfig::default()
-        });
         let tmp = tempfile::tempdir().unwrap();
-        let tree = universe
-            .write_proxy_tree(&tmp.path().join("proxy"))
-            .unwrap();
-        let main = tmp.path().join("main");
-        universe.write_main_module(&main, &tree).unwrap();
+        let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(seed, 8));
         let Some(go) = go_env(&tree.file_url()) else {
             return;
         };
@@ -341,19 +333,15 @@ fn download_all_and_no_arguments_fetch_what_go_fetches() {
 fn graph_loading_is_pipelined_over_http() {
     use std::time::{Duration, Instant};
 
-    let universe = gomodx_test::Universe::generate(gomodx_test::UniverseConfig {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = gomodx_test::UniverseConfig {
         seed: 7,
         modules: 40,
         max_versions: 3,
         max_deps: 3,
         zip_bytes_total: 0,
-    });
-    let tmp = tempfile::tempdir().unwrap();
-    let tree = universe
-        .write_proxy_tree(&tmp.path().join("proxy"))
-        .unwrap();
-    let main = tmp.path().join("main");
-    universe.write_main_module(&main, &tree).unwrap();
+    };
+    let OnDisk { main, .. } = universes::write(tmp.path(), config);
     let latency = Duration::from_millis(150);
     let server = gomodx_test::ProxyServer::start(
         tmp.path().join("proxy"),

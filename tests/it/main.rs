@@ -10,4 +10,5 @@ mod graph;
 mod h1;
 mod outdated;
 mod resolve_random;
+mod universes;
 mod verify;

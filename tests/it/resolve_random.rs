@@ -12,9 +12,10 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gomodx_test::{Universe, UniverseConfig};
+use gomodx_test::UniverseConfig;
 
 use crate::download::harness::{Gomodx, go_env, stderr};
+use crate::universes::{self, OnDisk};
 
 /// How many fresh seeds each run compares (plus the regression seeds).
 const UNIVERSES: u64 = 200;
@@ -45,13 +46,12 @@ fn regression_seeds() -> Vec<u64> {
 /// Compares one universe; returns the mismatches (empty when all agree),
 /// or `None` when go is not installed.
 fn compare(seed: u64) -> Option<Vec<String>> {
-    let universe = Universe::generate(config(seed));
     let tmp = tempfile::tempdir().unwrap();
-    let tree = universe
-        .write_proxy_tree(&tmp.path().join("proxy"))
-        .unwrap();
-    let main = tmp.path().join("main");
-    universe.write_main_module(&main, &tree).unwrap();
+    let OnDisk {
+        universe,
+        tree,
+        main,
+    } = universes::write(tmp.path(), config(seed));
     let go = go_env(&tree.file_url())?;
     go.run_ok(&main, &["mod", "download", "all"]);
 

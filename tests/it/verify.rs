@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use gomodx_test::{GoEnv, Universe, UniverseConfig};
+use gomodx_test::GoEnv;
+
+use crate::universes::{self, OnDisk};
 
 /// Variables that make gomodx see the same Go environment as the oracle.
 const SHARED_VARS: &[&str] = &[
@@ -34,16 +36,7 @@ impl Fixture {
     /// A universe's main module with every dependency downloaded by go.
     fn new(seed: u64) -> Option<Self> {
         let tmp = tempfile::tempdir().unwrap();
-        let universe = Universe::generate(UniverseConfig {
-            seed,
-            modules: 10,
-            ..UniverseConfig::default()
-        });
-        let tree = universe
-            .write_proxy_tree(&tmp.path().join("proxy"))
-            .unwrap();
-        let main = tmp.path().join("main");
-        universe.write_main_module(&main, &tree).unwrap();
+        let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(seed, 10));
         let go = GoEnv::detect(&tree.file_url())?;
         go.run_ok(&main, &["mod", "download", "all"]);
         Some(Self {

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use gomodx_module::ModuleVersion;
 use gomodx_store::{ArtifactKind, Store};
 use gomodx_test::server::{Fault, FaultRule, Faults, PathMatch};
-use gomodx_test::{ProxyServer, ProxyTree, Universe, UniverseConfig};
+use gomodx_test::{ProxyServer, ProxyTree};
 
 use super::harness::{Gomodx, assert_no_partial_files, assert_store_intact, every_version, stderr};
+use crate::universes::{self, OnDisk};
 
 /// A small universe served over HTTP with `faults`.
 struct Case {
@@ -22,16 +23,7 @@ struct Case {
 impl Case {
     fn new(seed: u64) -> Self {
         let tmp = tempfile::tempdir().unwrap();
-        let universe = Universe::generate(UniverseConfig {
-            seed,
-            modules: 4,
-            ..UniverseConfig::default()
-        });
-        let tree = universe
-            .write_proxy_tree(&tmp.path().join("proxy"))
-            .unwrap();
-        let main = tmp.path().join("main");
-        universe.write_main_module(&main, &tree).unwrap();
+        let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(seed, 4));
         let args = every_version(&tree, &[]);
         Self {
             tree,

@@ -2,19 +2,21 @@
 //! visible partial file and a re-run finishes it; two processes sharing
 //! one store and one GOMODCACHE both succeed and download each zip once.
 
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use gomodx_test::server::Faults;
-use gomodx_test::{ProxyServer, Universe, UniverseConfig};
+use gomodx_test::{GoEnv, ProxyServer, ProxyTree, UniverseConfig};
 
 use super::harness::{
     Gomodx, assert_no_partial_files, assert_same_listing, assert_store_intact, every_version,
     go_env, listing, stderr,
 };
+use crate::universes::{self, OnDisk};
 
 /// Every `.zip` present in GOMODCACHE is complete: it hashes to its `.ziphash`.
-fn assert_visible_zips_complete(mod_cache: &std::path::Path) {
+fn assert_visible_zips_complete(mod_cache: &Path) {
     for entry in walkdir::WalkDir::new(mod_cache.join("cache/download")) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "zip") {
@@ -29,28 +31,32 @@ fn assert_visible_zips_complete(mod_cache: &std::path::Path) {
     }
 }
 
+/// `download` and every version of `tree`: the arguments both tests run.
+fn download_args(tree: &ProxyTree) -> Vec<String> {
+    std::iter::once("download".to_owned())
+        .chain(every_version(tree, &[]))
+        .collect()
+}
+
+/// `go mod args…` in `main` over `tree`'s `file://` proxy, which must
+/// succeed; `None` when go is not installed.
+fn go_mod(tree: &ProxyTree, main: &Path, args: &[&str]) -> Option<GoEnv> {
+    let go = go_env(&tree.file_url())?;
+    go.run_ok(main, &[&["mod"][..], args].concat());
+    Some(go)
+}
+
 #[test]
 fn killed_download_leaves_nothing_partial_and_rerun_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let config = UniverseConfig {
-        seed: 51,
-        modules: 4,
         zip_bytes_total: 24 << 20,
-        ..UniverseConfig::default()
+        ..universes::config(51, 4)
     };
-    let universe = Universe::generate(config);
-    let tree = universe
-        .write_proxy_tree(&tmp.path().join("proxy"))
-        .unwrap();
-    let main = tmp.path().join("main");
-    universe.write_main_module(&main, &tree).unwrap();
+    let OnDisk { tree, main, .. } = universes::write(tmp.path(), config);
     let server = ProxyServer::start(tree.root.clone(), Faults::none().bandwidth(2 << 20));
-    let args = every_version(&tree, &[]);
-    let args: Vec<&str> = [
-        &["download"][..],
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    ]
-    .concat();
+    let args = download_args(&tree);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
 
     let gomodx = Gomodx::new(&server.url());
     let mut child = gomodx
@@ -88,11 +94,9 @@ fn killed_download_leaves_nothing_partial_and_rerun_completes() {
     assert_visible_zips_complete(&gomodx.mod_cache());
     assert_eq!(assert_store_intact(&gomodx.store()), 3 * tree.modules.len());
 
-    let Some(go) = go_env(&tree.file_url()) else {
+    let Some(go) = go_mod(&tree, &main, &args) else {
         return;
     };
-    let go_args: Vec<&str> = [&["mod"][..], &args].concat();
-    go.run_ok(&main, &go_args);
     assert_same_listing(
         "GOMODCACHE",
         &listing(&go.gomodcache(), None, false),
@@ -103,26 +107,13 @@ fn killed_download_leaves_nothing_partial_and_rerun_completes() {
 #[test]
 fn two_processes_share_one_store_and_modcache() {
     let tmp = tempfile::tempdir().unwrap();
-    let universe = Universe::generate(UniverseConfig {
-        seed: 52,
-        modules: 10,
-        ..UniverseConfig::default()
-    });
-    let tree = universe
-        .write_proxy_tree(&tmp.path().join("proxy"))
-        .unwrap();
-    let main = tmp.path().join("main");
-    universe.write_main_module(&main, &tree).unwrap();
+    let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(52, 10));
     let server = ProxyServer::start(
         tree.root.clone(),
         Faults::none().latency(Duration::from_millis(20)),
     );
-    let args = every_version(&tree, &[]);
-    let args: Vec<&str> = [
-        &["download"][..],
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    ]
-    .concat();
+    let args = download_args(&tree);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
 
     let gomodx = Gomodx::new(&server.url());
     let children: Vec<_> = (0..2)
@@ -147,11 +138,9 @@ fn two_processes_share_one_store_and_modcache() {
     assert_no_partial_files(&gomodx.mod_cache());
     assert_eq!(assert_store_intact(&gomodx.store()), 3 * tree.modules.len());
 
-    let Some(go) = go_env(&tree.file_url()) else {
+    let Some(go) = go_mod(&tree, &main, &args) else {
         return;
     };
-    let go_args: Vec<&str> = [&["mod"][..], &args].concat();
-    go.run_ok(&main, &go_args);
     assert_same_listing(
         "cache/download",
         &listing(&go.gomodcache().join("cache/download"), None, false),

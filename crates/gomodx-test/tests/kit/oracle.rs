@@ -2,12 +2,22 @@
 //! download cleanly, main modules are consistent, and a universe builds
 //! through the HTTP proxy. Skipped when go is missing (fails under CI=true).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use gomodx_module::ModuleVersion;
 use gomodx_test::server::Faults;
 use gomodx_test::{GoEnv, ProxyServer, ProxyTree, Universe, UniverseConfig};
 use serde_json::Value;
+
+/// Generates the universe of `config` and writes its proxy tree into
+/// `dir/proxy` and its main module into `dir/main`.
+fn write_universe(dir: &Path, config: UniverseConfig) -> (Universe, ProxyTree, PathBuf) {
+    let universe = Universe::generate(config);
+    let tree = universe.write_proxy_tree(&dir.join("proxy")).unwrap();
+    let main = dir.join("main");
+    universe.write_main_module(&main, &tree).unwrap();
+    (universe, tree, main)
+}
 
 /// Downloads `modules` with `go mod download -json` from outside any module
 /// and checks that each succeeded with the tree's own hashes.
@@ -109,16 +119,12 @@ fn go_downloads_every_universe_module() {
 #[test]
 fn universe_main_modules_are_consistent_for_go() {
     for seed in 10..16 {
-        let universe = Universe::generate(UniverseConfig {
+        let dir = tempfile::tempdir().unwrap();
+        let config = UniverseConfig {
             seed,
             ..UniverseConfig::default()
-        });
-        let dir = tempfile::tempdir().unwrap();
-        let tree = universe
-            .write_proxy_tree(&dir.path().join("proxy"))
-            .unwrap();
-        let main = dir.path().join("main");
-        universe.write_main_module(&main, &tree).unwrap();
+        };
+        let (universe, tree, main) = write_universe(dir.path(), config);
         let Some(env) = GoEnv::detect(&tree.file_url()) else {
             return;
         };
@@ -171,13 +177,8 @@ fn go_builds_universes_through_the_http_proxy() {
             zip_bytes_total: 4 << 20,
             ..UniverseConfig::default()
         };
-        let universe = Universe::generate(config);
         let dir = tempfile::tempdir().unwrap();
-        let tree = universe
-            .write_proxy_tree(&dir.path().join("proxy"))
-            .unwrap();
-        let main = dir.path().join("main");
-        universe.write_main_module(&main, &tree).unwrap();
+        let (universe, tree, main) = write_universe(dir.path(), config);
         let before = (
             std::fs::read(main.join("go.mod")).unwrap(),
             std::fs::read(main.join("go.sum")).unwrap(),
