@@ -1,4 +1,15 @@
 //! Command-line options of the harness (after `cargo bench --bench compare --`).
+//!
+//! `--keep DIR` is for profiling: the harness generates the universe under
+//! `DIR/<size>/` instead of a temp dir (`proxy/` is the GOPROXY tree,
+//! `main/` the main module), leaves there each side's workspace of its last
+//! ordinary cold `download all` (`go-N/`, `gomodx-N/`: HOME, GOPATH with the
+//! GOMODCACHE, GOCACHE, the gomodx store and the main module copy, as the
+//! warm and offline commands left them), and prints, for each side, the
+//! exact environment and command line of every warm and offline command, to
+//! re-run by hand under `perf record` or `valgrind`. It writes the same
+//! commands to `DIR/<size>/rerun.sh`. A `DIR/<size>` left by an earlier
+//! `--keep` run is replaced; any other existing non-empty one is an error.
 
 use std::path::PathBuf;
 
@@ -34,6 +45,10 @@ pub struct Args {
     /// Print the tables only; leave BENCHMARKS.md alone.
     #[arg(long)]
     pub no_write: bool,
+    /// Keep the universe and the last warm workspaces under DIR/<size> and
+    /// print how to re-run the warm and offline commands by hand.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
     /// Passed by `cargo bench`; without it (under `cargo test`) nothing runs.
     #[arg(long, hide = true)]
     pub bench: bool,

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo bench --bench compare -- [--size small|medium|large|all|huge] [--runs N]
 //!                                [--latency-ms 20] [--bandwidth 50] [--no-write]
+//!                                [--keep DIR]
 //! ```
 //!
 //! `cargo bench` builds gomodx with the bench profile (release settings) and
@@ -12,8 +13,27 @@
 //! universe with the testkit ([`universe`]), serves it through the testkit's
 //! `ProxyServer` with a per-request latency behind a shared bandwidth cap
 //! ([`throttle`]), runs every command ([`scenario`]) on both sides `--runs`
-//! times measuring wall time and peak RSS ([`measure`]), then prints a table
-//! and writes it to BENCHMARKS.md ([`report`]).
+//! times measuring wall time and peak RSS ([`measure`]) and, after each cold
+//! run, the size of the side's GOMODCACHE, then prints a table and writes it
+//! to BENCHMARKS.md ([`report`]).
+//!
+//! The cold rows are the ordinary `download all` (whose workspaces the warm
+//! and offline rows reuse) and `download all (for build)`: go's full `go mod
+//! download all` against `gomodx download all --for-build`, which keeps only
+//! what an offline `go build` reads; the report compares the two caches'
+//! sizes under the table, and the ordinary cold caches too (they should be
+//! about equal).
+//!
+//! `--keep DIR` keeps the universe and each side's last warm workspace under
+//! `DIR/<size>/` instead of a temp dir and prints the exact environment and
+//! command line of each warm and offline command, to re-run one by hand
+//! under a profiler ([`keep`]):
+//!
+//! ```text
+//! cargo bench --bench compare -- --size small --runs 1 --no-write --keep /tmp/gx
+//! sh -x /tmp/gx/small/rerun.sh        # or paste one line, prefixing the program
+//!                                     # with `perf record -g --`
+//! ```
 
 #![allow(
     clippy::print_stdout,
@@ -22,6 +42,7 @@
 )]
 
 mod cli;
+mod keep;
 mod machine;
 mod measure;
 mod report;
@@ -41,7 +62,7 @@ use gomodx_test::server::Faults;
 use cli::Args;
 use machine::Machine;
 use report::{Row, SizeReport};
-use scenario::{Kind, Run, Scenario, Side, SideResult, Workspace};
+use scenario::{CacheSize, Kind, Run, Scenario, Side, SideResult, Workspace};
 use throttle::Relay;
 use universe::{Prepared, Shape};
 
@@ -94,6 +115,9 @@ fn run(args: &Args) -> Result<()> {
     for shape in Shape::for_size(args.size) {
         let report = run_size(&shape, args, &sides, &go)?;
         println!("{}", report.text());
+        if let Some(rerun) = &report.rerun {
+            println!("{rerun}");
+        }
         sections.push((shape.name, report.markdown(&machine)));
     }
     if !args.no_write {
@@ -109,13 +133,21 @@ fn run(args: &Args) -> Result<()> {
 
 /// Generates, serves and measures one universe.
 fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<SizeReport> {
-    let work = tempfile::Builder::new()
-        .prefix(&format!("gomodx-compare-{}-", shape.name))
-        .tempdir()
-        .context("creating the work dir")?;
+    // A temp dir removed at the end, or the kept `DIR/<size>`.
+    let (_temp, work) = match &args.keep {
+        Some(dir) => (None, keep::prepare(&dir.join(shape.name))?),
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix(&format!("gomodx-compare-{}-", shape.name))
+                .tempdir()
+                .context("creating the work dir")?;
+            let path = temp.path().to_path_buf();
+            (Some(temp), path)
+        }
+    };
     let started = Instant::now();
     eprintln!("compare: generating the {} universe…", shape.name);
-    let universe = universe::prepare(shape, work.path())?;
+    let universe = universe::prepare(shape, &work)?;
     eprintln!(
         "compare: {} universe ready in {:.1} s (seed {}, {} build-list modules, critical path {})",
         shape.name,
@@ -135,12 +167,25 @@ fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<
         proxy: relay.url(),
         server: &server,
         runs: args.runs,
+        work: work.clone(),
+        workspaces: 0,
         warm: [None, None],
     };
-    let rows = scenario::scenarios(&universe.why_module)
-        .into_iter()
-        .map(|scenario| bench.row(scenario))
+    let scenarios = scenario::scenarios(&universe.why_module);
+    let rows = scenarios
+        .iter()
+        .map(|scenario| bench.row(scenario.clone()))
         .collect::<Result<Vec<_>>>()?;
+    let rerun = match args.keep {
+        Some(_) => Some(keep::keep(
+            &work,
+            &universe.tree.root,
+            sides,
+            &mut bench.warm,
+            &scenarios,
+        )?),
+        None => None,
+    };
     drop(bench);
     Ok(SizeReport {
         universe,
@@ -148,6 +193,7 @@ fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<
         bandwidth,
         runs: args.runs,
         rows,
+        rerun,
     })
 }
 
@@ -159,7 +205,12 @@ struct Bench<'a> {
     proxy: String,
     server: &'a ProxyServer,
     runs: u32,
-    /// Each side's workspace from its last successful cold run.
+    /// The directory the workspaces are made in.
+    work: PathBuf,
+    /// Workspaces made so far (numbering their directories).
+    workspaces: usize,
+    /// Each side's workspace from its last successful cold run of the
+    /// ordinary `download all` ([`Scenario::warm_source`]).
     warm: [Option<Workspace>; 2],
 }
 
@@ -208,7 +259,8 @@ impl Bench<'_> {
     }
 
     /// One run of `scenario` on `side`: in a fresh workspace for a cold run
-    /// (kept for the warm commands if it succeeds), else in the warm one.
+    /// (measuring its GOMODCACHE, and kept for the warm commands if it
+    /// succeeds and the scenario is their source), else in the warm one.
     fn run_once(&mut self, scenario: &Scenario, side: usize) -> Result<Result<Run, SideResult>> {
         let args = if side == 0 {
             &scenario.go
@@ -216,11 +268,18 @@ impl Bench<'_> {
             &scenario.gomodx
         };
         if scenario.kind == Kind::Cold {
-            let workspace = Workspace::new(self.go, &self.proxy, &self.universe.main_dir)?;
+            self.workspaces += 1;
+            let root = self
+                .work
+                .join(format!("{}-{}", self.sides[side].name, self.workspaces));
+            let workspace = Workspace::new(self.go, &self.proxy, &self.universe.main_dir, root)?;
             let invocation = workspace.invocation(&self.sides[side], args, scenario.kind);
-            let result = scenario::measure_once(&invocation, workspace.scratch(), self.server)?;
-            if result.is_ok() {
-                self.warm[side] = Some(workspace);
+            let mut result = scenario::measure_once(&invocation, workspace.scratch(), self.server)?;
+            if let Ok(run) = &mut result {
+                run.cache = Some(CacheSize::of(&workspace.gomodcache())?);
+                if scenario.warm_source {
+                    self.warm[side] = Some(workspace);
+                }
             }
             return Ok(result);
         }

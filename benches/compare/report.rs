@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::machine::Machine;
-use crate::scenario::{Kind, Run, Scenario, SideResult};
+use crate::scenario::{CacheSize, Kind, Run, Scenario, SideResult};
 use crate::universe::Prepared;
 
 /// Universe sizes in the order BENCHMARKS.md lists them.
@@ -37,6 +37,9 @@ pub struct SizeReport {
     pub runs: u32,
     /// One row per command.
     pub rows: Vec<Row>,
+    /// With `--keep`: the commands to re-run the warm and offline rows by
+    /// hand (printed on the terminal, not part of the Markdown).
+    pub rerun: Option<String>,
 }
 
 /// Median, min and max of some durations.
@@ -278,6 +281,42 @@ impl SizeReport {
         out
     }
 
+    /// Each cold row's GOMODCACHE sizes: gomodx's ordinary cache next to
+    /// go's (about equal), and the for-build cache next to go's full one.
+    fn caches(&self) -> Vec<String> {
+        let size = |result: &SideResult| -> Option<CacheSize> {
+            result.runs()?.iter().rev().find_map(|run| run.cache)
+        };
+        let cache = |c: CacheSize| format!("{} in {} files", megabytes(c.bytes), c.files);
+        let mut out = Vec::new();
+        for row in self.rows.iter().filter(|r| r.scenario.kind == Kind::Cold) {
+            let (Some(go), Some(gx)) = (size(&row.go), size(&row.gomodx)) else {
+                out.push(format!(
+                    "{}: no cache to compare (a side has no successful run)",
+                    row.scenario.name
+                ));
+                continue;
+            };
+            let ratio = gx.bytes as f64 / (go.bytes as f64).max(1.0);
+            out.push(if row.scenario.for_build {
+                format!(
+                    "for-build cache: gomodx {} vs go's full `go mod download` cache {}: **{:.0}% smaller**",
+                    cache(gx),
+                    cache(go),
+                    (1.0 - ratio) * 100.0
+                )
+            } else {
+                format!(
+                    "{} cache: gomodx {} vs go {} (gomodx/go = {ratio:.3} in bytes)",
+                    row.scenario.name,
+                    cache(gx),
+                    cache(go),
+                )
+            });
+        }
+        out
+    }
+
     fn universe_line(&self) -> String {
         let u = &self.universe;
         format!(
@@ -325,7 +364,7 @@ impl SizeReport {
             out += &format!("[{}] {note}\n", number + 1);
         }
         out.push('\n');
-        for line in self.bounds() {
+        for line in self.bounds().into_iter().chain(self.caches()) {
             out += &format!("{}\n", line.replace("**", ""));
         }
         out
@@ -346,7 +385,7 @@ impl SizeReport {
         if !notes.is_empty() {
             out.push('\n');
         }
-        for line in self.bounds() {
+        for line in self.bounds().into_iter().chain(self.caches()) {
             out += &format!("- {line}\n");
         }
         out
@@ -371,6 +410,14 @@ How to read it:
   empty gomodx store every time; the other commands reuse the last cold run's
   caches. `(offline)` and the commands after it run with GOPROXY=off and
   GOFLAGS=-modcacherw -mod=mod.
+- `cold download all (for build)` is go's `go mod download all` against
+  `gomodx download all --for-build --modcache $GOMODCACHE`, which keeps only
+  what an offline `go build` reads (.mod, .ziphash, extracted trees) and
+  makes the cache reproducible; both from empty caches. The lines under the
+  table give each cold row's resulting GOMODCACHE (sum of file sizes, number
+  of files): the ordinary caches should be about equal, and the for-build
+  line is the slim mode's saving against go's full cache. The warm and
+  offline commands use the ordinary cold row's caches, never the slim ones.
 - Times are wall-clock; peak RSS is the largest resident set of the command
   and its children (getrusage RUSAGE_CHILDREN in a per-run wrapper).
   `go/gomodx` > 1 means gomodx is faster. `same output` compares stdout.

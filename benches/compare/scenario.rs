@@ -4,9 +4,13 @@
 //! testkit's `GoEnv` (fresh HOME, GOPATH, GOMODCACHE, GOCACHE; GOFLAGS=
 //! -modcacherw, GOSUMDB=off, GOTOOLCHAIN=local, GOENV=off, the proxy as
 //! GOPROXY), a fresh gomodx store (`GOMODX_CACHE`) and its own copy of the
-//! main module. go and gomodx get exactly the same variables. Every cold run
-//! gets a new workspace; the warm commands run in the workspace of the last
-//! cold run of their side.
+//! main module, all in one directory of the harness's work dir (so that
+//! `--keep` can keep it). go and gomodx get exactly the same variables.
+//! Every cold run gets a new workspace; the warm and offline commands run in
+//! the workspace of the last successful run of the ordinary cold `download
+//! all` of their side ([`Scenario::warm_source`]), never in the slimmed
+//! cache of the for-build row. After each cold run, the harness measures the
+//! size of the side's GOMODCACHE ([`CacheSize`]).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -50,7 +54,16 @@ pub struct Scenario {
     pub kind: Kind,
     /// Whether both sides should print the same output.
     pub same_output: bool,
+    /// For a cold row: whether its workspace becomes the one the warm and
+    /// offline rows run in.
+    pub warm_source: bool,
+    /// For a cold row: whether gomodx slims its cache for `go build`
+    /// (`download --for-build`), so its cache is compared with go's full one.
+    pub for_build: bool,
 }
+
+/// An argument replaced by the workspace's GOMODCACHE when a command runs.
+pub const MODCACHE_ARG: &str = "{GOMODCACHE}";
 
 /// The compared commands, `why -m` asking about `why_module`.
 pub fn scenarios(why_module: &str) -> Vec<Scenario> {
@@ -61,18 +74,33 @@ pub fn scenarios(why_module: &str) -> Vec<Scenario> {
         gomodx: words(gomodx),
         kind,
         same_output,
+        warm_source: false,
+        for_build: false,
     };
     let mut why = scenario("why -m", "mod why -m", "why -m", Kind::Offline, true);
     why.go.push(why_module.to_owned());
     why.gomodx.push(why_module.to_owned());
+    let mut cold = scenario(
+        "cold download all",
+        "mod download all",
+        "download all",
+        Kind::Cold,
+        false,
+    );
+    cold.warm_source = true;
+    // go has no slim mode: its full `go mod download all` cache is what a
+    // container image gets without gomodx.
+    let mut for_build = scenario(
+        "cold download all (for build)",
+        "mod download all",
+        &format!("download all --for-build --modcache {MODCACHE_ARG}"),
+        Kind::Cold,
+        false,
+    );
+    for_build.for_build = true;
     vec![
-        scenario(
-            "cold download all",
-            "mod download all",
-            "download all",
-            Kind::Cold,
-            false,
-        ),
+        cold,
+        for_build,
         scenario(
             "warm download all",
             "mod download all",
@@ -93,27 +121,49 @@ pub fn scenarios(why_module: &str) -> Vec<Scenario> {
     ]
 }
 
-/// One side's caches and main module.
+/// One side's caches and main module, in a directory of their own.
 pub struct Workspace {
     env: GoEnv,
+    root: PathBuf,
     main: PathBuf,
+    keep: bool,
 }
 
 impl Workspace {
-    /// A fresh workspace using `go` for the environment, `proxy` as GOPROXY
-    /// and a copy of the main module in `main_src`.
-    pub fn new(go: &Path, proxy: &str, main_src: &Path) -> Result<Self> {
+    /// A fresh workspace in the new directory `root` using `go` for the
+    /// environment, `proxy` as GOPROXY and a copy of the main module in
+    /// `main_src`.
+    ///
+    /// The testkit's `GoEnv` puts HOME, GOPATH and the caches into a temp
+    /// dir of its own; they are moved to `root` here so that a kept
+    /// workspace holds everything the commands wrote.
+    pub fn new(go: &Path, proxy: &str, main_src: &Path, root: PathBuf) -> Result<Self> {
+        std::fs::create_dir(&root)
+            .with_context(|| format!("creating the workspace {}", root.display()))?;
         let mut env = GoEnv::new(go.to_path_buf(), proxy);
-        let store = env.root().join("gomodx-store");
-        env.set("GOMODX_CACHE", store);
-        let main = env.root().join("main");
+        let home = root.join("home");
+        let gopath = root.join("gopath");
+        std::fs::create_dir_all(&home).context("creating the workspace HOME")?;
+        env.set("HOME", &home)
+            .set("XDG_CACHE_HOME", home.join(".cache"))
+            .set("XDG_CONFIG_HOME", home.join(".config"))
+            .set("GOPATH", &gopath)
+            .set("GOMODCACHE", gopath.join("pkg/mod"))
+            .set("GOCACHE", root.join("gocache"))
+            .set("GOMODX_CACHE", root.join("gomodx-store"));
+        let main = root.join("main");
         std::fs::create_dir_all(&main).context("creating the main module copy")?;
         for entry in std::fs::read_dir(main_src).context("listing the main module")? {
             let entry = entry?;
             std::fs::copy(entry.path(), main.join(entry.file_name()))
                 .with_context(|| format!("copying {}", entry.path().display()))?;
         }
-        Ok(Self { env, main })
+        Ok(Self {
+            env,
+            root,
+            main,
+            keep: false,
+        })
     }
 
     /// The invocation of `side` with `args` in this workspace.
@@ -123,9 +173,20 @@ impl Workspace {
             .get_envs()
             .map(|(key, value)| (key.to_owned(), value.map(ToOwned::to_owned)))
             .collect();
+        let modcache = self.gomodcache().to_string_lossy().into_owned();
+        let args = args
+            .iter()
+            .map(|arg| {
+                if arg == MODCACHE_ARG {
+                    modcache.clone()
+                } else {
+                    arg.clone()
+                }
+            })
+            .collect();
         let mut invocation = Invocation {
             program: side.program.clone(),
-            args: args.to_vec(),
+            args,
             dir: self.main.clone(),
             env,
         };
@@ -138,21 +199,73 @@ impl Workspace {
 
     /// Where scratch files of the harness go.
     pub fn scratch(&self) -> &Path {
-        self.env.root()
+        &self.root
+    }
+
+    /// The directory holding everything of this workspace.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Its GOMODCACHE.
+    pub fn gomodcache(&self) -> PathBuf {
+        self.env.gomodcache()
+    }
+
+    /// Leaves the workspace on disk when it is dropped.
+    pub fn keep(&mut self) {
+        self.keep = true;
     }
 }
 
 impl Drop for Workspace {
     fn drop(&mut self) {
-        // The temp dir can only be removed if every directory is writable,
+        if self.keep {
+            return;
+        }
+        // The tree can only be removed if every directory is writable,
         // whatever a side did to the module cache.
         use std::os::unix::fs::PermissionsExt;
-        for entry in walkdir::WalkDir::new(self.env.root()).into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&self.root).into_iter().flatten() {
             if entry.file_type().is_dir() {
                 let _ =
                     std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o755));
             }
         }
+        // A leftover only costs disk space in the work dir, itself removed
+        // at the end unless kept.
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The files of a module cache: how many, and their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheSize {
+    /// Regular files (symlinks are not followed nor counted).
+    pub files: u64,
+    /// The sum of their sizes (apparent sizes; a hard-linked file counts
+    /// each time).
+    pub bytes: u64,
+}
+
+impl CacheSize {
+    /// Walks the tree at `root` (a missing tree is empty).
+    pub fn of(root: &Path) -> Result<Self> {
+        let mut size = Self::default();
+        if !root.exists() {
+            return Ok(size);
+        }
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.with_context(|| format!("walking {}", root.display()))?;
+            if entry.file_type().is_file() {
+                let metadata = entry
+                    .metadata()
+                    .with_context(|| format!("reading {}", entry.path().display()))?;
+                size.files += 1;
+                size.bytes += metadata.len();
+            }
+        }
+        Ok(size)
     }
 }
 
@@ -169,6 +282,8 @@ pub struct Run {
     pub bytes: u64,
     /// What the command printed on stdout.
     pub stdout: Vec<u8>,
+    /// The side's GOMODCACHE after a cold run (`None` for the others).
+    pub cache: Option<CacheSize>,
 }
 
 /// What one side gave for one scenario.
@@ -212,6 +327,7 @@ pub fn measure_once(
         requests: requests.len(),
         bytes: requests.iter().map(|r| r.bytes).sum(),
         stdout: outcome.stdout,
+        cache: None,
     }))
 }
 
