@@ -168,7 +168,7 @@ async fn live_lists(
         let Some(ProxyKind::Url(url)) = single.specs().first().map(|s| s.kind.clone()) else {
             continue;
         };
-        let client = Client::new(super::download::client_config(fetch, single))?;
+        let client = Client::new(super::download::client_config(fetch, single));
         let answer = match client.list(path).await {
             Ok(served) => Ok(served
                 .value

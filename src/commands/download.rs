@@ -31,8 +31,30 @@ pub fn run(
 ) -> Result<ExitStatus> {
     let fetch = settings.fetch()?;
     let main = MainModule::find(settings)?.map(Arc::new);
+    let started = Instant::now();
+    let reporter = DownloadReporter::new(printer, printer.shows_progress() && !fetch.no_progress);
+    let trace = (args.trace || settings.go_flags.trace).then(|| reporter.trace_hook());
+    let fetcher = Fetcher::with_freshness(
+        FetchConfig {
+            client: client(&fetch, trace)?,
+            store: open_store(&fetch)?,
+            mod_cache: ModCache::new(settings.mod_cache()?),
+            sums: sum_policy(&fetch, main.as_ref().map(|m| m.go_sum.clone())),
+            jobs: settings.jobs,
+            writable_dirs: args.modcacherw || settings.go_flags.modcacherw,
+            reporter: reporter.clone(),
+        },
+        settings.freshness.clone(),
+    );
+    let runtime = super::async_runtime()?;
     let explicit = !args.modules.is_empty();
-    let targets = targets(settings, &args.modules, main.as_deref(), printer)?;
+    let targets = targets(
+        settings,
+        &args.modules,
+        main.as_deref(),
+        (&fetcher, &runtime),
+        printer,
+    )?;
     if targets.is_empty() {
         if explicit || main.is_some() {
             printer.warn("no module dependencies to download");
@@ -41,30 +63,7 @@ pub fn run(
         bail!("no modules specified (see `gomodx download --help`)");
     }
 
-    let started = Instant::now();
-    let reporter = DownloadReporter::new(printer, printer.shows_progress() && !fetch.no_progress);
-    let trace = (args.trace || settings.go_flags.trace).then(|| reporter.trace_hook());
-    let fetcher = Fetcher::with_freshness(
-        FetchConfig {
-            client: client(&fetch, trace)?,
-            store: Store::open(&fetch.store_dir).with_context(|| {
-                format!("opening the gomodx store at {}", fetch.store_dir.display())
-            })?,
-            mod_cache: ModCache::new(settings.mod_cache()?),
-            sums: SumPolicy {
-                go_sum: main.as_ref().map(|m| m.go_sum.clone()),
-                gosumdb: fetch.gosumdb.clone(),
-                gonosumdb: fetch.gonosumdb.clone(),
-                toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
-            },
-            jobs: settings.jobs,
-            writable_dirs: args.modcacherw || settings.go_flags.modcacherw,
-            reporter: reporter.clone(),
-        },
-        settings.freshness.clone(),
-    );
-    let objects =
-        super::async_runtime()?.block_on(download_all(&fetcher, &reporter, main.clone(), targets));
+    let objects = runtime.block_on(download_all(&fetcher, &reporter, main.clone(), targets));
     let summary = reporter.finish();
     super::provenance::report(&fetcher, printer);
 
@@ -123,7 +122,24 @@ pub(super) fn client(
     let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
     let mut config = client_config(fetch, proxies);
     config.trace = trace;
-    Ok(Client::new(config)?)
+    Ok(Client::new(config))
+}
+
+/// The gomodx store of these settings, opened for normal use.
+pub(super) fn open_store(fetch: &FetchSettings) -> Result<Store> {
+    Store::open(&fetch.store_dir)
+        .with_context(|| format!("opening the gomodx store at {}", fetch.store_dir.display()))
+}
+
+/// Which hashes to trust: `go_sum` (the main module's), then the checksum
+/// database as these settings configure it.
+pub(super) fn sum_policy(fetch: &FetchSettings, go_sum: Option<GoSum>) -> SumPolicy {
+    SumPolicy {
+        go_sum,
+        gosumdb: fetch.gosumdb.clone(),
+        gonosumdb: fetch.gonosumdb.clone(),
+        toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
+    }
 }
 
 /// A client configuration for `proxies` with these settings' netrc
@@ -160,13 +176,14 @@ fn targets(
     settings: &GlobalSettings,
     args: &[String],
     main: Option<&MainModule>,
+    (fetcher, runtime): (&Fetcher, &tokio::runtime::Runtime),
     printer: &Printer,
 ) -> Result<Vec<Target>> {
     let Some(main) = main else {
         return args.iter().map(|arg| parse_arg(arg, false)).collect();
     };
     let graph_targets = |all: bool| -> Result<Vec<Target>> {
-        Ok(super::graph_load::download_set(settings, printer, all)?
+        Ok(super::graph_load::download_set(settings, printer, all, fetcher, runtime)?
             .into_iter()
             .map(|m| Target::Query {
                 path: m.path,

@@ -6,12 +6,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use gomodx_fetch::{FetchConfig, Fetcher, MainRules, NoReporter, SumPolicy};
+use gomodx_fetch::{FetchConfig, Fetcher, MainRules, NoReporter};
 use gomodx_modcache::ModCache;
 use gomodx_modfile::{GoSum, ModFile};
 use gomodx_module::ModuleVersion;
 use gomodx_resolver::{LoadOptions, ModuleGraph};
-use gomodx_store::Store;
 
 use crate::printer::Printer;
 use crate::settings::GlobalSettings;
@@ -67,6 +66,19 @@ impl Loaded {
         runtime: &tokio::runtime::Runtime,
         printer: &Printer,
     ) -> Result<Self> {
+        Self::load_with(settings, options, mode, runtime, printer, None)
+    }
+
+    /// [`Loaded::load_in`] with the caller's `fetcher` (its go.sum policy
+    /// must be the main module's), else one made for these settings.
+    pub fn load_with(
+        settings: &GlobalSettings,
+        options: &LoadOptions,
+        mode: Mode,
+        runtime: &tokio::runtime::Runtime,
+        printer: &Printer,
+        fetcher: Option<Fetcher>,
+    ) -> Result<Self> {
         let root = settings.main_module_root()?;
         let go_mod = root.join("go.mod");
         let data =
@@ -74,27 +86,25 @@ impl Loaded {
         let mod_file = gomodx_modfile::parse(&go_mod.display().to_string(), &data)?;
         let go_sum = read_go_sum(&root)?;
         let rules = MainRules::from_mod_file(&mod_file, &root);
-        let fetch = settings.fetch()?;
         let mod_cache = ModCache::new(settings.mod_cache()?);
-        let fetcher = Fetcher::with_freshness(
-            FetchConfig {
-                client: super::download::client(&fetch, None)?,
-                store: Store::open(&fetch.store_dir).with_context(|| {
-                    format!("opening the gomodx store at {}", fetch.store_dir.display())
-                })?,
-                mod_cache: mod_cache.clone(),
-                sums: SumPolicy {
-                    go_sum: Some(go_sum.clone()),
-                    gosumdb: fetch.gosumdb.clone(),
-                    gonosumdb: fetch.gonosumdb.clone(),
-                    toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
-                },
-                jobs: settings.jobs,
-                writable_dirs: settings.go_flags.modcacherw,
-                reporter: Arc::new(NoReporter),
-            },
-            settings.freshness.clone(),
-        );
+        let fetcher = match fetcher {
+            Some(fetcher) => fetcher,
+            None => {
+                let fetch = settings.fetch()?;
+                Fetcher::with_freshness(
+                    FetchConfig {
+                        client: super::download::client(&fetch, None)?,
+                        store: super::download::open_store(&fetch)?,
+                        mod_cache: mod_cache.clone(),
+                        sums: super::download::sum_policy(&fetch, Some(go_sum.clone())),
+                        jobs: settings.jobs,
+                        writable_dirs: settings.go_flags.modcacherw,
+                        reporter: Arc::new(NoReporter),
+                    },
+                    settings.freshness.clone(),
+                )
+            }
+        };
         let started = std::time::Instant::now();
         // go's read-only mode (any -mod but `mod`) wants go.sum to vouch for
         // every go.mod it reads, and consistent requirements.
@@ -191,18 +201,22 @@ fn read_go_sum(root: &std::path::Path) -> Result<GoSum> {
 /// list for `all` (and for main modules before go 1.17), else the selected
 /// versions of the paths the main go.mod requires; each as its replacement,
 /// directory replacements and the main module left out.
+/// The graph is loaded on `runtime` with the caller's `fetcher`, whose
+/// work (go.mod files read and checked) the download then reuses.
 pub fn download_set(
     settings: &GlobalSettings,
     printer: &Printer,
     all: bool,
+    fetcher: &Fetcher,
+    runtime: &tokio::runtime::Runtime,
 ) -> Result<Vec<ModuleVersion>> {
-    let runtime = super::async_runtime()?;
-    let loaded = Loaded::load_in(
+    let loaded = Loaded::load_with(
         settings,
         &LoadOptions::default(),
         Mode::Lenient,
-        &runtime,
+        runtime,
         printer,
+        Some(fetcher.clone()),
     )?;
     let graph = &loaded.graph;
     let pruned = loaded

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use gomodx_module::{ModuleError, canonical_version, escape};
 
-use crate::error::{ConfigError, Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 use crate::netrc::Netrc;
 use crate::protocol::{self, ListLine, RevInfo};
 use crate::proxy::{ProxyList, ProxyUrl};
@@ -79,8 +79,9 @@ pub struct Served<T> {
 }
 
 impl Client {
-    /// Builds the client and its shared HTTP connection pool.
-    pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
+    /// Builds the client; its shared HTTP connection pool is set up on the
+    /// first HTTP request.
+    pub fn new(config: ClientConfig) -> Self {
         let transport = Transport::new(TransportConfig {
             netrc: config.netrc,
             retry: config.retry,
@@ -88,15 +89,15 @@ impl Client {
             read_timeout: config.read_timeout,
             user_agent: config.user_agent,
             trace: config.trace,
-        })?;
+        });
         let inner = Inner {
             proxies: config.proxies,
             transport,
             max_zip_size: config.max_zip_size,
         };
-        Ok(Client {
+        Client {
             inner: Arc::new(inner),
-        })
+        }
     }
 
     /// The proxy list this client routes through.

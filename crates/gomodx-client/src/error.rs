@@ -31,9 +31,6 @@ pub enum ConfigError {
         /// Why it was rejected.
         reason: String,
     },
-    /// The HTTP client could not be built (TLS setup).
-    #[error("initializing the HTTP client")]
-    Http(#[source] reqwest::Error),
 }
 
 /// One failed GET, Go's `web.HTTPError` and the transport errors around it.

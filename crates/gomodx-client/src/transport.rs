@@ -4,7 +4,7 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -12,7 +12,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use tokio::io::AsyncReadExt;
 
-use crate::error::{ConfigError, FetchError};
+use crate::error::FetchError;
 use crate::netrc::Netrc;
 use crate::proxy::{ProxyUrl, Resource, Target, host_port};
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -38,7 +38,10 @@ pub(crate) struct TransportConfig {
 }
 
 pub(crate) struct Transport {
-    http: reqwest::Client,
+    /// Built on the first HTTP request: loading the system's root
+    /// certificates costs milliseconds that warm, store-only runs and
+    /// `file://` proxies never need.
+    http: OnceLock<Result<reqwest::Client, String>>,
     config: TransportConfig,
 }
 
@@ -56,16 +59,29 @@ enum Body {
 }
 
 impl Transport {
-    pub(crate) fn new(config: TransportConfig) -> Result<Self, ConfigError> {
-        let http = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.read_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .http2_adaptive_window(true)
-            .build()
-            .map_err(ConfigError::Http)?;
-        Ok(Transport { http, config })
+    pub(crate) fn new(config: TransportConfig) -> Self {
+        Transport {
+            http: OnceLock::new(),
+            config,
+        }
+    }
+
+    /// The HTTP client, built on first use.
+    fn http(&self) -> Result<&reqwest::Client, String> {
+        let config = &self.config;
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .user_agent(config.user_agent.clone())
+                    .connect_timeout(config.connect_timeout)
+                    .read_timeout(config.read_timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .http2_adaptive_window(true)
+                    .build()
+                    .map_err(|e| format!("setting up the HTTP client: {e}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Fetches `resource` into `sink`, retrying spurious failures from
@@ -202,7 +218,8 @@ impl Transport {
         let mut requests = 0;
         loop {
             requests += 1;
-            let mut request = self.http.get(url.clone());
+            let http = self.http().map_err(|cause| fail(cause, false))?;
+            let mut request = http.get(url.clone());
             if let Some((user, password)) = credentials(&self.config.netrc, proxy, &url) {
                 request = request.basic_auth(user, Some(password));
             }

@@ -184,6 +184,11 @@ impl Fetcher {
         self.inner
             .dirs
             .get_or_init(module, || async {
+                // Extracted already (the warm case): a few stats on this
+                // thread, as go's `DownloadDir` check before it locks.
+                if let Ok(Some(dir)) = self.inner.mod_cache.complete_dir(module) {
+                    return Ok(dir);
+                }
                 let _cpu = self.cpu_permit().await;
                 let (cache, module, writable) = (
                     self.inner.mod_cache.clone(),
@@ -196,7 +201,7 @@ impl Fetcher {
     }
 
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
-        let bytes = match self.stored(module, ArtifactKind::Info).await? {
+        let bytes = match self.stored(module, ArtifactKind::Info)? {
             Some((bytes, _)) => bytes,
             None => {
                 self.require_network(&module.path, &module.version, ".info")?;
@@ -217,76 +222,97 @@ impl Fetcher {
         };
         let info = parse_disk_info(&bytes)
             .ok_or_else(|| Error::Internal(format!("{module}: stored .info is not valid JSON")))?;
-        let path = self.export(module, CacheFile::Info, bytes, false).await?;
+        let path = self.export(module, CacheFile::Info, &bytes, false)?;
         Ok(InfoFile { info, path })
     }
 
+    /// The go.mod of a canonical module version when it can be had without
+    /// waiting: worked on earlier in this process, or intact in the store
+    /// (then checked against go.sum and exported). `None` means
+    /// [`go_mod`](Self::go_mod) has to fetch it, or wait for another caller.
+    ///
+    /// Warm graph loads take this path for every go.mod: no task, no
+    /// blocking-pool round trip, a few small file reads on the caller's
+    /// thread.
+    pub fn go_mod_now(&self, module: &ModuleVersion) -> Option<Result<GoModFile, Error>> {
+        self.inner
+            .mods
+            .get_or_init_now(module, || self.stored_go_mod(module).transpose())
+    }
+
+    /// Makes `file`, checked by the caller, the go.mod of `module` for the
+    /// rest of the process (unless one was had already).
+    pub(crate) fn remember_go_mod(&self, module: &ModuleVersion, file: GoModFile) {
+        self.inner.mods.get_or_init_now(module, || Some(Ok(file)));
+    }
+
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
-        let key = ModuleVersion::new(module.path.clone(), format!("{}/go.mod", module.version));
-        let (data, h1) = match self.stored(module, ArtifactKind::Mod).await? {
-            Some((data, reference)) => {
-                let h1 = hash_go_mod(&data);
-                self.inner
-                    .sums
-                    .check(&key, &h1, &stored_source(&reference))?;
-                (data, h1)
-            }
-            None => {
-                self.require_network(&module.path, &module.version, ".mod")?;
-                let served = self
-                    .network(self.inner.client.go_mod(&module.path, &module.version))
-                    .await?;
-                let h1 = hash_go_mod(&served.value);
-                self.inner.sums.check(&key, &h1, &served.proxy)?;
-                self.keep(
-                    module,
-                    ArtifactKind::Mod,
-                    served.value.clone(),
-                    Some(h1.clone()),
-                    served.proxy,
-                )
-                .await?;
-                (served.value, h1)
-            }
-        };
-        let path = self
-            .export(module, CacheFile::Mod, data.clone(), false)
+        if let Some(stored) = self.stored_go_mod(module)? {
+            return Ok(stored);
+        }
+        self.require_network(&module.path, &module.version, ".mod")?;
+        let served = self
+            .network(self.inner.client.go_mod(&module.path, &module.version))
             .await?;
+        let h1 = hash_go_mod(&served.value);
+        self.inner
+            .sums
+            .check(&go_mod_key(module), &h1, &served.proxy)?;
+        self.keep(
+            module,
+            ArtifactKind::Mod,
+            served.value.clone(),
+            Some(h1.clone()),
+            served.proxy,
+        )
+        .await?;
+        let path = self.export(module, CacheFile::Mod, &served.value, false)?;
         Ok(GoModFile {
-            data: data.into(),
+            data: served.value.into(),
             h1,
             path,
         })
     }
 
+    /// The go.mod from the store, checked against go.sum and exported;
+    /// `None` when the store holds no intact copy.
+    fn stored_go_mod(&self, module: &ModuleVersion) -> Result<Option<GoModFile>, Error> {
+        let Some((data, reference)) = self.stored(module, ArtifactKind::Mod)? else {
+            return Ok(None);
+        };
+        let h1 = hash_go_mod(&data);
+        self.inner
+            .sums
+            .check(&go_mod_key(module), &h1, &stored_source(&reference))?;
+        let path = self.export(module, CacheFile::Mod, &data, false)?;
+        Ok(Some(GoModFile {
+            data: data.into(),
+            h1,
+            path,
+        }))
+    }
+
     /// An artifact's bytes from the store, verified against their hash;
-    /// `None` when absent or corrupt.
-    async fn stored(
+    /// `None` when absent or corrupt. Small files: read on the caller's
+    /// thread.
+    fn stored(
         &self,
         module: &ModuleVersion,
         kind: ArtifactKind,
     ) -> Result<Option<(Vec<u8>, Ref)>, Error> {
-        let (store, key) = (self.inner.store.clone(), module.clone());
-        let read = blocking(move || {
-            let Some(reference) = store.get_ref(&key, kind)? else {
-                return Ok(None);
-            };
-            match store.read_blob(&reference.sha256) {
-                Ok(bytes) => Ok(Some(Ok((bytes, reference)))),
-                Err(e @ StoreError::Corrupt { .. }) => Ok(Some(Err(e.to_string()))),
-                Err(StoreError::MissingBlob { .. }) => Ok(None),
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await?;
-        match read {
-            Some(Ok(found)) => Ok(Some(found)),
-            Some(Err(corrupt)) => {
+        let store = &self.inner.store;
+        let Some(reference) = store.get_ref(module, kind)? else {
+            return Ok(None);
+        };
+        match store.read_blob(&reference.sha256) {
+            Ok(bytes) => Ok(Some((bytes, reference))),
+            Err(corrupt @ StoreError::Corrupt { .. }) => {
                 let file = kind.extension();
                 self.repaired(format!("{module} (.{file}): {corrupt}; fetching it again"));
                 Ok(None)
             }
-            None => Ok(None),
+            Err(StoreError::MissingBlob { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -313,28 +339,26 @@ impl Fetcher {
 
     /// Writes `.info` or `.mod` into GOMODCACHE unless the file already
     /// holds exactly these bytes (or, with `keep_existing`, exists at all).
-    pub(crate) async fn export(
+    /// Small files: written on the caller's thread.
+    pub(crate) fn export(
         &self,
         module: &ModuleVersion,
         kind: CacheFile,
-        bytes: Vec<u8>,
+        bytes: &[u8],
         keep_existing: bool,
     ) -> Result<PathBuf, Error> {
-        let (cache, module) = (self.inner.mod_cache.clone(), module.clone());
-        blocking(move || {
-            let path = cache.file(&module, kind).map_err(ExportError::from)?;
-            if (keep_existing && path.is_file())
-                || std::fs::read(&path).is_ok_and(|current| current == bytes)
-            {
-                return Ok(path);
-            }
-            match kind {
-                CacheFile::Mod => cache.write_go_mod(&module, &bytes)?,
-                _ => cache.write_info(&module, &bytes)?,
-            }
-            Ok(path)
-        })
-        .await
+        let cache = &self.inner.mod_cache;
+        let path = cache.file(module, kind).map_err(ExportError::from)?;
+        if (keep_existing && path.is_file())
+            || std::fs::read(&path).is_ok_and(|current| current == bytes)
+        {
+            return Ok(path);
+        }
+        match kind {
+            CacheFile::Mod => cache.write_go_mod(module, bytes)?,
+            _ => cache.write_info(module, bytes)?,
+        }
+        Ok(path)
     }
 
     /// Runs a proxy request under the network semaphore.
@@ -382,6 +406,11 @@ pub(crate) fn put_ref(
         Ok(()) | Err(StoreError::RefConflict { .. }) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The go.sum key of a module version's go.mod hash (`V/go.mod`).
+pub(crate) fn go_mod_key(module: &ModuleVersion) -> ModuleVersion {
+    ModuleVersion::new(module.path.clone(), format!("{}/go.mod", module.version))
 }
 
 /// How errors name stored content: the proxy it came from, via the store.

@@ -205,6 +205,11 @@ impl Fetcher {
         self.freshness().refresh.applies_to(path).is_some()
     }
 
+    /// Whether every module's answers are refreshed (`--refresh`).
+    pub(crate) fn refreshes_all(&self) -> bool {
+        matches!(self.freshness().refresh, Refresh::All(_))
+    }
+
     /// Fails with [`Error::Offline`] (and records what is missing) when the
     /// network is off.
     pub(crate) fn require_network(

@@ -4,6 +4,7 @@
 //! one round trip. Network concurrency is bounded by the fetcher's `jobs`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gomodx_modcache::CacheFile;
 use gomodx_modfile::{GoSum, ModFile};
@@ -14,6 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::Fetcher;
 use crate::rules::clean_join;
+use crate::snapshot::Snapshot;
 
 /// Loads the module graph of the main module `main` (its go.mod, parsed
 /// strictly) whose directory is `main_dir`: module go.mod files come from
@@ -31,6 +33,7 @@ pub async fn load_graph(
     required_sums: Option<&GoSum>,
 ) -> Result<ModuleGraph, LoadError> {
     let mut loader = GraphLoader::new(main, options)?;
+    let mut snapshot = Snapshot::open(fetcher, main_dir, main.module_path());
     let mut tasks = JoinSet::new();
     loop {
         for module in loader.next_requests() {
@@ -38,6 +41,16 @@ pub async fn load_graph(
                 && let Some(err) = missing_sum(go_sum, main, &module)
             {
                 loader.provide(&module, Err(err));
+                continue;
+            }
+            if module.version.is_empty() {
+                // A directory replacement: read from disk in a task below.
+            } else if let Some(file) = snapshot.take(fetcher, &module) {
+                loader.provide(&module, Ok(GoModFile::new(file.data.to_vec())));
+                continue;
+            } else if let Some(file) = stored_go_mod(fetcher, &module) {
+                snapshot.record(&module, Some(Arc::clone(&file.data)));
+                loader.provide(&module, Ok(GoModFile::new(file.data.to_vec())));
                 continue;
             }
             let (fetcher, main_dir) = (fetcher.clone(), main_dir.to_path_buf());
@@ -52,6 +65,10 @@ pub async fn load_graph(
         match tasks.join_next().await {
             None => break,
             Some(Ok((module, go_mod))) => {
+                if go_mod.is_ok() && !module.version.is_empty() {
+                    let fetched = fetcher.go_mod_now(&module).and_then(Result::ok);
+                    snapshot.record(&module, fetched.map(|file| file.data));
+                }
                 loader.provide(&module, go_mod);
             }
             Some(Err(err)) => match err.try_into_panic() {
@@ -60,7 +77,9 @@ pub async fn load_graph(
             },
         }
     }
-    loader.finish()
+    let graph = loader.finish()?;
+    snapshot.save(fetcher);
+    Ok(graph)
 }
 
 /// Go's error for a module version whose go.mod hash go.sum lacks; the
@@ -81,6 +100,13 @@ fn missing_sum(go_sum: &GoSum, main: &ModFile, module: &ModuleVersion) -> Option
     Some(SourceError::new(format!(
         "missing go.sum entry for go.mod file; to add it:\n\tgo mod download {required}"
     )))
+}
+
+/// The go.mod of a module version from the store or from earlier in this
+/// process, without spawning a task (see [`Fetcher::go_mod_now`]); errors
+/// are left to [`read_go_mod`], which has fallbacks.
+fn stored_go_mod(fetcher: &Fetcher, module: &ModuleVersion) -> Option<crate::GoModFile> {
+    fetcher.go_mod_now(module)?.ok()
 }
 
 /// The go.mod of `module` as the resolver wants it: a directory

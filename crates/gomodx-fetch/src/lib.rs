@@ -37,6 +37,7 @@ mod query;
 mod reporter;
 mod rules;
 mod sink;
+mod snapshot;
 mod sums;
 mod zip;
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::OnceCell;
 
@@ -31,14 +31,36 @@ impl<K: Eq + Hash + Clone, V: Clone> OnceMap<K, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = V>,
     {
-        let cell = {
-            let mut cells = self
-                .cells
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            Arc::clone(cells.entry(key.clone()).or_default())
-        };
-        cell.get_or_init(init).await.clone()
+        self.cell(key).get_or_init(init).await.clone()
+    }
+
+    /// The value for `key` without waiting: the one computed before, else
+    /// what `init` gives, kept for later callers. `None` when `init` gives
+    /// nothing (and the key is left for [`Self::get_or_init`]).
+    pub(crate) fn get_or_init_now(&self, key: &K, init: impl FnOnce() -> Option<V>) -> Option<V> {
+        let known = self.cells().get(key).and_then(|cell| cell.get().cloned());
+        if known.is_some() {
+            return known;
+        }
+        let value = init()?;
+        let cell = self.cell(key);
+        // Another caller may be computing it meanwhile: both are the same
+        // answer, and the first one set wins.
+        match cell.set(value.clone()) {
+            Ok(()) => Some(value),
+            Err(_) => Some(cell.get().cloned().unwrap_or(value)),
+        }
+    }
+
+    /// The cell of `key`, made empty if there is none.
+    fn cell(&self, key: &K) -> Arc<OnceCell<V>> {
+        Arc::clone(self.cells().entry(key.clone()).or_default())
+    }
+
+    fn cells(&self) -> MutexGuard<'_, HashMap<K, Arc<OnceCell<V>>>> {
+        self.cells
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

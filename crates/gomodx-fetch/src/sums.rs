@@ -77,6 +77,15 @@ impl SumChecker {
         }
     }
 
+    /// Whether go.sum records exactly `hash` for `key` (no database asked,
+    /// nothing added).
+    pub(crate) fn is_recorded(&self, key: &ModuleVersion, hash: &str) -> bool {
+        self.policy
+            .go_sum
+            .as_ref()
+            .is_some_and(|go_sum| go_sum.hashes(key).iter().any(|h| h == hash))
+    }
+
     /// Checks `hash` for the go.sum key `key` (`path version` or
     /// `path version/go.mod`); `source` names where the content came from.
     pub(crate) fn check(&self, key: &ModuleVersion, hash: &str, source: &str) -> Result<(), Error> {

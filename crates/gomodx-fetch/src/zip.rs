@@ -23,9 +23,7 @@ impl Fetcher {
     /// The zip from the store, checked and exported; `None` if the store
     /// has none or only a corrupt one (which is then quarantined).
     async fn stored_zip(&self, module: &ModuleVersion) -> Result<Option<ZipFile>, Error> {
-        let (store, key) = (self.inner.store.clone(), module.clone());
-        let Some(reference) = blocking(move || Ok(store.get_ref(&key, ArtifactKind::Zip)?)).await?
-        else {
+        let Some(reference) = self.inner.store.get_ref(module, ArtifactKind::Zip)? else {
             return Ok(None);
         };
         let Some(h1) = reference.h1.clone() else {
@@ -125,6 +123,15 @@ impl Fetcher {
         h1: &str,
         verify: bool,
     ) -> Result<Option<PathBuf>, Error> {
+        let cache = &self.inner.mod_cache;
+        let zip = cache.file(module, CacheFile::Zip).map_err(ExportError::from)?;
+        let ziphash = cache
+            .file(module, CacheFile::ZipHash)
+            .map_err(ExportError::from)?;
+        // Exported already (the warm case): two stats on this thread.
+        if zip.is_file() && ziphash.is_file() {
+            return Ok(Some(zip));
+        }
         let _cpu = self.cpu_permit().await;
         let (store, cache, module) = (
             self.inner.store.clone(),
@@ -133,15 +140,6 @@ impl Fetcher {
         );
         let (sha256, h1) = (sha256.to_owned(), h1.to_owned());
         blocking(move || {
-            let zip = cache
-                .file(&module, CacheFile::Zip)
-                .map_err(ExportError::from)?;
-            let ziphash = cache
-                .file(&module, CacheFile::ZipHash)
-                .map_err(ExportError::from)?;
-            if zip.is_file() && ziphash.is_file() {
-                return Ok(Some(zip));
-            }
             if verify {
                 match store.verify_blob(&sha256) {
                     Ok(true) => {}

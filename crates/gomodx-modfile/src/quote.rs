@@ -1,18 +1,8 @@
 //! Go string literals as go.mod uses them: `strconv.Unquote` for reading
 //! quoted arguments, `modfile.AutoQuote` for writing.
 
+pub(crate) use gomodx_module::quote::is_print;
 use gomodx_module::quote::quote;
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
-
-/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and
-/// the ASCII space (everything but categories `C*` and `Z*`).
-pub(crate) fn is_print(c: char) -> bool {
-    c == ' '
-        || !matches!(
-            c.general_category_group(),
-            GeneralCategoryGroup::Other | GeneralCategoryGroup::Separator
-        )
-}
 
 /// `modfile.MustQuote`: whether `s` must be quoted to be one go.mod token.
 pub fn must_quote(s: &str) -> bool {

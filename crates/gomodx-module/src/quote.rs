@@ -56,9 +56,11 @@ fn push_escaped(out: &mut String, c: char, delimiter: char) {
 
 /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and
 /// the ASCII space (everything but categories `C*` and `Z*`).
-fn is_print(c: char) -> bool {
-    c == ' '
-        || !matches!(
+pub fn is_print(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(c, ' '..='~');
+    }
+    !matches!(
             c.general_category_group(),
             GeneralCategoryGroup::Other | GeneralCategoryGroup::Separator
         )

@@ -46,6 +46,7 @@ impl Store {
     /// - Everything in `tmp/` is deleted: with the exclusive lock held no
     ///   writer is alive, so all of it is debris of killed processes.
     /// - Quarantined files older than `grace` are deleted.
+    /// - Graph snapshots are deleted (the next loads rebuild them).
     pub fn gc(&self, grace: Duration) -> Result<GcStats, StoreError> {
         self.require_exclusive("gc")?;
         let cutoff = SystemTime::now()
@@ -88,6 +89,8 @@ impl Store {
                 }
             }
         }
+
+        self.clear_graph_snapshots()?;
 
         for entry in read_dir(&self.bucket(TMP))? {
             remove_dir_all_force(&entry.path())?;

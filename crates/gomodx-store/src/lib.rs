@@ -19,6 +19,7 @@
 //! ├── meta-v1/<16 hex of sha256(proxy URL)>/<escaped module>/@v/
 //! │   └── <list|latest|query-…>.json
 //! │                           {"proxy","fetched_at","body" | "not_found": true}
+//! ├── graphs-v1/<64 hex>.json  go.mod files of a main module's last graph load (a cache)
 //! ├── locks-v1/<escaped module>/@v/<escaped version>.lock
 //! ├── quarantine-v1/          blobs whose content no longer matches their name
 //! └── tmp/                    staging on the same filesystem (renames stay atomic)
@@ -42,6 +43,7 @@ mod blob;
 mod disk;
 mod error;
 mod gc;
+mod graphs;
 mod meta;
 mod refs;
 mod store;

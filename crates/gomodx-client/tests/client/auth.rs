@@ -36,7 +36,6 @@ async fn netrc_credentials_only_reach_their_host() {
         home.addr, other.addr
     ));
     Client::new(config)
-        .unwrap()
         .go_mod("rsc.io/quote", "v1.5.2")
         .await
         .unwrap();
@@ -52,7 +51,6 @@ async fn netrc_for_another_host_is_not_sent() {
     let mut config = config(&server.url(""), "");
     config.netrc = Netrc::parse("machine 127.0.0.1 login alice password secret-a\n");
     Client::new(config)
-        .unwrap()
         .go_mod("rsc.io/quote", "v1.5.2")
         .await
         .unwrap();
@@ -69,7 +67,6 @@ async fn url_credentials_stay_with_the_proxy_host() {
     let home = proxy(Some(other.url(""))).await;
     let base = format!("http://u:p%20w@{}", home.addr);
     let served = Client::new(config(&base, ""))
-        .unwrap()
         .go_mod("rsc.io/quote", "v1.5.2")
         .await
         .unwrap();
@@ -84,7 +81,6 @@ async fn url_credentials_stay_with_the_proxy_host() {
         home.addr
     ));
     Client::new(config)
-        .unwrap()
         .go_mod("rsc.io/quote", "v1.5.2")
         .await
         .unwrap();
@@ -102,7 +98,6 @@ async fn redirects_are_followed_at_most_ten_times() {
     })
     .await;
     let err = Client::new(config(&server.url(""), ""))
-        .unwrap()
         .list("rsc.io/quote")
         .await
         .unwrap_err();

@@ -256,7 +256,7 @@ async fn trace_lines() {
     let (trace, lines) = tracer();
     let mut config = config(&server.url(""), "");
     config.trace = Some(trace);
-    let client = Client::new(config).unwrap();
+    let client = Client::new(config);
     client.go_mod("rsc.io/quote", "v1.5.2").await.unwrap();
     client.go_mod("rsc.io/quote", "v1.0.0").await.unwrap_err();
     let lines = lines.lock().unwrap().clone();

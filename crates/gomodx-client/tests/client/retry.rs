@@ -77,7 +77,6 @@ async fn retry_after_is_honoured() {
     };
     let start = Instant::now();
     Client::new(config)
-        .unwrap()
         .go_mod("rsc.io/quote", "v1.5.2")
         .await
         .unwrap();
@@ -160,7 +159,7 @@ async fn read_timeout_fires_on_a_stalled_server() {
     let mut config = config(&server.url(""), "");
     config.read_timeout = Duration::from_millis(300);
     config.retry.max_retries = 1;
-    let client = Client::new(config).unwrap();
+    let client = Client::new(config);
 
     let start = Instant::now();
     let err = client.go_mod("rsc.io/quote", "v1.5.2").await.unwrap_err();

@@ -90,7 +90,6 @@ async fn oversized_zips_are_refused() {
         let mut cfg = config(&server.url(""), "");
         cfg.max_zip_size = limit;
         let err = Client::new(cfg)
-            .unwrap()
             .zip("big.example/m", "v1.0.0", &mut Vec::new())
             .await
             .unwrap_err();
@@ -109,7 +108,6 @@ async fn oversized_zips_are_refused() {
     let mut cfg = config(&server.url(""), "");
     cfg.max_zip_size = 3000;
     let served = Client::new(cfg)
-        .unwrap()
         .zip("big.example/m", "v1.0.0", &mut Vec::new())
         .await
         .unwrap();
@@ -123,7 +121,6 @@ async fn oversized_zips_are_refused() {
     let mut cfg = config(&format!("file://{}", dir.path().display()), "");
     cfg.max_zip_size = 100_000;
     let err = Client::new(cfg)
-        .unwrap()
         .zip("big.example/m", "v1.0.0", &mut Vec::new())
         .await
         .unwrap_err();
