@@ -183,13 +183,15 @@ fn targets(
         return args.iter().map(|arg| parse_arg(arg, false)).collect();
     };
     let graph_targets = |all: bool| -> Result<Vec<Target>> {
-        Ok(super::graph_load::download_set(settings, printer, all, fetcher, runtime)?
-            .into_iter()
-            .map(|m| Target::Query {
-                path: m.path,
-                query: m.version,
-            })
-            .collect())
+        Ok(
+            super::graph_load::download_set(settings, printer, all, fetcher, runtime)?
+                .into_iter()
+                .map(|m| Target::Query {
+                    path: m.path,
+                    query: m.version,
+                })
+                .collect(),
+        )
     };
     if args.is_empty() {
         return if main.mod_file.require.is_empty() {

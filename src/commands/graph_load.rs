@@ -110,14 +110,17 @@ impl Loaded {
         // every go.mod it reads, and consistent requirements.
         let read_only =
             mode == Mode::ReadOnly && settings.go_flags.mod_mode.as_deref() != Some("mod");
+        // Offline, whatever go.mod files were missing are named in one error.
         let load = |requirements: &ModFile| {
-            runtime.block_on(gomodx_fetch::load_graph(
-                &fetcher,
-                requirements,
-                &root,
-                options,
-                read_only.then_some(&go_sum),
-            ))
+            runtime
+                .block_on(gomodx_fetch::load_graph(
+                    &fetcher,
+                    requirements,
+                    &root,
+                    options,
+                    read_only.then_some(&go_sum),
+                ))
+                .map_err(|err| super::provenance::offline_error(&fetcher).unwrap_or(err.into()))
         };
         let mut graph = load(&mod_file)?;
         if !read_only && options.go_version.is_none() {
@@ -164,7 +167,7 @@ impl Loaded {
 fn raise_roots(
     mut graph: ModuleGraph,
     mod_file: &ModFile,
-    load: impl Fn(&ModFile) -> Result<ModuleGraph, gomodx_resolver::LoadError>,
+    load: impl Fn(&ModFile) -> Result<ModuleGraph>,
 ) -> Result<ModuleGraph> {
     let mut requirements = mod_file.clone();
     // Each round raises at least one version (else it stops: the `go` and

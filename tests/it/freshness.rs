@@ -156,6 +156,45 @@ fn offline_makes_no_requests_and_names_everything_missing() {
 }
 
 #[test]
+fn offline_graph_commands_name_every_missing_go_mod() {
+    let fixture = Fixture::new(
+        "module example.com/m\n\ngo 1.21\n\nrequire (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.3.0\n)\n",
+    );
+    for command in [
+        &["graph"][..],
+        &["why", "-m", "rsc.io/sampler"],
+        &["list", "-m", "all"],
+    ] {
+        let args: Vec<&str> = ["--offline"].iter().chain(command).copied().collect();
+        let output = fixture.run(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let text = stderr(&output);
+        assert!(
+            text.contains(
+                "2 files are not in the cache and the network is disabled by `--offline`"
+            ),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains("rsc.io/quote@v1.5.2 (.mod)"), "{text}");
+        assert!(text.contains("rsc.io/sampler@v1.3.0 (.mod)"), "{text}");
+        assert_eq!(fixture.take_requests(), Vec::<String>::new(), "{args:?}");
+    }
+    // Once the build list is downloaded, the same commands work offline
+    // without a request (`list -m all` needs every module's .info).
+    fixture.ok(&["download", "all"]);
+    fixture.take_requests();
+    for command in [
+        &["graph"][..],
+        &["why", "-m", "rsc.io/sampler"],
+        &["list", "-m", "all"],
+    ] {
+        let args: Vec<&str> = ["--offline"].iter().chain(command).copied().collect();
+        fixture.ok(&args);
+        assert_eq!(fixture.take_requests(), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+#[test]
 fn offline_works_from_a_warm_store_with_no_requests() {
     let fixture = Fixture::new(GO_MOD);
     fixture.ok(&["download", "rsc.io/quote@latest", "rsc.io/sampler@v1.3.0"]);

@@ -145,9 +145,6 @@ impl Snapshot {
             go_mods,
         };
         let bytes = serde_json::to_vec(&file).expect("a snapshot always serializes to JSON");
-        let _ = fetcher
-            .inner
-            .store
-            .put_graph_snapshot(&self.key, &bytes);
+        let _ = fetcher.inner.store.put_graph_snapshot(&self.key, &bytes);
     }
 }

@@ -124,7 +124,9 @@ impl Fetcher {
         verify: bool,
     ) -> Result<Option<PathBuf>, Error> {
         let cache = &self.inner.mod_cache;
-        let zip = cache.file(module, CacheFile::Zip).map_err(ExportError::from)?;
+        let zip = cache
+            .file(module, CacheFile::Zip)
+            .map_err(ExportError::from)?;
         let ziphash = cache
             .file(module, CacheFile::ZipHash)
             .map_err(ExportError::from)?;

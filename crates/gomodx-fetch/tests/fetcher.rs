@@ -50,7 +50,7 @@ fn setup() -> Setup {
 }
 
 fn fetcher(goproxy: &str, store: &Path, mod_cache: &Path, reporter: Arc<Recorder>) -> Fetcher {
-    let client = Client::new(ClientConfig::new(ProxyList::parse(goproxy, "").unwrap())).unwrap();
+    let client = Client::new(ClientConfig::new(ProxyList::parse(goproxy, "").unwrap()));
     Fetcher::new(FetchConfig {
         client,
         store: Store::open(store).unwrap(),
@@ -237,4 +237,72 @@ async fn queries_record_the_proxy_answers() {
         .await
         .unwrap_err();
     assert!(missing.is_not_exist(), "{missing}");
+}
+
+/// A fetcher whose go.sum policy is `go_sum`, with the checksum database off.
+fn fetcher_with_sums(goproxy: &str, store: &Path, mod_cache: &Path, go_sum: &str) -> Fetcher {
+    let client = Client::new(ClientConfig::new(ProxyList::parse(goproxy, "").unwrap()));
+    let go_sum = gomodx_modfile::GoSum::parse("go.sum", go_sum.as_bytes()).unwrap();
+    Fetcher::new(FetchConfig {
+        client,
+        store: Store::open(store).unwrap(),
+        mod_cache: ModCache::new(mod_cache),
+        sums: SumPolicy::sumdb_off(Some(go_sum)),
+        jobs: 4,
+        writable_dirs: true,
+        reporter: Arc::new(Recorder::default()),
+    })
+}
+
+#[tokio::test]
+async fn graph_snapshots_serve_warm_loads_but_only_what_go_sum_vouches_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let go_sum: String = tree
+        .modules
+        .iter()
+        .filter_map(|m| tree.go_sum_lines(m).ok())
+        .collect();
+    let main = gomodx_modfile::parse(
+        "go.mod",
+        b"module example.com/m\n\ngo 1.16\n\nrequire rsc.io/quote v1.5.2\n",
+    )
+    .unwrap();
+    let (store, main_dir) = (tmp.path().join("store"), tmp.path().join("main"));
+    let options = gomodx_resolver::LoadOptions::default();
+    let load = |fetcher: Fetcher| {
+        let (main, main_dir, options) = (main.clone(), main_dir.clone(), options.clone());
+        async move { gomodx_fetch::load_graph(&fetcher, &main, &main_dir, &options, None).await }
+    };
+
+    let online = fetcher_with_sums(&tree.file_url(), &store, &tmp.path().join("mc1"), &go_sum);
+    let first = load(online).await.unwrap();
+    let snapshots: Vec<_> = std::fs::read_dir(store.join("graphs-v1"))
+        .unwrap()
+        .collect();
+    assert_eq!(snapshots.len(), 1, "one snapshot for the main module");
+
+    // Without any ref in the store, offline, the snapshot alone serves the
+    // load and the go.mod files reach a new GOMODCACHE.
+    gomodx_fs::remove_dir_all_force(&store.join("refs-v1")).unwrap();
+    let mod_cache = tmp.path().join("mc2");
+    let offline = fetcher_with_sums("off", &store, &mod_cache, &go_sum);
+    let second = load(offline).await.unwrap();
+    assert_eq!(second.build_list(), first.build_list());
+    assert!(
+        mod_cache
+            .join("cache/download/rsc.io/sampler/@v/v1.3.0.mod")
+            .is_file()
+    );
+
+    // A go.sum that disagrees is not overruled by the snapshot.
+    let real = "rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=";
+    assert!(go_sum.contains(real));
+    let lying = go_sum.replace(
+        real,
+        "rsc.io/quote v1.5.2/go.mod h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0=",
+    );
+    let offline = fetcher_with_sums("off", &store, &tmp.path().join("mc3"), &lying);
+    let error = load(offline).await.unwrap_err().to_string();
+    assert!(error.contains("rsc.io/quote@v1.5.2"), "{error}");
 }

@@ -61,9 +61,9 @@ pub fn is_print(c: char) -> bool {
         return matches!(c, ' '..='~');
     }
     !matches!(
-            c.general_category_group(),
-            GeneralCategoryGroup::Other | GeneralCategoryGroup::Separator
-        )
+        c.general_category_group(),
+        GeneralCategoryGroup::Other | GeneralCategoryGroup::Separator
+    )
 }
 
 #[cfg(test)]

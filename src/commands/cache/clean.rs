@@ -90,6 +90,14 @@ pub fn run(
             }
         }
     }
+    if !args.dry_run && removed > 0 {
+        // Graph snapshots may hold go.mod files just removed.
+        if let Some(store) = &store {
+            store
+                .clear_graph_snapshots()
+                .context("removing the store's graph snapshots")?;
+        }
+    }
     if !args.dry_run && cutoff.is_none() {
         let modules = selectors.iter().filter_map(|s| match s {
             Selector::Module(path) => Some(path.as_str()),
