@@ -386,14 +386,20 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: Mode) {
         }
         Err(err) => info.error = Some(err.to_string()),
     }
-    if let Ok(go_mod) = loaded.fetcher.go_mod(&m).await {
-        info.go_version = go_line("go.mod", &go_mod.data).unwrap_or_default();
-    }
     let cache = &loaded.mod_cache;
-    if let Ok(file) = cache.file(&m, CacheFile::Mod)
-        && file.is_file()
-    {
-        info.go_mod = file.display().to_string();
+    match loaded.fetcher.go_mod(&m).await {
+        Ok(go_mod) => {
+            info.go_version = go_line("go.mod", &go_mod.data).unwrap_or_default();
+            // The fetcher has exported it there.
+            info.go_mod = go_mod.path.display().to_string();
+        }
+        Err(_) => {
+            if let Ok(file) = cache.file(&m, CacheFile::Mod)
+                && file.is_file()
+            {
+                info.go_mod = file.display().to_string();
+            }
+        }
     }
     let go_mod_key = ModuleVersion::new(m.path.clone(), format!("{}/go.mod", m.version));
     info.go_mod_sum = recorded(loaded, &go_mod_key);

@@ -222,7 +222,7 @@ impl Fetcher {
         };
         let info = parse_disk_info(&bytes)
             .ok_or_else(|| Error::Internal(format!("{module}: stored .info is not valid JSON")))?;
-        let path = self.export(module, CacheFile::Info, &bytes, false)?;
+        let path = self.export(module, CacheFile::Info, bytes, false).await?;
         Ok(InfoFile { info, path })
     }
 
@@ -235,9 +235,16 @@ impl Fetcher {
     /// blocking-pool round trip, a few small file reads on the caller's
     /// thread.
     pub fn go_mod_now(&self, module: &ModuleVersion) -> Option<Result<GoModFile, Error>> {
-        self.inner
-            .mods
-            .get_or_init_now(module, || self.stored_go_mod(module).transpose())
+        self.inner.mods.get_or_init_now(module, || {
+            let stored = self.stored_go_mod(module).transpose()?;
+            // Only when GOMODCACHE has it already: writes are left to
+            // the blocking pool of the async path.
+            match stored {
+                Ok((file, true)) => Some(Ok(file)),
+                Ok((_, false)) => None,
+                Err(err) => Some(Err(err)),
+            }
+        })
     }
 
     /// Makes `file`, checked by the caller, the go.mod of `module` for the
@@ -247,7 +254,11 @@ impl Fetcher {
     }
 
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
-        if let Some(stored) = self.stored_go_mod(module)? {
+        if let Some((stored, exported)) = self.stored_go_mod(module)? {
+            if !exported {
+                self.export(module, CacheFile::Mod, stored.data.to_vec(), false)
+                    .await?;
+            }
             return Ok(stored);
         }
         self.require_network(&module.path, &module.version, ".mod")?;
@@ -266,7 +277,9 @@ impl Fetcher {
             served.proxy,
         )
         .await?;
-        let path = self.export(module, CacheFile::Mod, &served.value, false)?;
+        let path = self
+            .export(module, CacheFile::Mod, served.value.clone(), false)
+            .await?;
         Ok(GoModFile {
             data: served.value.into(),
             h1,
@@ -274,9 +287,10 @@ impl Fetcher {
         })
     }
 
-    /// The go.mod from the store, checked against go.sum and exported;
-    /// `None` when the store holds no intact copy.
-    fn stored_go_mod(&self, module: &ModuleVersion) -> Result<Option<GoModFile>, Error> {
+    /// The go.mod from the store, checked against go.sum, and whether
+    /// GOMODCACHE holds it already; `None` when the store holds no intact
+    /// copy.
+    fn stored_go_mod(&self, module: &ModuleVersion) -> Result<Option<(GoModFile, bool)>, Error> {
         let Some((data, reference)) = self.stored(module, ArtifactKind::Mod)? else {
             return Ok(None);
         };
@@ -284,12 +298,13 @@ impl Fetcher {
         self.inner
             .sums
             .check(&go_mod_key(module), &h1, &stored_source(&reference))?;
-        let path = self.export(module, CacheFile::Mod, &data, false)?;
-        Ok(Some(GoModFile {
+        let (path, exported) = self.exported(module, CacheFile::Mod, &data, false)?;
+        let file = GoModFile {
             data: data.into(),
             h1,
             path,
-        }))
+        };
+        Ok(Some((file, exported)))
     }
 
     /// An artifact's bytes from the store, verified against their hash;
@@ -301,7 +316,8 @@ impl Fetcher {
         kind: ArtifactKind,
     ) -> Result<Option<(Vec<u8>, Ref)>, Error> {
         let store = &self.inner.store;
-        let Some(reference) = store.get_ref(module, kind)? else {
+        // read_blob reports a missing blob, and verifies the content.
+        let Some(reference) = store.get_ref_unchecked(module, kind)? else {
             return Ok(None);
         };
         match store.read_blob(&reference.sha256) {
@@ -338,27 +354,48 @@ impl Fetcher {
     }
 
     /// Writes `.info` or `.mod` into GOMODCACHE unless the file already
-    /// holds exactly these bytes (or, with `keep_existing`, exists at all).
-    /// Small files: written on the caller's thread.
-    pub(crate) fn export(
+    /// holds exactly these bytes (or, with `keep_existing`, exists at all):
+    /// checked on the caller's thread, written on the blocking pool.
+    pub(crate) async fn export(
+        &self,
+        module: &ModuleVersion,
+        kind: CacheFile,
+        bytes: Vec<u8>,
+        keep_existing: bool,
+    ) -> Result<PathBuf, Error> {
+        let (path, exported) = self.exported(module, kind, &bytes, keep_existing)?;
+        if exported {
+            return Ok(path);
+        }
+        let (cache, module) = (self.inner.mod_cache.clone(), module.clone());
+        blocking(move || {
+            match kind {
+                CacheFile::Mod => cache.write_go_mod(&module, &bytes)?,
+                _ => cache.write_info(&module, &bytes)?,
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(path)
+    }
+
+    /// The GOMODCACHE file of `kind` for `module`, and whether it already
+    /// holds exactly `bytes` (or, with `keep_existing`, exists at all).
+    pub(crate) fn exported(
         &self,
         module: &ModuleVersion,
         kind: CacheFile,
         bytes: &[u8],
         keep_existing: bool,
-    ) -> Result<PathBuf, Error> {
-        let cache = &self.inner.mod_cache;
-        let path = cache.file(module, kind).map_err(ExportError::from)?;
-        if (keep_existing && path.is_file())
-            || std::fs::read(&path).is_ok_and(|current| current == bytes)
-        {
-            return Ok(path);
-        }
-        match kind {
-            CacheFile::Mod => cache.write_go_mod(module, bytes)?,
-            _ => cache.write_info(module, bytes)?,
-        }
-        Ok(path)
+    ) -> Result<(PathBuf, bool), Error> {
+        let path = self
+            .inner
+            .mod_cache
+            .file(module, kind)
+            .map_err(ExportError::from)?;
+        let exported = (keep_existing && path.is_file())
+            || std::fs::read(&path).is_ok_and(|current| current == bytes);
+        Ok((path, exported))
     }
 
     /// Runs a proxy request under the network semaphore.

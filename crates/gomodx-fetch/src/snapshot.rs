@@ -87,9 +87,9 @@ impl Snapshot {
         }
     }
 
-    /// The go.mod of `module` from the snapshot if go.sum vouches for it,
-    /// exported into GOMODCACHE if it is not there, and remembered by the
-    /// fetcher for later callers.
+    /// The go.mod of `module` from the snapshot if go.sum vouches for it and
+    /// GOMODCACHE has it (else the ordinary path exports it), remembered by
+    /// the fetcher for later callers.
     pub(crate) fn take(&mut self, fetcher: &Fetcher, module: &ModuleVersion) -> Option<GoModFile> {
         let data = self.stored.get(module)?;
         if fetcher.refreshes(&module.path) {
@@ -99,7 +99,10 @@ impl Snapshot {
         if !fetcher.inner.sums.is_recorded(&go_mod_key(module), &h1) {
             return None;
         }
-        let path = fetcher.export(module, CacheFile::Mod, data, true).ok()?;
+        let (path, exported) = fetcher.exported(module, CacheFile::Mod, data, true).ok()?;
+        if !exported {
+            return None;
+        }
         let file = GoModFile {
             data: Arc::clone(data),
             h1,

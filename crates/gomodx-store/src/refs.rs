@@ -178,6 +178,17 @@ impl Store {
         Ok(self.blob_matches(&reference)?.then_some(reference))
     }
 
+    /// Like [`get_ref`](Self::get_ref) without looking at the blob: for
+    /// callers that read or verify the blob next anyway (which reports a
+    /// missing one), saving a `stat` per artifact on warm runs.
+    pub fn get_ref_unchecked(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+    ) -> Result<Option<Ref>, StoreError> {
+        read_ref(&self.ref_path(module, kind)?)
+    }
+
     /// Removes the ref for `kind` of `module` (its blob stays until `gc`).
     /// Returns whether there was one.
     pub fn remove_ref(

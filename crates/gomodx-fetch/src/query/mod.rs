@@ -363,7 +363,7 @@ impl Fetcher {
             Ok(())
         })
         .await;
-        let _ = self.export(&module, CacheFile::Info, &bytes, true);
+        let _ = self.export(&module, CacheFile::Info, bytes, true).await;
     }
 }
 
