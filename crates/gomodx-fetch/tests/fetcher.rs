@@ -50,12 +50,22 @@ fn setup() -> Setup {
 }
 
 fn fetcher(goproxy: &str, store: &Path, mod_cache: &Path, reporter: Arc<Recorder>) -> Fetcher {
+    fetcher_with(goproxy, store, mod_cache, reporter, None)
+}
+
+fn fetcher_with(
+    goproxy: &str,
+    store: &Path,
+    mod_cache: &Path,
+    reporter: Arc<Recorder>,
+    go_sum: Option<gomodx_modfile::GoSum>,
+) -> Fetcher {
     let client = Client::new(ClientConfig::new(ProxyList::parse(goproxy, "").unwrap()));
     Fetcher::new(FetchConfig {
         client,
         store: Store::open(store).unwrap(),
         mod_cache: ModCache::new(mod_cache),
-        sums: SumPolicy::sumdb_off(None),
+        sums: SumPolicy::sumdb_off(go_sum),
         jobs: 4,
         writable_dirs: true,
         reporter,
@@ -241,17 +251,8 @@ async fn queries_record_the_proxy_answers() {
 
 /// A fetcher whose go.sum policy is `go_sum`, with the checksum database off.
 fn fetcher_with_sums(goproxy: &str, store: &Path, mod_cache: &Path, go_sum: &str) -> Fetcher {
-    let client = Client::new(ClientConfig::new(ProxyList::parse(goproxy, "").unwrap()));
     let go_sum = gomodx_modfile::GoSum::parse("go.sum", go_sum.as_bytes()).unwrap();
-    Fetcher::new(FetchConfig {
-        client,
-        store: Store::open(store).unwrap(),
-        mod_cache: ModCache::new(mod_cache),
-        sums: SumPolicy::sumdb_off(Some(go_sum)),
-        jobs: 4,
-        writable_dirs: true,
-        reporter: Arc::new(Recorder::default()),
-    })
+    fetcher_with(goproxy, store, mod_cache, Arc::default(), Some(go_sum))
 }
 
 #[tokio::test]
