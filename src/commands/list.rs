@@ -1,8 +1,6 @@
 //! `gomodx list -m`: `go list -m [-json] [-u] [-retracted]` over the module
 //! graph, with go's text and JSON output.
 
-use std::sync::Arc;
-
 use anyhow::{Result, bail};
 use gomodx_fetch::gojson::{Object, Value};
 use gomodx_fetch::{MainRules, clean_join, is_revision_query};
@@ -10,6 +8,7 @@ use gomodx_modcache::CacheFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
 use gomodx_resolver::LoadOptions;
 use gomodx_resolver::filter::{Disallowed, check_retractions};
+use std::sync::Arc;
 
 use super::graph_load::Loaded;
 use crate::ExitStatus;
@@ -41,6 +40,7 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     let mode = Mode {
         update: args.update,
         retracted: args.retracted || args.update,
+        details: args.json,
     };
     let requests = requests(&loaded, &args.patterns, printer);
     let infos = runtime.block_on(async {
@@ -83,6 +83,8 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
 struct Mode {
     update: bool,
     retracted: bool,
+    /// The fields only JSON shows (Dir, GoMod, GoVersion, sums).
+    details: bool,
 }
 
 /// One module to describe.
@@ -379,22 +381,39 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: Mode) {
         return;
     }
     let m = ModuleVersion::new(info.path.clone(), info.version.clone());
-    match loaded.fetcher.info(&m).await {
+    let found = match loaded.fetcher.info_now(&m) {
+        Some(found) => found,
+        None => loaded.fetcher.info(&m).await,
+    };
+    match found {
         Ok(file) => {
             info.version = file.info.version;
             info.time = file.info.time.unwrap_or_default();
         }
         Err(err) => info.error = Some(err.to_string()),
     }
+    if mode.retracted {
+        add_retraction(loaded, info).await;
+    }
+    if mode.update {
+        add_deprecation(loaded, info).await;
+    }
+    if mode.details {
+        add_details(loaded, info, &m).await;
+    }
+}
+
+/// The files and hashes of `m` that JSON shows.
+async fn add_details(loaded: &Loaded, info: &mut ModuleInfo, m: &ModuleVersion) {
     let cache = &loaded.mod_cache;
-    match loaded.fetcher.go_mod(&m).await {
+    match loaded.fetcher.go_mod(m).await {
         Ok(go_mod) => {
             info.go_version = go_line("go.mod", &go_mod.data).unwrap_or_default();
             // The fetcher has exported it there.
             info.go_mod = go_mod.path.display().to_string();
         }
         Err(_) => {
-            if let Ok(file) = cache.file(&m, CacheFile::Mod)
+            if let Ok(file) = cache.file(m, CacheFile::Mod)
                 && file.is_file()
             {
                 info.go_mod = file.display().to_string();
@@ -403,16 +422,10 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: Mode) {
     }
     let go_mod_key = ModuleVersion::new(m.path.clone(), format!("{}/go.mod", m.version));
     info.go_mod_sum = recorded(loaded, &go_mod_key);
-    if let Ok(Some(dir)) = cache.complete_dir(&m) {
+    if let Ok(Some(dir)) = cache.complete_dir(m) {
         info.dir = dir.display().to_string();
     }
-    info.sum = recorded(loaded, &m);
-    if mode.retracted {
-        add_retraction(loaded, info).await;
-    }
-    if mode.update {
-        add_deprecation(loaded, info).await;
-    }
+    info.sum = recorded(loaded, m);
 }
 
 /// The one `h1:` hash go.sum records for `key`, or `""`.

@@ -19,6 +19,7 @@ use gomodx_modcache::{CacheFile, ExportError, ModCache};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_go_mod;
 use gomodx_store::{ArtifactKind, Ref, Store, StoreError};
+use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::download::ModuleDownload;
@@ -200,9 +201,35 @@ impl Fetcher {
             .await
     }
 
+    /// The `.info` of a canonical module version when it can be had
+    /// without waiting: worked on earlier in this process, or in the store
+    /// and exported to GOMODCACHE already. `None` means [`info`](Self::info)
+    /// has to fetch or export it.
+    pub fn info_now(&self, module: &ModuleVersion) -> Option<Result<InfoFile, Error>> {
+        self.inner.infos.get_or_init_now(module, || {
+            let stored = match self.stored(module, CacheFile::Info) {
+                Ok(stored) => stored?,
+                Err(err) => return Some(Err(err)),
+            };
+            let info = parse_disk_info(&stored.bytes)?;
+            stored.exported.then(|| {
+                Ok(InfoFile {
+                    info,
+                    path: stored.path,
+                })
+            })
+        })
+    }
+
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
-        let bytes = match self.stored(module, ArtifactKind::Info)? {
-            Some((bytes, _)) => bytes,
+        let (bytes, path) = match self.stored(module, CacheFile::Info)? {
+            Some(stored) => {
+                if !stored.exported {
+                    self.write_export(module, CacheFile::Info, stored.bytes.clone())
+                        .await?;
+                }
+                (stored.bytes, stored.path)
+            }
             None => {
                 self.require_network(&module.path, &module.version, ".info")?;
                 let served = self
@@ -217,12 +244,14 @@ impl Fetcher {
                     served.proxy,
                 )
                 .await?;
-                bytes
+                let path = self
+                    .export(module, CacheFile::Info, bytes.clone(), false)
+                    .await?;
+                (bytes, path)
             }
         };
         let info = parse_disk_info(&bytes)
             .ok_or_else(|| Error::Internal(format!("{module}: stored .info is not valid JSON")))?;
-        let path = self.export(module, CacheFile::Info, bytes, false).await?;
         Ok(InfoFile { info, path })
     }
 
@@ -256,7 +285,7 @@ impl Fetcher {
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
         if let Some((stored, exported)) = self.stored_go_mod(module)? {
             if !exported {
-                self.export(module, CacheFile::Mod, stored.data.to_vec(), false)
+                self.write_export(module, CacheFile::Mod, stored.data.to_vec())
                     .await?;
             }
             return Ok(stored);
@@ -291,40 +320,60 @@ impl Fetcher {
     /// GOMODCACHE holds it already; `None` when the store holds no intact
     /// copy.
     fn stored_go_mod(&self, module: &ModuleVersion) -> Result<Option<(GoModFile, bool)>, Error> {
-        let Some((data, reference)) = self.stored(module, ArtifactKind::Mod)? else {
+        let Some(stored) = self.stored(module, CacheFile::Mod)? else {
             return Ok(None);
         };
-        let h1 = hash_go_mod(&data);
+        let h1 = hash_go_mod(&stored.bytes);
         self.inner
             .sums
-            .check(&go_mod_key(module), &h1, &stored_source(&reference))?;
-        let (path, exported) = self.exported(module, CacheFile::Mod, &data, false)?;
+            .check(&go_mod_key(module), &h1, &stored_source(&stored.reference))?;
         let file = GoModFile {
-            data: data.into(),
+            data: stored.bytes.into(),
             h1,
-            path,
+            path: stored.path,
         };
-        Ok(Some((file, exported)))
+        Ok(Some((file, stored.exported)))
     }
 
-    /// An artifact's bytes from the store, verified against their hash;
-    /// `None` when absent or corrupt. Small files: read on the caller's
-    /// thread.
-    fn stored(
-        &self,
-        module: &ModuleVersion,
-        kind: ArtifactKind,
-    ) -> Result<Option<(Vec<u8>, Ref)>, Error> {
+    /// A small artifact (`.info`, `.mod`) of the store, its bytes verified
+    /// against the ref's SHA-256; `None` when absent or corrupt. Read on the
+    /// caller's thread: from GOMODCACHE when the exported copy has those
+    /// bytes (the warm case, one file read), else from the blob.
+    fn stored(&self, module: &ModuleVersion, file: CacheFile) -> Result<Option<StoredFile>, Error> {
+        let kind = match file {
+            CacheFile::Mod => ArtifactKind::Mod,
+            _ => ArtifactKind::Info,
+        };
         let store = &self.inner.store;
-        // read_blob reports a missing blob, and verifies the content.
         let Some(reference) = store.get_ref_unchecked(module, kind)? else {
             return Ok(None);
         };
+        let path = self
+            .inner
+            .mod_cache
+            .file(module, file)
+            .map_err(ExportError::from)?;
+        if let Ok(bytes) = std::fs::read(&path)
+            && hex::encode(Sha256::digest(&bytes)) == reference.sha256
+        {
+            return Ok(Some(StoredFile {
+                bytes,
+                reference,
+                path,
+                exported: true,
+            }));
+        }
+        // read_blob reports a missing blob, and verifies the content.
         match store.read_blob(&reference.sha256) {
-            Ok(bytes) => Ok(Some((bytes, reference))),
+            Ok(bytes) => Ok(Some(StoredFile {
+                bytes,
+                reference,
+                path,
+                exported: false,
+            })),
             Err(corrupt @ StoreError::Corrupt { .. }) => {
-                let file = kind.extension();
-                self.repaired(format!("{module} (.{file}): {corrupt}; fetching it again"));
+                let ext = kind.extension();
+                self.repaired(format!("{module} (.{ext}): {corrupt}; fetching it again"));
                 Ok(None)
             }
             Err(StoreError::MissingBlob { .. }) => Ok(None),
@@ -364,9 +413,19 @@ impl Fetcher {
         keep_existing: bool,
     ) -> Result<PathBuf, Error> {
         let (path, exported) = self.exported(module, kind, &bytes, keep_existing)?;
-        if exported {
-            return Ok(path);
+        if !exported {
+            self.write_export(module, kind, bytes).await?;
         }
+        Ok(path)
+    }
+
+    /// Writes `.info` or `.mod` into GOMODCACHE, on the blocking pool.
+    async fn write_export(
+        &self,
+        module: &ModuleVersion,
+        kind: CacheFile,
+        bytes: Vec<u8>,
+    ) -> Result<(), Error> {
         let (cache, module) = (self.inner.mod_cache.clone(), module.clone());
         blocking(move || {
             match kind {
@@ -375,8 +434,7 @@ impl Fetcher {
             }
             Ok(())
         })
-        .await?;
-        Ok(path)
+        .await
     }
 
     /// The GOMODCACHE file of `kind` for `module`, and whether it already
@@ -451,6 +509,16 @@ pub(crate) fn go_mod_key(module: &ModuleVersion) -> ModuleVersion {
 }
 
 /// How errors name stored content: the proxy it came from, via the store.
+/// A small artifact read by [`Fetcher::stored`].
+struct StoredFile {
+    bytes: Vec<u8>,
+    reference: Ref,
+    /// Its GOMODCACHE file.
+    path: PathBuf,
+    /// Whether that file holds these bytes already.
+    exported: bool,
+}
+
 pub(crate) fn stored_source(reference: &Ref) -> String {
     format!("{} (via the gomodx store)", reference.source)
 }

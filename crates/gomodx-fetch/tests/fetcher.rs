@@ -185,6 +185,38 @@ async fn corrupt_store_content_is_fetched_again() {
 }
 
 #[tokio::test]
+async fn a_changed_gomodcache_copy_is_written_again_from_the_store() {
+    use std::os::unix::fs::PermissionsExt;
+    let setup = setup();
+    let mod_cache = setup.root.join("mc");
+    let recorder = Arc::new(Recorder::default());
+    let first = fetcher(&setup.proxy, &setup.store, &mod_cache, recorder)
+        .download(&quote())
+        .await;
+    assert!(first.error.is_none(), "{:?}", first.error);
+    let files = [first.info.unwrap(), first.go_mod.unwrap()];
+    let originals: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    for file in &files {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(file, b"changed by hand\n").unwrap();
+    }
+
+    let offline = fetcher("off", &setup.store, &mod_cache, Arc::default());
+    let info = offline.info(&quote()).await.unwrap();
+    assert_eq!(info.info.version, "v1.5.2");
+    let go_mod = offline.go_mod(&quote()).await.unwrap();
+    assert_eq!(go_mod.data.as_ref(), originals[1].as_slice());
+    for (file, original) in files.iter().zip(&originals) {
+        assert_eq!(
+            &std::fs::read(file).unwrap(),
+            original,
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[tokio::test]
 async fn concurrent_callers_share_one_download() {
     let setup = setup();
     let recorder = Arc::new(Recorder::default());
