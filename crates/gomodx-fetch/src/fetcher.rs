@@ -212,12 +212,10 @@ impl Fetcher {
                 Err(err) => return Some(Err(err)),
             };
             let info = parse_disk_info(&stored.bytes)?;
-            stored.exported.then(|| {
-                Ok(InfoFile {
-                    info,
-                    path: stored.path,
-                })
-            })
+            stored.exported.then_some(Ok(InfoFile {
+                info,
+                path: stored.path,
+            }))
         })
     }
 
