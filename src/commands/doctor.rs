@@ -50,7 +50,6 @@ pub fn run(settings: &GlobalSettings, args: &DoctorArgs, printer: &Printer) -> R
     let runtime = super::async_runtime()?;
     let loaded = Loaded::load(settings, &LoadOptions::default(), &runtime, printer)?;
     let statuses = statuses(&loaded, &runtime, false, args.module.as_deref());
-    let environment = environment_findings(settings, &loaded);
     let online = matches!(
         settings.freshness.connectivity,
         gomodx_fetch::Connectivity::Online
@@ -60,7 +59,7 @@ pub fn run(settings: &GlobalSettings, args: &DoctorArgs, printer: &Printer) -> R
         .with_context(|| format!("opening the gomodx store at {}", fetch.store_dir.display()))?;
     let mut healthy = 0;
     for status in &statuses {
-        let mut findings = environment.clone();
+        let mut findings = environment_findings(settings, &loaded, &status.path);
         if online {
             let live = runtime.block_on(live_lists(&fetch, &status.path))?;
             findings.extend(proxy_findings(status, &live));
@@ -107,8 +106,8 @@ pub fn run(settings: &GlobalSettings, args: &DoctorArgs, printer: &Printer) -> R
     Ok(ExitStatus::Success)
 }
 
-/// Causes that come from the environment rather than one module.
-fn environment_findings(settings: &GlobalSettings, loaded: &Loaded) -> Vec<Finding> {
+/// Causes that come from the environment rather than from `path` itself.
+fn environment_findings(settings: &GlobalSettings, loaded: &Loaded, path: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     let goproxy = settings.go_env.get("GOPROXY").unwrap_or_default();
     if goproxy == "off" {
@@ -133,7 +132,7 @@ fn environment_findings(settings: &GlobalSettings, loaded: &Loaded) -> Vec<Findi
         findings.push(Finding::new(
             "the build uses the vendor directory",
             vec![evidence],
-            Some("go get <module>@latest && go mod vendor".to_owned()),
+            Some(format!("go get {path}@latest && go mod vendor")),
         ));
     }
     findings

@@ -40,9 +40,19 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
     }
 }
 
+/// Threads of the runtime's blocking pool: as many as default network jobs
+/// (measured: fewer or more is no faster, from tmpfs or disk).
+const BLOCKING_THREADS: usize = gomodx_fetch::DEFAULT_JOBS;
+
 /// A tokio runtime, for the commands that use the network.
+///
+/// Its blocking pool (short file work: store writes, exports, locks) is
+/// capped: left at tokio's 512, a cold download of a few hundred modules
+/// starts a thread for nearly every module, and the stacks and malloc
+/// arenas of those threads, not the data, made most of the peak RSS.
 fn async_runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()?)
 }

@@ -184,6 +184,30 @@ fn doctor_reports_gonoproxy_routing_and_goproxy_off() {
 }
 
 #[test]
+fn doctor_reports_vendor_mode_from_goflags_and_from_a_vendor_directory() {
+    let mut fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    fixture.gomodx.set("GOFLAGS", "-mod=vendor");
+    let cause = "the build uses the vendor directory";
+    let fix = diagnose(&fixture, &["rsc.io/quote"], cause);
+    assert_eq!(fix, "go get rsc.io/quote@latest && go mod vendor");
+    let output = fixture.ok(&["doctor", "rsc.io/quote"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(text.contains("GOFLAGS has -mod=vendor"), "{text}");
+
+    fixture.gomodx.set("GOFLAGS", "");
+    let vendor = fixture.main.join("vendor");
+    std::fs::create_dir_all(&vendor).unwrap();
+    std::fs::write(vendor.join("modules.txt"), "# rsc.io/quote v1.5.1\n").unwrap();
+    let output = fixture.ok(&["doctor", "rsc.io/quote"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(text.contains(&format!("cause: {cause}")), "{text}");
+    assert!(text.contains("vendor/modules.txt exists"), "{text}");
+    if apply(&fixture, &fix) {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.2");
+    }
+}
+
+#[test]
 fn doctor_diagnoses_a_retraction() {
     let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
     let go_mod = fixture

@@ -4,7 +4,7 @@
 
 use std::ffi::OsString;
 use std::fs::{File, Permissions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -42,13 +42,17 @@ pub enum Persisted {
 /// A file being written in a temporary location, moved into place only on
 /// [`commit`](Self::commit) or [`persist_noclobber`](Self::persist_noclobber).
 ///
-/// Writes are buffered. The byte count and, when created with
+/// Writes are buffered; [`flush`](Write::flush) also releases the buffer,
+/// so the many files that wait, written, for their turn to be checked and
+/// committed hold no memory. The byte count and, when created with
 /// [`hashing_in`](Self::hashing_in), the SHA-256 of everything written are
 /// tracked as the data streams through. Dropping an `AtomicFile` without
 /// committing it removes the temporary file.
 #[derive(Debug)]
 pub struct AtomicFile {
-    temp: BufWriter<NamedTempFile>,
+    temp: NamedTempFile,
+    /// Bytes written but not yet in the file (at most [`BUFFER_SIZE`]).
+    pending: Vec<u8>,
     hasher: Option<Sha256>,
     len: u64,
 }
@@ -78,7 +82,8 @@ impl AtomicFile {
             .tempfile_in(dir)
             .at("create temporary file in", dir)?;
         Ok(Self {
-            temp: BufWriter::with_capacity(BUFFER_SIZE, temp),
+            temp,
+            pending: Vec::new(),
             hasher: hashing.then(Sha256::new),
             len: 0,
         })
@@ -86,7 +91,7 @@ impl AtomicFile {
 
     /// The path of the temporary file.
     pub fn temp_path(&self) -> &Path {
-        self.temp.get_ref().path()
+        self.temp.path()
     }
 
     /// Number of bytes written so far.
@@ -111,18 +116,15 @@ impl AtomicFile {
     /// immutable blobs).
     pub fn set_permissions(&self, permissions: Permissions) -> Result<(), FsError> {
         self.temp
-            .get_ref()
             .as_file()
             .set_permissions(permissions)
             .at("chmod", self.temp_path())
     }
 
     /// Flushes and fsyncs the temporary file, returning it.
-    fn finish(self) -> Result<NamedTempFile, FsError> {
-        let temp = self.temp.into_inner().map_err(|err| {
-            let (source, writer) = err.into_parts();
-            FsError::new("write", writer.get_ref().path(), source)
-        })?;
+    fn finish(mut self) -> Result<NamedTempFile, FsError> {
+        self.write_pending().at("write", self.temp.path())?;
+        let temp = self.temp;
         temp.as_file().sync_all().at("fsync", temp.path())?;
         Ok(temp)
     }
@@ -157,9 +159,29 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Writes the buffered bytes to the file.
+    fn write_pending(&mut self) -> io::Result<()> {
+        self.temp.write_all(&self.pending)?;
+        self.pending.clear();
+        Ok(())
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.temp.write(buf)?;
+        if self.pending.len() + buf.len() > BUFFER_SIZE {
+            self.write_pending()?;
+        }
+        let n = if buf.len() >= BUFFER_SIZE {
+            self.temp.write(buf)?
+        } else {
+            if self.pending.capacity() == 0 {
+                self.pending.reserve_exact(BUFFER_SIZE);
+            }
+            self.pending.extend_from_slice(buf);
+            buf.len()
+        };
         if let Some(hasher) = &mut self.hasher {
             hasher.update(&buf[..n]);
         }
@@ -168,6 +190,8 @@ impl Write for AtomicFile {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.write_pending()?;
+        self.pending = Vec::new();
         self.temp.flush()
     }
 }
@@ -261,6 +285,29 @@ mod tests {
         file.commit(&target).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"hello world");
         assert_eq!(entries(dir.path()), ["blob"]);
+    }
+
+    #[test]
+    fn atomic_file_keeps_order_across_sizes_and_flush_frees_the_buffer() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = AtomicFile::new_in(dir.path()).unwrap();
+        let mut expected = Vec::new();
+        for (i, size) in [10, BUFFER_SIZE - 5, 7, 3 * BUFFER_SIZE, 1, 0, BUFFER_SIZE]
+            .into_iter()
+            .enumerate()
+        {
+            let chunk = vec![b'a' + i as u8; size];
+            file.write_all(&chunk).unwrap();
+            expected.extend_from_slice(&chunk);
+            if i == 3 {
+                file.flush().unwrap();
+                assert_eq!(file.pending.capacity(), 0, "flush releases the buffer");
+                assert_eq!(fs::read(file.temp_path()).unwrap(), expected);
+            }
+        }
+        let path = dir.path().join("out");
+        file.commit(&path).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), expected);
     }
 
     #[test]
