@@ -96,6 +96,11 @@ impl Printer {
         let _ = writeln!(AutoStream::new(std::io::stdout(), self.color), "{line}");
     }
 
+    /// Text on stdout as it is (lines ending in newlines), in one write.
+    pub fn data_block(&self, text: &str) {
+        let _ = AutoStream::new(std::io::stdout(), self.color).write_all(text.as_bytes());
+    }
+
     /// Whether progress bars may be drawn (stderr is a terminal, not quiet or verbose).
     pub fn shows_progress(&self) -> bool {
         !self.quiet && self.verbose == 0 && std::io::stderr().is_terminal()

@@ -8,7 +8,6 @@ use gomodx_modcache::CacheFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
 use gomodx_resolver::LoadOptions;
 use gomodx_resolver::filter::{Disallowed, check_retractions};
-use std::sync::Arc;
 
 use super::graph_load::Loaded;
 use crate::ExitStatus;
@@ -30,47 +29,45 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         }
     }
     let runtime = super::async_runtime()?;
-    let loaded = Arc::new(Loaded::load_in(
+    let loaded = Loaded::load_in(
         settings,
         &LoadOptions::default(),
         super::graph_load::Mode::ReadOnly,
         &runtime,
         printer,
-    )?);
+    )?;
     let mode = Mode {
         update: args.update,
         retracted: args.retracted || args.update,
         details: args.json,
     };
     let requests = requests(&loaded, &args.patterns, printer);
-    let infos = runtime.block_on(async {
-        let tasks: Vec<_> = requests
+    // Polled together on this thread: the warm case does no waiting, and
+    // queries that do wait still overlap.
+    let infos = runtime.block_on(futures::future::join_all(
+        requests
             .into_iter()
-            .map(|request| {
-                let loaded = Arc::clone(&loaded);
-                tokio::spawn(async move { request.info(&loaded, mode).await })
-            })
-            .collect();
-        let mut infos = Vec::new();
-        for task in tasks {
-            infos.push(task.await?);
-        }
-        anyhow::Ok(infos)
-    })?;
+            .map(|request| request.info(&loaded, mode)),
+    ));
     // As go without -e: errors go to stderr and make the exit status 1;
     // JSON objects are printed with their Error all the same.
     let mut failed = false;
+    let mut out = String::new();
     for info in &infos {
         if let Some(error) = &info.error {
             printer.error(error);
             failed = true;
         }
         if args.json {
-            printer.data(info.to_json().to_indented());
+            out += &info.to_json().to_indented();
+            out.push('\n');
         } else if info.error.is_none() {
-            printer.data(info.line());
+            out += &info.line();
+            out.push('\n');
         }
     }
+    // One write, as go buffers its output.
+    printer.data_block(&out);
     Ok(if failed {
         ExitStatus::Failure
     } else {
@@ -271,7 +268,7 @@ impl Request {
                 path,
                 ..ModuleInfo::default()
             },
-            Self::Query { path, query } => query_info(loaded, path, query, mode).await,
+            Self::Query { path, query } => Box::pin(query_info(loaded, path, query, mode)).await,
             Self::Listed(m) if m.version.is_empty() => ModuleInfo {
                 path: m.path,
                 main: true,
@@ -340,7 +337,7 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: Mode) -> ModuleInf
     let Some(replacement) = loaded.graph.replacement(&m).cloned() else {
         complete(loaded, &mut info, mode).await;
         if mode.update {
-            add_update(loaded, &mut info).await;
+            Box::pin(add_update(loaded, &mut info)).await;
         }
         return info;
     };
@@ -360,7 +357,7 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: Mode) -> ModuleInf
     } else {
         complete(loaded, &mut replace, mode).await;
         if mode.update {
-            add_update(loaded, &mut replace).await;
+            Box::pin(add_update(loaded, &mut replace)).await;
         }
     }
     info.dir.clone_from(&replace.dir);
@@ -368,7 +365,7 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: Mode) -> ModuleInf
     info.retracted.clone_from(&replace.retracted);
     info.go_version.clone_from(&replace.go_version);
     if mode.update {
-        add_update(loaded, &mut info).await;
+        Box::pin(add_update(loaded, &mut info)).await;
     }
     info.replace = Some(Box::new(replace));
     info
@@ -381,9 +378,11 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: Mode) {
         return;
     }
     let m = ModuleVersion::new(info.path.clone(), info.version.clone());
+    // The slow paths are boxed: this future, one per listed module, stays
+    // small in the common (warm) case.
     let found = match loaded.fetcher.info_now(&m) {
         Some(found) => found,
-        None => loaded.fetcher.info(&m).await,
+        None => Box::pin(loaded.fetcher.info(&m)).await,
     };
     match found {
         Ok(file) => {
@@ -393,13 +392,13 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: Mode) {
         Err(err) => info.error = Some(err.to_string()),
     }
     if mode.retracted {
-        add_retraction(loaded, info).await;
+        Box::pin(add_retraction(loaded, info)).await;
     }
     if mode.update {
-        add_deprecation(loaded, info).await;
+        Box::pin(add_deprecation(loaded, info)).await;
     }
     if mode.details {
-        add_details(loaded, info, &m).await;
+        Box::pin(add_details(loaded, info, &m)).await;
     }
 }
 
