@@ -29,9 +29,7 @@ pub fn run(settings: &GlobalSettings, args: &GraphArgs, printer: &Printer) -> Re
         GraphFormat::Dot => dot(graph),
         GraphFormat::Json => json(graph)?,
     };
-    if let Some(text) = text.strip_suffix('\n') {
-        printer.data(text);
-    }
+    printer.data_block(&text);
     Ok(ExitStatus::Success)
 }
 

@@ -36,9 +36,7 @@ pub fn run(settings: &GlobalSettings, args: &WhyArgs, printer: &Printer) -> Resu
             .collect::<Vec<_>>()
             .join("\n")
     };
-    if let Some(text) = text.strip_suffix('\n') {
-        printer.data(text);
-    }
+    printer.data_block(&text);
     Ok(ExitStatus::Success)
 }
 
