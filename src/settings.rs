@@ -3,11 +3,18 @@
 //! environment.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
-use gomodx_fetch::{Connectivity, Freshness, Refresh};
+use gomodx_client::{Client, ClientConfig, Netrc, ProxyList, RetryPolicy, TraceHook};
+use gomodx_fetch::{
+    Connectivity, FetchConfig, Fetcher, Freshness, Refresh, Reporter, SumPolicy,
+};
 use gomodx_goenv::{GoEnv, GoFlags};
+use gomodx_modcache::ModCache;
+use gomodx_modfile::GoSum;
+use gomodx_store::Store;
 
 use crate::cli::GlobalArgs;
 use crate::printer::Hinted;
@@ -138,6 +145,52 @@ impl GlobalSettings {
         }
     }
 
+    /// Where go looks for the main modules (working directory, GOWORK).
+    pub fn workspace_context(&self) -> gomodx_workspace::Context {
+        gomodx_workspace::Context {
+            working_dir: self.working_dir.clone(),
+            gowork: self.go_env.get("GOWORK").map(str::to_owned),
+            goroot: std::env::var_os("GOROOT").map(PathBuf::from),
+        }
+    }
+
+    /// The one [`Fetcher`] of a command: these settings' proxies, store,
+    /// module cache, jobs and freshness, trusting `go_sum` (the main
+    /// modules') then the checksum database; progress to `reporter`,
+    /// requests to `trace` (`-x`).
+    pub fn fetcher(
+        &self,
+        go_sum: Option<GoSum>,
+        reporter: Arc<dyn Reporter>,
+        trace: Option<TraceHook>,
+        writable_dirs: bool,
+    ) -> Result<Fetcher> {
+        let fetch = self.fetch()?;
+        let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
+        let mut client = fetch.client_config(proxies);
+        client.trace = trace;
+        let store = Store::open(&fetch.store_dir)
+            .with_context(|| format!("opening the gomodx store at {}", fetch.store_dir.display()))?;
+        let sums = SumPolicy {
+            go_sum,
+            gosumdb: fetch.gosumdb.clone(),
+            gonosumdb: fetch.gonosumdb.clone(),
+            toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
+        };
+        Ok(Fetcher::with_freshness(
+            FetchConfig {
+                client: Client::new(client),
+                store,
+                mod_cache: ModCache::new(self.mod_cache()?),
+                sums,
+                jobs: self.jobs,
+                writable_dirs: writable_dirs || self.go_flags.modcacherw,
+                reporter,
+            },
+            self.freshness.clone(),
+        ))
+    }
+
     /// The main module's root: the nearest directory at or above the working
     /// directory holding a go.mod, as go finds it.
     pub fn main_module_root(&self) -> Result<PathBuf> {
@@ -149,6 +202,24 @@ impl GlobalSettings {
             }
             .into()
         })
+    }
+}
+
+impl FetchSettings {
+    /// A client configuration for `proxies` with these settings' netrc
+    /// credentials, retry policy and HTTP timeout.
+    pub fn client_config(&self, proxies: ProxyList) -> ClientConfig {
+        let mut config = ClientConfig::new(proxies);
+        config.netrc = Netrc::parse(&self.netrc);
+        config.retry = RetryPolicy {
+            no_delay_for_tests: self.no_retry_delay,
+            ..RetryPolicy::default()
+        };
+        if let Some(timeout) = self.http_timeout {
+            config.connect_timeout = timeout;
+            config.read_timeout = timeout;
+        }
+        config
     }
 }
 

@@ -13,9 +13,8 @@ use crate::settings::GlobalSettings;
 
 /// Verifies every module of the build list that is present in GOMODCACHE.
 pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
-    let root = settings.main_module_root()?;
     let cache = ModCache::new(settings.mod_cache()?);
-    let modules = build_list_modules(settings, printer)?;
+    let (root, modules) = build_list_modules(settings, printer)?;
     printer.verbose(format_args!(
         "verifying {} modules of the build list of {} against {}",
         modules.len(),
@@ -71,7 +70,11 @@ pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> R
 /// The build list without the main module and `go`/`toolchain`, as `go
 /// mod verify` checks it (replaced modules under their own path and
 /// version, which usually have nothing in the cache).
-fn build_list_modules(settings: &GlobalSettings, printer: &Printer) -> Result<Vec<ModuleVersion>> {
+/// Also the main modules' directory.
+fn build_list_modules(
+    settings: &GlobalSettings,
+    printer: &Printer,
+) -> Result<(std::path::PathBuf, Vec<ModuleVersion>)> {
     let runtime = super::async_runtime()?;
     let loaded = super::graph_load::Loaded::load_in(
         settings,
@@ -80,13 +83,14 @@ fn build_list_modules(settings: &GlobalSettings, printer: &Printer) -> Result<Ve
         &runtime,
         printer,
     )?;
-    Ok(loaded
+    let modules = loaded
         .graph
         .build_list()
         .iter()
         .filter(|m| !m.version.is_empty() && !gomodx_module::is_toolchain_path(&m.path))
         .cloned()
-        .collect())
+        .collect();
+    Ok((loaded.root.clone(), modules))
 }
 
 /// A progress bar for hashing, hidden when output is not a terminal or with `-q`/`-v`.

@@ -54,7 +54,7 @@ fn expand_patterns(graph: &ModuleGraph, args: &[String]) -> Vec<String> {
                 .build_list()
                 .iter()
                 .filter(|m| !m.version.is_empty() && !gomodx_module::is_toolchain_path(&m.path))
-                .filter(|m| arg == "all" || super::list::matches(arg, &m.path))
+                .filter(|m| arg == "all" || gomodx_workspace::list::matches(arg, &m.path))
                 .map(|m| m.path.clone()),
         );
     }

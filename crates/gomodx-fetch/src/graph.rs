@@ -32,14 +32,40 @@ pub async fn load_graph(
     options: &LoadOptions,
     required_sums: Option<&GoSum>,
 ) -> Result<ModuleGraph, LoadError> {
-    let mut loader = GraphLoader::new(main, options)?;
-    let mut snapshot = Snapshot::open(fetcher, main_dir, main.module_path());
+    let loader = GraphLoader::new(main, options)?;
+    let check = |module: &ModuleVersion| {
+        required_sums.and_then(|go_sum| missing_sum(go_sum, main, module))
+    };
+    drive(fetcher, loader, main_dir, main.module_path(), &check).await
+}
+
+/// Loads the graph `loader` (e.g. a workspace's, [`GraphLoader::workspace`])
+/// has started: go.mod files come from `fetcher`, directory replacements'
+/// from disk relative to `dir` (the workspace's directory); `name` keys the
+/// store's snapshot of the files read.
+pub async fn load_with_loader(
+    fetcher: &Fetcher,
+    loader: GraphLoader,
+    dir: &Path,
+    name: &str,
+) -> Result<ModuleGraph, LoadError> {
+    drive(fetcher, loader, dir, name, &|_| None).await
+}
+
+/// Feeds `loader` until it is complete; `check` may refuse a module
+/// version before its go.mod is read.
+async fn drive(
+    fetcher: &Fetcher,
+    mut loader: GraphLoader,
+    main_dir: &Path,
+    name: &str,
+    check: &(dyn Fn(&ModuleVersion) -> Option<SourceError> + Sync),
+) -> Result<ModuleGraph, LoadError> {
+    let mut snapshot = Snapshot::open(fetcher, main_dir, name);
     let mut tasks = JoinSet::new();
     loop {
         for module in loader.next_requests() {
-            if let Some(go_sum) = required_sums
-                && let Some(err) = missing_sum(go_sum, main, &module)
-            {
+            if let Some(err) = check(&module) {
                 loader.provide(&module, Err(err));
                 continue;
             }
@@ -167,7 +193,7 @@ async fn read_dir_go_mod(main_dir: &Path, dir: &str) -> Result<GoModFile, Source
 }
 
 /// Go's `base.ShortPath`: `file` relative to `base` when that is shorter.
-fn short_path(base: &Path, file: &Path) -> String {
+pub fn short_path(base: &Path, file: &Path) -> String {
     let absolute = file.display().to_string();
     match relative_to(base, file) {
         Some(rel) if rel.len() < absolute.len() => rel,
@@ -176,7 +202,7 @@ fn short_path(base: &Path, file: &Path) -> String {
 }
 
 /// `file` relative to `base` (both absolute and clean), with `..` as needed.
-fn relative_to(base: &Path, file: &Path) -> Option<String> {
+pub fn relative_to(base: &Path, file: &Path) -> Option<String> {
     let base: Vec<_> = base.components().collect();
     let file: Vec<_> = file.components().collect();
     let common = base.iter().zip(&file).take_while(|(a, b)| a == b).count();
@@ -195,7 +221,7 @@ fn relative_to(base: &Path, file: &Path) -> Option<String> {
 
 /// An I/O error as Go's `syscall.Errno` prints it (`no such file or
 /// directory`), without Rust's `(os error N)` suffix.
-fn io_error_text(err: &std::io::Error) -> String {
+pub fn io_error_text(err: &std::io::Error) -> String {
     let text = err.to_string();
     let text = match text.find(" (os error") {
         Some(at) => &text[..at],

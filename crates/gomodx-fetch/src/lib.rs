@@ -48,7 +48,7 @@ pub use freshness::{
     Answer, AnswerSource, Connectivity, DEFAULT_MAX_AGE, Freshness, Missing, Refresh, age,
 };
 pub use gomodx_module::time::ZERO_TIME;
-pub use graph::load_graph;
+pub use graph::{io_error_text, load_graph, load_with_loader, relative_to, short_path};
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement, clean_join};

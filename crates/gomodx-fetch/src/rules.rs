@@ -31,21 +31,33 @@ impl MainRules {
     /// The rules of `mod_file`, whose directory `root` anchors relative
     /// directory replacements.
     pub fn from_mod_file(mod_file: &ModFile, root: &Path) -> Self {
+        Self::from_parts(
+            mod_file.exclude.iter().map(|e| e.module.clone()),
+            mod_file.replace.iter().map(|r| (r.old.clone(), r.new.clone())),
+            root,
+        )
+    }
+
+    /// The rules of `excludes` and of `replaces` (`old => new`; a later
+    /// one for the same `old` wins, as in Go), whose directory
+    /// replacements are relative to `root`.
+    pub fn from_parts(
+        excludes: impl IntoIterator<Item = ModuleVersion>,
+        replaces: impl IntoIterator<Item = (ModuleVersion, ModuleVersion)>,
+        root: &Path,
+    ) -> Self {
         let mut rules = Self::default();
-        rules
-            .excludes
-            .extend(mod_file.exclude.iter().map(|e| e.module.clone()));
-        for replace in &mod_file.replace {
-            let target = if replace.new.version.is_empty() {
-                Replacement::Dir(clean_join(root, &replace.new.path))
+        rules.excludes.extend(excludes);
+        for (old, new) in replaces {
+            let target = if new.version.is_empty() {
+                Replacement::Dir(clean_join(root, &new.path))
             } else {
-                Replacement::Module(replace.new.clone())
+                Replacement::Module(new)
             };
-            // As in Go, a later directive for the same target wins.
-            if replace.old.version.is_empty() {
-                rules.wildcard.insert(replace.old.path.clone(), target);
+            if old.version.is_empty() {
+                rules.wildcard.insert(old.path, target);
             } else {
-                rules.exact.insert(replace.old.clone(), target);
+                rules.exact.insert(old, target);
             }
         }
         rules

@@ -69,6 +69,7 @@ pub const VARIABLES: &[&str] = &[
     "GOPROXY",
     "GOSUMDB",
     "GOTOOLCHAIN",
+    "GOWORK",
     "NETRC",
 ];
 

@@ -11,6 +11,7 @@
 //!   [`ModFile::cleanup`] (and [`ModFile::sort_blocks`], as `go mod edit` does).
 //! - [`EditJson`]: the `go mod edit -json` view, byte-identical output.
 //! - [`GoSum`]: go.sum read, lookup, insert and canonical write.
+//! - [`parse_work`]: go.work text to a [`WorkFile`].
 
 mod args;
 mod edit;
@@ -26,6 +27,7 @@ mod rule;
 mod sort;
 mod syntax;
 mod version;
+mod work;
 
 pub use args::is_directory_path;
 pub use error::{EditError, Error, ErrorKind, ErrorList, GoSumError, QuoteError};
@@ -46,3 +48,4 @@ pub use syntax::{
     Comment, CommentBlock, Comments, FileSyntax, Line, LineBlock, LineId, Paren, Position, Stmt,
 };
 pub use version::is_toolchain_name;
+pub use work::{Use, WorkFile, parse_work};

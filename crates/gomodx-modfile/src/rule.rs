@@ -115,9 +115,9 @@ pub fn parse_with(
 
 /// How to interpret directives.
 #[derive(Clone, Copy)]
-struct Rules<'a> {
-    fix: Fix<'a>,
-    strict: bool,
+pub(crate) struct Rules<'a> {
+    pub(crate) fix: Fix<'a>,
+    pub(crate) strict: bool,
 }
 
 /// What one directive line contributes to the model.
@@ -137,7 +137,7 @@ enum Directive {
 impl ModFile {
     /// Go's `File.add`: interprets one line. `skip` is how many leading
     /// tokens are not arguments (1 for a single line, 0 inside a block).
-    fn add(
+    pub(crate) fn add(
         &mut self,
         errs: &mut Vec<Error>,
         block: Option<&Comments>,

@@ -27,6 +27,9 @@ pub(crate) struct MainIndex {
     pub(crate) dropped: Vec<ModuleVersion>,
     exclude: HashSet<ModuleVersion>,
     replace: HashMap<ModuleVersion, ModuleVersion>,
+    /// In workspace mode, every main module (version `""`) with its go.mod;
+    /// empty outside.
+    pub(crate) workspace: Vec<(ModuleVersion, ModFile)>,
 }
 
 impl MainIndex {
@@ -71,11 +74,65 @@ impl MainIndex {
             dropped,
             exclude,
             replace,
+            workspace: Vec::new(),
         })
     }
 
-    /// The pruning the main go version implies.
+    /// The index of a workspace (Go's `requirementsFromModFiles` in
+    /// workspace mode): the roots are the main modules `mains` (non-empty,
+    /// in `use` order), `go@<go_version>` and `toolchain@…`; `replace` is
+    /// the workspace's merged replacement map; every main go.mod's excludes
+    /// apply.
+    pub(crate) fn workspace(
+        mains: &[ModFile],
+        go_version: &str,
+        toolchain: Option<&str>,
+        replace: HashMap<ModuleVersion, ModuleVersion>,
+    ) -> Result<Self, LoadError> {
+        let mut workspace = Vec::new();
+        for main in mains {
+            let path = main.module_path();
+            if path.is_empty() {
+                return Err(LoadError::MissingModulePath);
+            }
+            workspace.push((ModuleVersion::new(path, ""), main.clone()));
+        }
+        let mut roots: Vec<ModuleVersion> = workspace.iter().map(|(m, _)| m.clone()).collect();
+        roots.push(ModuleVersion::new("go", go_version));
+        if let Some(toolchain) = toolchain {
+            roots.push(ModuleVersion::new("toolchain", toolchain));
+        }
+        roots.sort_by(|a, b| {
+            a.path
+                .cmp(&b.path)
+                .then_with(|| super::cmp_version(&a.path, &a.version, &b.version))
+        });
+        Ok(Self {
+            module: workspace[0].0.clone(),
+            go_version: go_version.to_owned(),
+            roots,
+            dropped: Vec::new(),
+            exclude: mains
+                .iter()
+                .flat_map(|m| m.exclude.iter().map(|x| x.module.clone()))
+                .collect(),
+            replace,
+            workspace,
+        })
+    }
+
+    /// Whether `m` is a main module (version `""` of a main module's path).
+    pub(crate) fn is_main(&self, m: &ModuleVersion) -> bool {
+        m.version.is_empty()
+            && (m.path == self.module.path || self.workspace.iter().any(|(w, _)| w.path == m.path))
+    }
+
+    /// The pruning the main go version implies (always
+    /// [`Pruning::Workspace`] in a workspace).
     pub(crate) fn pruning(&self) -> Pruning {
+        if !self.workspace.is_empty() {
+            return Pruning::Workspace;
+        }
         Pruning::for_go_version(&self.go_version)
     }
 
@@ -87,7 +144,7 @@ impl MainIndex {
     /// Go's `Replacement`: the exact-version replacement of `m`, else the
     /// path-wide one. The main module itself is never replaced.
     pub(crate) fn replacement(&self, m: &ModuleVersion) -> Option<&ModuleVersion> {
-        if m.version.is_empty() && m.path == self.module.path {
+        if self.is_main(m) {
             return None;
         }
         self.replace
@@ -114,7 +171,7 @@ impl MainIndex {
         }
         Ok(match Pruning::for_go_version(requested) {
             Pruning::Unpruned => Pruning::Unpruned,
-            Pruning::Pruned => self.pruning(),
+            Pruning::Pruned | Pruning::Workspace => self.pruning(),
         })
     }
 }

@@ -68,6 +68,11 @@ pub struct GraphLoader {
     waiting: HashMap<ModuleVersion, Vec<(ModuleVersion, Pruning)>>,
     /// Needed go.mod files not yet handed out by `next_requests`, in order.
     unrequested: Vec<ModuleVersion>,
+    /// In a workspace: the paths whose selected version's requirements
+    /// must all be loaded (Go's `hasDepsInAll`), and the versions so
+    /// loaded.
+    deps_in_all: HashSet<String>,
+    reloaded: HashSet<ModuleVersion>,
 }
 
 impl GraphLoader {
@@ -85,6 +90,27 @@ impl GraphLoader {
             [main.module.clone()],
         );
         graph.require(&main.module, main.roots.clone());
+        Ok(Self::start(main, pruning, graph))
+    }
+
+    /// Starts loading the graph of a workspace; see
+    /// [`ModuleGraph::load_workspace`].
+    pub fn workspace(
+        mains: &[ModFile],
+        go_version: &str,
+        toolchain: Option<&str>,
+        replace: HashMap<ModuleVersion, ModuleVersion>,
+    ) -> Result<Self, LoadError> {
+        let main = MainIndex::workspace(mains, go_version, toolchain, replace)?;
+        let graph = Graph::new(
+            cmp_version as fn(&str, &str, &str) -> std::cmp::Ordering,
+            main.roots.clone(),
+        );
+        Ok(Self::start(main, Pruning::Workspace, graph))
+    }
+
+    /// Schedules the roots and loads what needs no go.mod.
+    fn start(main: MainIndex, pruning: Pruning, graph: GoGraph) -> Self {
         let mut loader = Self {
             main,
             pruning,
@@ -94,13 +120,69 @@ impl GraphLoader {
             read: HashMap::new(),
             waiting: HashMap::new(),
             unrequested: Vec::new(),
+            deps_in_all: HashSet::new(),
+            reloaded: HashSet::new(),
         };
+        // A workspace's main modules are nodes whose requirements come from
+        // their go.mod files, as any dependency's (Go's `summaryFromModFile`).
+        for (m, mod_file) in loader.main.workspace.clone() {
+            let file = GoModFile::with_name("go.mod", mod_file.format().into_bytes());
+            let summary = Summary::read(&m, Ok(file))
+                .and_then(|raw| Summary::for_node(&raw, &m, &m, &loader.main));
+            match summary {
+                Ok(summary) => {
+                    loader.graph.require(&m, summary.require.clone());
+                    loader.nodes.insert(m, NodeState::Loaded(summary));
+                }
+                Err(err) => {
+                    loader.nodes.insert(m, NodeState::Failed(err));
+                }
+            }
+        }
         let mut work = VecDeque::new();
         for root in loader.main.roots.clone() {
+            loader.deps_in_all.insert(root.path.clone());
             loader.enqueue(root, pruning, &mut work);
         }
         loader.run(work);
-        Ok(loader)
+        loader.settle();
+        loader
+    }
+
+    /// In a workspace, once nothing is pending: Go's reloading of the
+    /// dependencies of main modules selected above the version required,
+    /// at workspace pruning, until no more are needed.
+    fn settle(&mut self) {
+        while self.pruning == Pruning::Workspace && self.waiting.is_empty() {
+            let mut needed = Vec::new();
+            for path in &self.deps_in_all {
+                let selected = ModuleVersion::new(path.clone(), self.graph.selected(path));
+                if !self.reloaded.contains(&selected) {
+                    needed.push(selected);
+                    continue;
+                }
+                for r in self.graph.required_by(&selected).unwrap_or_default() {
+                    let s = ModuleVersion::new(r.path.clone(), self.graph.selected(&r.path));
+                    if cmp_version(&r.path, &s.version, &r.version).is_gt()
+                        && !self.reloaded.contains(&s)
+                    {
+                        needed.push(s);
+                    }
+                }
+            }
+            if needed.is_empty() {
+                return;
+            }
+            needed.sort();
+            needed.dedup();
+            let mut work = VecDeque::new();
+            for m in needed {
+                self.deps_in_all.insert(m.path.clone());
+                self.reloaded.insert(m.clone());
+                self.enqueue(m, Pruning::Workspace, &mut work);
+            }
+            self.run(work);
+        }
     }
 
     /// The go.mod files needed that were not asked for before, in the order
@@ -135,6 +217,7 @@ impl GraphLoader {
         self.read
             .insert(module.clone(), Summary::read(module, go_mod));
         self.run(nodes.into());
+        self.settle();
         true
     }
 
@@ -189,13 +272,15 @@ impl GraphLoader {
                 }
             };
             // Below a module without pruning (or in an unpruned graph)
-            // everything is loaded; below a pruned one, nothing is.
+            // everything is loaded; below a pruned one, nothing is; a
+            // module loaded at workspace pruning has its requirements
+            // loaded at their own pruning.
             let next = if pruning == Pruning::Unpruned {
                 Pruning::Unpruned
             } else {
                 summary.pruning
             };
-            if pruning == Pruning::Unpruned || summary.pruning == Pruning::Unpruned {
+            if pruning != Pruning::Pruned || summary.pruning == Pruning::Unpruned {
                 for r in &summary.require {
                     self.enqueue(r.clone(), next, &mut work);
                 }

@@ -47,6 +47,10 @@ pub enum Pruning {
     Pruned,
     /// The full transitive closure is loaded.
     Unpruned,
+    /// A workspace (go.work): the main modules' requirements, what is
+    /// reached through unpruned modules, and everything below a dependency
+    /// of a main module that is selected at a higher version than required.
+    Workspace,
 }
 
 impl Pruning {
@@ -91,13 +95,31 @@ impl ModuleGraph {
         Self::load_with(main, source, &LoadOptions::default())
     }
 
+    /// The graph of a workspace whose main modules' go.mod files are
+    /// `mains` (in `use` order), whose go.work says `go_version` and
+    /// `toolchain`, with the workspace's merged `replace` map.
+    pub fn load_workspace(
+        mains: &[ModFile],
+        go_version: &str,
+        toolchain: Option<&str>,
+        replace: std::collections::HashMap<ModuleVersion, ModuleVersion>,
+        source: &dyn GoModSource,
+    ) -> Result<Self, LoadError> {
+        let loader = GraphLoader::workspace(mains, go_version, toolchain, replace)?;
+        Self::drive(loader, source)
+    }
+
     /// [`ModuleGraph::load`] with options.
     pub fn load_with(
         main: &ModFile,
         source: &dyn GoModSource,
         options: &LoadOptions,
     ) -> Result<Self, LoadError> {
-        let mut loader = GraphLoader::new(main, options)?;
+        Self::drive(GraphLoader::new(main, options)?, source)
+    }
+
+    /// Feeds `loader` from `source` until it is done.
+    fn drive(mut loader: GraphLoader, source: &dyn GoModSource) -> Result<Self, LoadError> {
         loop {
             let wanted = loader.next_requests();
             if wanted.is_empty() {
@@ -121,9 +143,28 @@ impl ModuleGraph {
         }
     }
 
-    /// The main module (version `""`).
+    /// The main module (version `""`); in a workspace, the first one used.
     pub fn main_module(&self) -> &ModuleVersion {
         &self.main.module
+    }
+
+    /// Every main module (version `""`): the workspace's in `use` order,
+    /// else the one main module.
+    pub fn main_modules(&self) -> Vec<&ModuleVersion> {
+        if self.main.workspace.is_empty() {
+            return vec![&self.main.module];
+        }
+        self.main.workspace.iter().map(|(m, _)| m).collect()
+    }
+
+    /// Whether `m` is one of the main modules.
+    pub fn is_main(&self, m: &ModuleVersion) -> bool {
+        self.main.is_main(m)
+    }
+
+    /// Whether this is a workspace's graph.
+    pub fn is_workspace(&self) -> bool {
+        !self.main.workspace.is_empty()
     }
 
     /// The main module's go version (its go line, or 1.16).

@@ -1,0 +1,65 @@
+//! The main module and workspace, as the go command sees them (cmd/go's
+//! `modload` around its module graph):
+//!
+//! - [`MainModules::find`]: the go.work (`GOWORK`, `GOWORK=off`, found
+//!   upwards from the working directory as go finds it) or the go.mod
+//!   above the working directory; go.mod, go.work and go.sum (go.work.sum)
+//!   read once, with go's checks and messages.
+//! - [`MainModules::load`]: the module graph under go's rules for the
+//!   command ([`Mode`]): go.sum required in read-only mode, requirements
+//!   raised under `-mod=mod`, a workspace's main modules as roots.
+//! - [`sums`]: which go.sum lines go keeps, written under go's side lock.
+//! - [`download`]: what `go mod download` fetches (no arguments, `all`,
+//!   `M`, `M@query`) and its JSON objects.
+//! - [`list`]: `go list -m` assembled (build list, queries, `-u`,
+//!   `-retracted`, the JSON-only details).
+//!
+//! This crate never prints and never reads environment variables: the
+//! caller passes them in [`Context`].
+
+mod find;
+pub mod download;
+pub mod list;
+mod load;
+pub mod sums;
+
+use std::path::PathBuf;
+
+pub use find::{Context, MainModule, MainModules};
+pub use load::{Loaded, Mode};
+
+/// Why the main modules could not be read or their graph loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No go.mod at or above the working directory, and no go.work.
+    #[error("go.mod file not found in current directory or any parent directory; see 'go help modules'")]
+    NoMainModule,
+    /// A go.work without modules.
+    #[error("no modules were found in the current workspace; see 'go help work'")]
+    EmptyWorkspace,
+    /// An error go reports with this text (after `go: `).
+    #[error("{0}")]
+    Go(String),
+    /// A file could not be read or written.
+    #[error("{op} {}: {source}", path.display())]
+    Io {
+        /// `reading`, `updating`, …
+        op: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The module graph could not be loaded.
+    #[error(transparent)]
+    Load(#[from] gomodx_resolver::LoadError),
+    /// A go.mod could not be parsed.
+    #[error(transparent)]
+    ModFile(#[from] gomodx_modfile::ErrorList),
+    /// A file could not be written.
+    #[error(transparent)]
+    Fs(#[from] gomodx_fs::FsError),
+    /// A go.sum could not be parsed.
+    #[error(transparent)]
+    GoSum(#[from] gomodx_modfile::GoSumError),
+}

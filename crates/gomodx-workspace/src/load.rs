@@ -1,0 +1,144 @@
+//! The module graph of the main modules, loaded under go's rules for the
+//! command (`setDefaultBuildMod`, `loadModFile`, `LoadModGraph`).
+
+use std::ops::Deref;
+
+use gomodx_fetch::{Fetcher, load_graph, load_with_loader};
+use gomodx_modcache::ModCache;
+use gomodx_modfile::ModFile;
+use gomodx_resolver::{GraphLoader, LoadOptions, ModuleGraph};
+
+use crate::{Error, MainModules};
+
+/// How go loads the graph for a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// `-mod=readonly` (`list`): go.sum must vouch for every go.mod read, and
+    /// the go.mod requirements must be consistent (outside a workspace);
+    /// `-mod=mod` (the command's flag, or GOFLAGS') makes it lenient.
+    ReadOnly {
+        /// The `-mod` flag, if given.
+        mod_flag: Option<String>,
+    },
+    /// `-mod=mod` (`mod graph`, `mod why`, `mod verify`, `mod download`):
+    /// for debugging, neither is required; go.mod requirements lower than
+    /// the graph selects are raised (in memory).
+    Lenient,
+}
+
+/// The main modules with their module graph loaded.
+pub struct Loaded {
+    /// The main modules.
+    pub main: MainModules,
+    /// Fetches dependencies' files (store first, then GOPROXY).
+    pub fetcher: Fetcher,
+    /// The module cache.
+    pub mod_cache: ModCache,
+    /// The loaded graph.
+    pub graph: ModuleGraph,
+}
+
+impl Deref for Loaded {
+    type Target = MainModules;
+
+    fn deref(&self) -> &MainModules {
+        &self.main
+    }
+}
+
+impl MainModules {
+    /// Go's check of `-mod` (`mod_flag`, from the command line or GOFLAGS,
+    /// for commands that take it): a workspace only allows `readonly` and
+    /// `vendor`.
+    pub fn check_mod_flag(&self, mod_flag: Option<&str>) -> Result<(), Error> {
+        match mod_flag {
+            Some(flag) if self.is_workspace() && flag != "readonly" && flag != "vendor" => {
+                Err(Error::Go(format!(
+                    "-mod may only be set to readonly or vendor when in workspace mode, but it is set to {flag:?}\
+                     \n\tRemove the -mod flag to use the default readonly value, \
+                     \n\tor set GOWORK=off to disable workspace mode."
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Loads the module graph with `fetcher` (whose go.sum policy must be
+    /// [`MainModules::go_sum`]'s) in `mode`: fails as go does in read-only
+    /// mode when go.sum lacks a go.mod hash or the go.mod requirements are
+    /// not consistent with the graph (unless loaded as another go version
+    /// would, `options.go_version`). In a workspace neither is checked, as
+    /// in go.
+    pub async fn load(
+        self,
+        fetcher: Fetcher,
+        mod_cache: ModCache,
+        options: &LoadOptions,
+        mode: Mode,
+    ) -> Result<Loaded, Error> {
+        let graph = if let Some(work) = &self.work {
+            if let Mode::ReadOnly { mod_flag } = &mode {
+                self.check_mod_flag(mod_flag.as_deref())?;
+            }
+            let mains: Vec<ModFile> = self.modules.iter().map(|m| m.mod_file.clone()).collect();
+            let loader = GraphLoader::workspace(
+                &mains,
+                work.file.go_version(),
+                work.file.toolchain.as_ref().map(|t| t.name.as_str()),
+                self.replace.clone(),
+            )?;
+            let name = format!("go.work {}", work.path.display());
+            load_with_loader(&fetcher, loader, &self.root, &name).await?
+        } else {
+            let read_only =
+                matches!(&mode, Mode::ReadOnly { mod_flag } if mod_flag.as_deref() != Some("mod"));
+            let mod_file = &self.mod_file;
+            let load = async |requirements: &ModFile| {
+                load_graph(
+                    &fetcher,
+                    requirements,
+                    &self.root,
+                    options,
+                    read_only.then_some(&self.go_sum),
+                )
+                .await
+            };
+            let mut graph = load(mod_file).await?;
+            if !read_only && options.go_version.is_none() {
+                // go's -mod=mod: requirements lower than the graph selects
+                // are raised (in memory) and the graph reloaded until they
+                // agree. Each round raises at least one version (else it
+                // stops: `go` and `toolchain` roots are not raised).
+                let mut requirements = mod_file.clone();
+                while !graph.roots_consistent() {
+                    let mut raised = false;
+                    for require in &mut requirements.require {
+                        if let Some(selected) = graph.selected(&require.module.path)
+                            && selected != require.module.version
+                        {
+                            require.module.version = selected.to_owned();
+                            raised = true;
+                        }
+                    }
+                    if !raised {
+                        break;
+                    }
+                    graph = load(&requirements).await?;
+                }
+            }
+            // A graph loaded as another go version would (`-go=V`) is only viewed.
+            if read_only && options.go_version.is_none() && !graph.roots_consistent() {
+                return Err(Error::Go(
+                    "updates to go.mod needed; to update it:\n\tgo mod tidy".to_owned(),
+                ));
+            }
+            graph
+        };
+        Ok(Loaded {
+            main: self,
+            fetcher,
+            mod_cache,
+            graph,
+        })
+    }
+}
