@@ -33,7 +33,7 @@ pub fn run(
     let main = MainModule::find(settings)?.map(Arc::new);
     let started = Instant::now();
     let reporter = DownloadReporter::new(printer, printer.shows_progress() && !fetch.no_progress);
-    let trace = (args.trace || settings.go_flags.trace).then(|| reporter.trace_hook());
+    let trace = settings.go_flags.trace.then(|| reporter.trace_hook());
     let fetcher = Fetcher::with_freshness(
         FetchConfig {
             client: client(&fetch, trace)?,
@@ -41,7 +41,7 @@ pub fn run(
             mod_cache: ModCache::new(settings.mod_cache()?),
             sums: sum_policy(&fetch, main.as_ref().map(|m| m.go_sum.clone())),
             jobs: settings.jobs,
-            writable_dirs: args.modcacherw || settings.go_flags.modcacherw,
+            writable_dirs: settings.go_flags.modcacherw,
             reporter: reporter.clone(),
         },
         settings.freshness.clone(),

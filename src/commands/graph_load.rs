@@ -26,6 +26,15 @@ pub enum Mode {
     Lenient,
 }
 
+/// go's `-x` (from the command line or GOFLAGS): request lines on stderr.
+fn trace_hook(settings: &GlobalSettings, printer: &Printer) -> Option<gomodx_client::TraceHook> {
+    let printer = printer.clone();
+    settings
+        .go_flags
+        .trace
+        .then(|| Arc::new(move |line: &str| printer.raw(line)) as gomodx_client::TraceHook)
+}
+
 /// The main module with its module graph loaded.
 pub struct Loaded {
     /// The main module's directory.
@@ -93,7 +102,7 @@ impl Loaded {
                 let fetch = settings.fetch()?;
                 Fetcher::with_freshness(
                     FetchConfig {
-                        client: super::download::client(&fetch, None)?,
+                        client: super::download::client(&fetch, trace_hook(settings, printer))?,
                         store: super::download::open_store(&fetch)?,
                         mod_cache: mod_cache.clone(),
                         sums: super::download::sum_policy(&fetch, Some(go_sum.clone())),
