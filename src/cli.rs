@@ -407,7 +407,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub versions: bool,
     /// Print each module through this Go template (`go list -m -f`).
-    #[arg(short = 'f', value_name = "TEMPLATE", conflicts_with = "json")]
+    #[arg(short = 'f', value_name = "TEMPLATE")]
     pub format: Option<String>,
     /// go's `-mod=MODE`: `readonly` (the default) or `mod`; `vendor` is not supported.
     #[arg(long = "mod", value_name = "MODE")]

@@ -10,9 +10,10 @@ use gomodx_resolver::LoadOptions;
 use gomodx_resolver::filter::{Disallowed, check_retractions};
 
 use super::graph_load::Loaded;
+use super::list_template::{Fields, ListTemplate};
 use crate::ExitStatus;
 use crate::cli::ListArgs;
-use crate::printer::Printer;
+use crate::printer::{Hinted, Printer};
 use crate::settings::GlobalSettings;
 
 /// Lists the modules matching `args.patterns`.
@@ -20,6 +21,20 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     if !args.modules {
         bail!("gomodx list lists modules only: pass -m");
     }
+    if args.format.is_some() && args.json {
+        bail!("go list -f cannot be used with -json");
+    }
+    if args.reuse.is_some() {
+        // go refuses it inside a module, and gomodx lists only inside one.
+        bail!("go list -reuse cannot be used inside a module");
+    }
+    // go parses the template before loading anything.
+    let template = args
+        .format
+        .as_deref()
+        .map(ListTemplate::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     for arg in &args.patterns {
         if arg.contains('\\') {
             bail!("module paths never use backslash");
@@ -39,9 +54,11 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     let mode = Mode {
         update: args.update,
         retracted: args.retracted || args.update,
-        details: args.json,
+        versions: args.versions,
+        retracted_versions: args.versions && args.retracted,
+        details: args.json || template.is_some(),
     };
-    let requests = requests(&loaded, &args.patterns, printer);
+    let requests = requests(&loaded, &args.patterns, mode, printer);
     // Polled together on this thread: the warm case does no waiting, and
     // queries that do wait still overlap.
     let infos = runtime.block_on(futures::future::join_all(
@@ -49,30 +66,66 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             .into_iter()
             .map(|request| request.info(&loaded, mode)),
     ));
-    // As go without -e: errors go to stderr and make the exit status 1;
-    // JSON objects are printed with their Error all the same.
+    // As go without -e: errors go to stderr and make the exit status 1.
     let mut failed = false;
-    let mut out = String::new();
+    for error in infos.iter().filter_map(|info| info.error.as_ref()) {
+        printer.error(error);
+        failed = true;
+    }
+    if failed {
+        // go (without -e) reports the errors and lists nothing.
+        return Ok(ExitStatus::Failure);
+    }
+    let mut out = Vec::new();
     for info in &infos {
-        if let Some(error) = &info.error {
-            printer.error(error);
-            failed = true;
+        if let Some(template) = &template {
+            if let Err(err) = template.render(&info.fields(), &mut out) {
+                // go flushes what it has written, then fails.
+                printer.data_block(&String::from_utf8_lossy(&out));
+                bail!(err);
+            }
+            continue;
         }
-        if args.json {
-            out += &info.to_json().to_indented();
-            out.push('\n');
-        } else if info.error.is_none() {
-            out += &info.line();
-            out.push('\n');
-        }
+        let text = if args.json {
+            info.to_json().to_indented()
+        } else if args.versions {
+            info.versions_line()
+        } else {
+            info.line()
+        };
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
     }
     // One write, as go buffers its output.
-    printer.data_block(&out);
-    Ok(if failed {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    printer.data_block(&String::from_utf8_lossy(&out));
+    Ok(ExitStatus::Success)
+}
+
+/// `settings` with `-mod=MODE` (else GOFLAGS' `-mod`) checked as go checks
+/// it for `go list`. Vendor mode lists vendor/modules.txt, which gomodx
+/// does not read: it is refused rather than ignored.
+pub fn apply_mod_mode(settings: &mut GlobalSettings, flag: Option<&str>) -> Result<()> {
+    let mode = flag.or(settings.go_flags.mod_mode.as_deref()).unwrap_or("");
+    match mode {
+        "" | "readonly" | "mod" => {}
+        "vendor" => bail!(Hinted {
+            message: format!(
+                "-mod=vendor is not supported: gomodx lists the module graph, not vendor/modules.txt{}",
+                if flag.is_none() {
+                    " (-mod=vendor is set in GOFLAGS)"
+                } else {
+                    ""
+                }
+            ),
+            hint: "use `go list -m -mod=vendor`, or pass -mod=readonly to list the module graph"
+                .to_owned(),
+        }),
+        other => bail!("-mod={other} not supported (can be '', 'mod', 'readonly', or 'vendor')"),
+    }
+    if let Some(flag) = flag {
+        settings.go_flags.mod_mode = Some(flag.to_owned());
+    }
+    Ok(())
 }
 
 /// What to add to each module (`-u`, `-retracted`).
@@ -80,6 +133,10 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
 struct Mode {
     update: bool,
     retracted: bool,
+    /// `-versions`: add the version list.
+    versions: bool,
+    /// `-versions -retracted`: retracted versions stay in the list.
+    retracted_versions: bool,
     /// The fields only JSON shows (Dir, GoMod, GoVersion, sums).
     details: bool,
 }
@@ -92,11 +149,13 @@ enum Request {
     Query { path: String, query: String },
     /// A path that is not in the build list.
     Unknown(String),
+    /// A path that is not in the build list, listed for its versions.
+    Versions(String),
 }
 
 /// The requests for `patterns` in go's order, without duplicates from
 /// patterns; no patterns means the main module.
-fn requests(loaded: &Loaded, patterns: &[String], printer: &Printer) -> Vec<Request> {
+fn requests(loaded: &Loaded, patterns: &[String], mode: Mode, printer: &Printer) -> Vec<Request> {
     let build_list = loaded.graph.build_list();
     if patterns.is_empty() {
         return vec![Request::Listed(loaded.graph.main_module().clone())];
@@ -114,6 +173,8 @@ fn requests(loaded: &Loaded, patterns: &[String], printer: &Printer) -> Vec<Requ
         if arg != "all" && !arg.contains("...") {
             match loaded.graph.selected(arg) {
                 Some(version) => out.push(Request::Listed(ModuleVersion::new(arg, version))),
+                // go lists a module outside the graph when asked for its versions.
+                None if mode.versions => out.push(Request::Versions(arg.clone())),
                 None => out.push(Request::Unknown(arg.clone())),
             }
             continue;
@@ -165,6 +226,7 @@ struct ModuleInfo {
     path: String,
     version: String,
     query: String,
+    versions: Vec<String>,
     replace: Option<Box<ModuleInfo>>,
     time: String,
     update: Option<Box<ModuleInfo>>,
@@ -187,6 +249,9 @@ impl ModuleInfo {
         o.push_nonempty("Path", &self.path);
         o.push_nonempty("Version", &self.version);
         o.push_nonempty("Query", &self.query);
+        if !self.versions.is_empty() {
+            o.push("Versions", strings(&self.versions));
+        }
         if let Some(replace) = &self.replace {
             o.push("Replace", Value::Object(replace.to_json()));
         }
@@ -204,15 +269,7 @@ impl ModuleInfo {
         o.push_nonempty("GoMod", &self.go_mod);
         o.push_nonempty("GoVersion", &self.go_version);
         if !self.retracted.is_empty() {
-            o.push(
-                "Retracted",
-                Value::Array(
-                    self.retracted
-                        .iter()
-                        .map(|r| Value::String(r.clone()))
-                        .collect(),
-                ),
-            );
+            o.push("Retracted", strings(&self.retracted));
         }
         o.push_nonempty("Deprecated", &self.deprecated);
         if let Some(error) = &self.error {
@@ -223,6 +280,44 @@ impl ModuleInfo {
         o.push_nonempty("Sum", &self.sum);
         o.push_nonempty("GoModSum", &self.go_mod_sum);
         o
+    }
+
+    /// The template's view of this module.
+    fn fields(&self) -> Fields {
+        let boxed = |m: &Option<Box<ModuleInfo>>| m.as_ref().map(|m| Box::new(m.fields()));
+        Fields {
+            path: self.path.clone(),
+            version: self.version.clone(),
+            query: self.query.clone(),
+            versions: self.versions.clone(),
+            replace: boxed(&self.replace),
+            time: self.time.clone(),
+            update: boxed(&self.update),
+            main: self.main,
+            indirect: self.indirect,
+            dir: self.dir.clone(),
+            go_mod: self.go_mod.clone(),
+            go_version: self.go_version.clone(),
+            retracted: self.retracted.clone(),
+            deprecated: self.deprecated.clone(),
+            error: self.error.clone(),
+            sum: self.sum.clone(),
+            go_mod_sum: self.go_mod_sum.clone(),
+            string: self.line(),
+        }
+    }
+
+    /// go's `-versions` line: the path, the versions, `(deprecated)`.
+    fn versions_line(&self) -> String {
+        let mut s = self.path.clone();
+        for version in &self.versions {
+            s.push(' ');
+            s += version;
+        }
+        if !self.deprecated.is_empty() {
+            s += " (deprecated)";
+        }
+        s
     }
 
     /// Go's `ModulePublic.String`: the text line.
@@ -260,9 +355,29 @@ impl ModuleInfo {
     }
 }
 
+/// A JSON array of strings.
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::String(s.clone())).collect())
+}
+
 impl Request {
     async fn info(self, loaded: &Loaded, mode: Mode) -> ModuleInfo {
+        let mut info = self.describe(loaded, mode).await;
+        if mode.versions {
+            Box::pin(add_versions(loaded, &mut info, mode)).await;
+            if let Some(replace) = info.replace.as_mut().filter(|r| !r.version.is_empty()) {
+                Box::pin(add_versions(loaded, replace, mode)).await;
+            }
+        }
+        info
+    }
+
+    async fn describe(self, loaded: &Loaded, mode: Mode) -> ModuleInfo {
         match self {
+            Self::Versions(path) => ModuleInfo {
+                path,
+                ..ModuleInfo::default()
+            },
             Self::Unknown(path) => ModuleInfo {
                 error: Some(format!("module {path}: not a known dependency")),
                 path,
@@ -309,6 +424,9 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: Mode) ->
                 ..ModuleInfo::default()
             };
             complete(loaded, &mut info, mode).await;
+            if mode.update {
+                Box::pin(add_update(loaded, &mut info)).await;
+            }
             if info.version != query {
                 info.query = query;
             }
@@ -468,6 +586,36 @@ async fn add_retraction(loaded: &Loaded, info: &mut ModuleInfo) {
             rationale
         };
     }
+}
+
+/// Go's `addVersions`: the proxy's list without excluded and (unless
+/// `-retracted`) retracted versions.
+async fn add_versions(loaded: &Loaded, info: &mut ModuleInfo, mode: Mode) {
+    let versions = match loaded.fetcher.versions(&info.path).await {
+        Ok(versions) => versions,
+        Err(err) => {
+            if info.error.is_none() {
+                info.error = Some(err.to_string());
+            }
+            return;
+        }
+    };
+    let retract = if mode.retracted_versions {
+        Vec::new()
+    } else {
+        latest_go_mod(loaded, &info.path)
+            .await
+            .map(|latest| latest.retract)
+            .unwrap_or_default()
+    };
+    info.versions = versions
+        .iter()
+        .filter(|v| {
+            let m = ModuleVersion::new(info.path.clone(), (*v).clone());
+            !loaded.rules.is_excluded(&m) && check_retractions(&m, &retract).is_ok()
+        })
+        .cloned()
+        .collect();
 }
 
 /// Go's `addDeprecation`.

@@ -8,6 +8,7 @@ mod for_build;
 mod graph;
 mod graph_load;
 mod list;
+mod list_template;
 mod outdated;
 mod provenance;
 mod verify;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Doctor(args) => doctor::run(&settings, &args, printer),
         Command::List(args) => {
             apply_mod_flags(&mut settings, &args.mod_flags, false)?;
+            list::apply_mod_mode(&mut settings, args.mod_mode.as_deref())?;
             list::run(&settings, &args, printer)
         }
         Command::Graph(args) => {
