@@ -327,9 +327,12 @@ pub struct DownloadArgs {
     /// Print each request on stderr as it is made (`# get <url>`), like go's `-x`.
     #[arg(short = 'x')]
     pub trace: bool,
-    /// Leave extracted module directories writable (also read from GOFLAGS).
-    #[arg(long)]
-    pub modcacherw: bool,
+    /// go's module flags (`-modcacherw`, `-modfile`).
+    #[command(flatten)]
+    pub mod_flags: ModFlags,
+    /// go's `-reuse=FILE` (not supported: gomodx does not record origins).
+    #[arg(long, value_name = "FILE")]
+    pub reuse: Option<PathBuf>,
     /// Fill this module cache instead of GOMODCACHE (e.g. for a container layer).
     #[arg(long, value_name = "DIR")]
     pub modcache: Option<PathBuf>,
@@ -361,12 +364,27 @@ pub struct DownloadArgs {
     pub modules: Vec<String>,
 }
 
+/// The module flags go's `mod` commands and `list` share
+/// (`base.AddModCommonFlags`).
+#[derive(Debug, Args)]
+pub struct ModFlags {
+    /// Leave extracted module directories writable (also read from GOFLAGS).
+    #[arg(long)]
+    pub modcacherw: bool,
+    /// go's `-modfile=FILE`: only the main module's own go.mod is supported.
+    #[arg(long, value_name = "FILE")]
+    pub modfile: Option<PathBuf>,
+}
+
 /// Arguments of `gomodx verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Print one JSON object per checked module instead of go's messages.
     #[arg(long)]
     pub json: bool,
+    /// go's module flags (`-modcacherw`, `-modfile`).
+    #[command(flatten)]
+    pub mod_flags: ModFlags,
 }
 
 /// Arguments of `gomodx list`.
@@ -381,9 +399,25 @@ pub struct ListArgs {
     /// Add available upgrades, retractions and deprecations.
     #[arg(short = 'u')]
     pub update: bool,
-    /// Add retraction information, and allow retracted versions in queries.
+    /// Add retraction information, and allow retracted versions in queries
+    /// (with `-versions`: list retracted versions too).
     #[arg(long)]
     pub retracted: bool,
+    /// List each module's known versions (`Versions`), oldest first.
+    #[arg(long)]
+    pub versions: bool,
+    /// Print each module through this Go template (`go list -m -f`).
+    #[arg(short = 'f', value_name = "TEMPLATE")]
+    pub format: Option<String>,
+    /// go's `-mod=MODE`: `readonly` (the default) or `mod`; `vendor` is not supported.
+    #[arg(long = "mod", value_name = "MODE")]
+    pub mod_mode: Option<String>,
+    /// go's module flags (`-modcacherw`, `-modfile`).
+    #[command(flatten)]
+    pub mod_flags: ModFlags,
+    /// go's `-reuse=FILE` (not supported: gomodx does not record origins).
+    #[arg(long, value_name = "FILE")]
+    pub reuse: Option<PathBuf>,
     /// `all`, module paths, `...` patterns or `path@query` (default: the main module).
     #[arg(value_name = "PATTERNS")]
     pub patterns: Vec<String>,
@@ -409,6 +443,12 @@ pub struct GraphArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
     pub format: GraphFormat,
+    /// Print each request on stderr as it is made (`# get <url>`), like go's `-x`.
+    #[arg(short = 'x')]
+    pub trace: bool,
+    /// go's module flags (`-modcacherw`, `-modfile`).
+    #[command(flatten)]
+    pub mod_flags: ModFlags,
 }
 
 /// Arguments of `gomodx why`.
@@ -417,6 +457,12 @@ pub struct WhyArgs {
     /// Print `go mod why -m`'s output.
     #[arg(short = 'm')]
     pub modules_only: bool,
+    /// With `-m`: leave tests out, as `go mod why -vendor` (what `go mod vendor` copies).
+    #[arg(long, requires = "modules_only")]
+    pub vendor: bool,
+    /// go's module flags (`-modcacherw`, `-modfile`).
+    #[command(flatten)]
+    pub mod_flags: ModFlags,
     /// Module paths to explain.
     #[arg(value_name = "MODULES", required = true)]
     pub modules: Vec<String>,

@@ -7,13 +7,14 @@
 
 mod cli;
 mod commands;
+mod goargs;
 mod printer;
 mod reporters;
 mod settings;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::Cli;
 use crate::printer::Printer;
@@ -40,7 +41,7 @@ impl From<ExitStatus> for ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(goargs::normalize(&Cli::command(), std::env::args_os()));
     let printer = Printer::new(&cli.global);
     match commands::run(cli, &printer) {
         Ok(status) => status.into(),

@@ -8,9 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use gomodx_client::{Client, ClientConfig, Netrc, ProxyList, RetryPolicy, TraceHook};
-use gomodx_fetch::{
-    Connectivity, FetchConfig, Fetcher, Freshness, Refresh, Reporter, SumPolicy,
-};
+use gomodx_fetch::{Connectivity, FetchConfig, Fetcher, Freshness, Refresh, Reporter, SumPolicy};
 use gomodx_goenv::{GoEnv, GoFlags};
 use gomodx_modcache::ModCache;
 use gomodx_modfile::GoSum;
@@ -163,14 +161,14 @@ impl GlobalSettings {
         go_sum: Option<GoSum>,
         reporter: Arc<dyn Reporter>,
         trace: Option<TraceHook>,
-        writable_dirs: bool,
     ) -> Result<Fetcher> {
         let fetch = self.fetch()?;
         let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
         let mut client = fetch.client_config(proxies);
         client.trace = trace;
-        let store = Store::open(&fetch.store_dir)
-            .with_context(|| format!("opening the gomodx store at {}", fetch.store_dir.display()))?;
+        let store = Store::open(&fetch.store_dir).with_context(|| {
+            format!("opening the gomodx store at {}", fetch.store_dir.display())
+        })?;
         let sums = SumPolicy {
             go_sum,
             gosumdb: fetch.gosumdb.clone(),
@@ -184,7 +182,7 @@ impl GlobalSettings {
                 mod_cache: ModCache::new(self.mod_cache()?),
                 sums,
                 jobs: self.jobs,
-                writable_dirs: writable_dirs || self.go_flags.modcacherw,
+                writable_dirs: self.go_flags.modcacherw,
                 reporter,
             },
             self.freshness.clone(),

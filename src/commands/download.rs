@@ -34,12 +34,11 @@ pub fn run(
     let started = Instant::now();
     let no_progress = settings.fetch()?.no_progress;
     let reporter = DownloadReporter::new(printer, printer.shows_progress() && !no_progress);
-    let trace = (args.trace || settings.go_flags.trace).then(|| reporter.trace_hook());
+    let trace = settings.go_flags.trace.then(|| reporter.trace_hook());
     let fetcher = settings.fetcher(
         main.as_ref().map(|m| m.go_sum.clone()),
         reporter.clone(),
         trace,
-        args.modcacherw,
     )?;
     let mod_cache = ModCache::new(settings.mod_cache()?);
     let runtime = super::async_runtime()?;

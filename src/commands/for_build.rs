@@ -51,7 +51,7 @@ pub fn finish(
         );
     }
     if args.reproducible || args.for_build.is_some() {
-        let writable = args.modcacherw || settings.go_flags.modcacherw;
+        let writable = settings.go_flags.modcacherw;
         let epoch = args.source_date_epoch.unwrap_or(DEFAULT_EPOCH);
         normalize(&root, epoch, writable)
             .with_context(|| format!("normalising {}", root.display()))?;

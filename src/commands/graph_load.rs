@@ -24,6 +24,15 @@ pub enum Mode {
     Lenient,
 }
 
+/// go's `-x` (from the command line or GOFLAGS): request lines on stderr.
+fn trace_hook(settings: &GlobalSettings, printer: &Printer) -> Option<gomodx_client::TraceHook> {
+    let printer = printer.clone();
+    settings
+        .go_flags
+        .trace
+        .then(|| Arc::new(move |line: &str| printer.raw(line)) as gomodx_client::TraceHook)
+}
+
 /// The main modules with their module graph loaded.
 pub struct Loaded(gomodx_workspace::Loaded);
 
@@ -56,7 +65,8 @@ impl Loaded {
         printer: &Printer,
     ) -> Result<Self> {
         let main = find(settings, printer)?;
-        let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), None, false)?;
+        let trace = trace_hook(settings, printer);
+        let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), trace)?;
         let mode = match mode {
             Mode::ReadOnly => gomodx_workspace::Mode::ReadOnly {
                 mod_flag: settings.go_flags.mod_mode.clone(),

@@ -8,9 +8,10 @@ use gomodx_resolver::LoadOptions;
 use gomodx_workspace::list::{ListMode, ModuleInfo, check_patterns, list};
 
 use super::graph_load::Loaded;
+use super::list_template::{Fields, ListTemplate};
 use crate::ExitStatus;
 use crate::cli::ListArgs;
-use crate::printer::Printer;
+use crate::printer::{Hinted, Printer};
 use crate::settings::GlobalSettings;
 
 /// Lists the modules matching `args.patterns`.
@@ -18,6 +19,20 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     if !args.modules {
         bail!("gomodx list lists modules only: pass -m");
     }
+    if args.format.is_some() && args.json {
+        bail!("go list -f cannot be used with -json");
+    }
+    if args.reuse.is_some() {
+        // go refuses it inside a module, and gomodx lists only inside one.
+        bail!("go list -reuse cannot be used inside a module");
+    }
+    // go parses the template before loading anything.
+    let template = args
+        .format
+        .as_deref()
+        .map(ListTemplate::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     check_patterns(&args.patterns)?;
     let runtime = super::async_runtime()?;
     let loaded = Loaded::load_in(
@@ -30,36 +45,117 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     let mode = ListMode {
         update: args.update,
         retracted: args.retracted || args.update,
-        details: args.json,
+        versions: args.versions,
+        retracted_versions: args.versions && args.retracted,
+        details: args.json || template.is_some(),
     };
     let (infos, warnings) = runtime.block_on(list(&loaded, &args.patterns, mode));
     for warning in warnings {
         printer.warn(warning);
     }
-    // As go without -e: errors go to stderr and make the exit status 1;
-    // JSON objects are printed with their Error all the same.
+    // As go without -e: errors go to stderr and make the exit status 1.
     let mut failed = false;
-    let mut out = String::new();
+    for error in infos.iter().filter_map(|info| info.error.as_ref()) {
+        printer.error(error);
+        failed = true;
+    }
+    if failed {
+        // go (without -e) reports the errors and lists nothing.
+        return Ok(ExitStatus::Failure);
+    }
+    let mut out = Vec::new();
     for info in &infos {
-        if let Some(error) = &info.error {
-            printer.error(error);
-            failed = true;
+        if let Some(template) = &template {
+            if let Err(err) = template.render(&fields(info), &mut out) {
+                // go flushes what it has written, then fails.
+                printer.data_block(&String::from_utf8_lossy(&out));
+                bail!(err);
+            }
+            continue;
         }
-        if args.json {
-            out += &to_json(info).to_indented();
-            out.push('\n');
-        } else if info.error.is_none() {
-            out += &line(info);
-            out.push('\n');
-        }
+        let text = if args.json {
+            to_json(info).to_indented()
+        } else if args.versions {
+            versions_line(info)
+        } else {
+            line(info)
+        };
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
     }
     // One write, as go buffers its output.
-    printer.data_block(&out);
-    Ok(if failed {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    printer.data_block(&String::from_utf8_lossy(&out));
+    Ok(ExitStatus::Success)
+}
+
+/// `settings` with `-mod=MODE` (else GOFLAGS' `-mod`) checked as go checks
+/// it for `go list`. Vendor mode lists vendor/modules.txt, which gomodx
+/// does not read: it is refused rather than ignored.
+pub fn apply_mod_mode(settings: &mut GlobalSettings, flag: Option<&str>) -> Result<()> {
+    let mode = flag.or(settings.go_flags.mod_mode.as_deref()).unwrap_or("");
+    match mode {
+        "" | "readonly" | "mod" => {}
+        "vendor" => bail!(Hinted {
+            message: format!(
+                "-mod=vendor is not supported: gomodx lists the module graph, not vendor/modules.txt{}",
+                if flag.is_none() {
+                    " (-mod=vendor is set in GOFLAGS)"
+                } else {
+                    ""
+                }
+            ),
+            hint: "use `go list -m -mod=vendor`, or pass -mod=readonly to list the module graph"
+                .to_owned(),
+        }),
+        other => bail!("-mod={other} not supported (can be '', 'mod', 'readonly', or 'vendor')"),
+    }
+    if let Some(flag) = flag {
+        settings.go_flags.mod_mode = Some(flag.to_owned());
+    }
+    Ok(())
+}
+
+/// The template's view of a module.
+fn fields(info: &ModuleInfo) -> Fields {
+    let boxed = |m: &Option<Box<ModuleInfo>>| m.as_ref().map(|m| Box::new(fields(m)));
+    Fields {
+        path: info.path.clone(),
+        version: info.version.clone(),
+        query: info.query.clone(),
+        versions: info.versions.clone(),
+        replace: boxed(&info.replace),
+        time: info.time.clone(),
+        update: boxed(&info.update),
+        main: info.main,
+        indirect: info.indirect,
+        dir: info.dir.clone(),
+        go_mod: info.go_mod.clone(),
+        go_version: info.go_version.clone(),
+        retracted: info.retracted.clone(),
+        deprecated: info.deprecated.clone(),
+        error: info.error.clone(),
+        sum: info.sum.clone(),
+        go_mod_sum: info.go_mod_sum.clone(),
+        string: line(info),
+    }
+}
+
+/// go's `-versions` line: the path, the versions, `(deprecated)`.
+fn versions_line(info: &ModuleInfo) -> String {
+    let mut s = info.path.clone();
+    for version in &info.versions {
+        s.push(' ');
+        s += version;
+    }
+    if !info.deprecated.is_empty() {
+        s += " (deprecated)";
+    }
+    s
+}
+
+/// A JSON array of strings.
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::String(s.clone())).collect())
 }
 
 /// The JSON object, fields in go's order.
@@ -68,6 +164,9 @@ fn to_json(info: &ModuleInfo) -> Object {
     o.push_nonempty("Path", &info.path);
     o.push_nonempty("Version", &info.version);
     o.push_nonempty("Query", &info.query);
+    if !info.versions.is_empty() {
+        o.push("Versions", strings(&info.versions));
+    }
     if let Some(replace) = &info.replace {
         o.push("Replace", Value::Object(to_json(replace)));
     }
@@ -85,15 +184,7 @@ fn to_json(info: &ModuleInfo) -> Object {
     o.push_nonempty("GoMod", &info.go_mod);
     o.push_nonempty("GoVersion", &info.go_version);
     if !info.retracted.is_empty() {
-        o.push(
-            "Retracted",
-            Value::Array(
-                info.retracted
-                    .iter()
-                    .map(|r| Value::String(r.clone()))
-                    .collect(),
-            ),
-        );
+        o.push("Retracted", strings(&info.retracted));
     }
     o.push_nonempty("Deprecated", &info.deprecated);
     if let Some(error) = &info.error {

@@ -8,25 +8,33 @@ mod for_build;
 mod graph;
 mod graph_load;
 mod list;
+mod list_template;
 mod outdated;
 mod provenance;
 mod verify;
 mod why;
 mod why_packages;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::ExitStatus;
-use crate::cli::{Cli, Command};
-use crate::printer::Printer;
+use crate::cli::{Cli, Command, ModFlags};
+use crate::printer::{Hinted, Printer};
 use crate::settings::GlobalSettings;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
-    let settings = GlobalSettings::resolve(&cli.global)?;
+    let mut settings = GlobalSettings::resolve(&cli.global)?;
     match cli.command {
-        Command::Verify(args) => verify::run(&settings, &args, printer),
+        Command::Verify(args) => {
+            apply_mod_flags(&mut settings, &args.mod_flags, false)?;
+            verify::run(&settings, &args, printer)
+        }
         Command::Download(args) => {
+            if args.reuse.is_some() {
+                bail!(unsupported_reuse("download"));
+            }
+            apply_mod_flags(&mut settings, &args.mod_flags, args.trace)?;
             let settings = settings.with_mod_cache(args.modcache.as_deref());
             download::run(&settings, &args, printer)
         }
@@ -34,9 +42,61 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Clean(args) => clean::run(&settings, &args, printer),
         Command::Outdated(args) => outdated::run(&settings, &args, printer),
         Command::Doctor(args) => doctor::run(&settings, &args, printer),
-        Command::List(args) => list::run(&settings, &args, printer),
-        Command::Graph(args) => graph::run(&settings, &args, printer),
-        Command::Why(args) => why::run(&settings, &args, printer),
+        Command::List(args) => {
+            apply_mod_flags(&mut settings, &args.mod_flags, false)?;
+            list::apply_mod_mode(&mut settings, args.mod_mode.as_deref())?;
+            list::run(&settings, &args, printer)
+        }
+        Command::Graph(args) => {
+            apply_mod_flags(&mut settings, &args.mod_flags, args.trace)?;
+            graph::run(&settings, &args, printer)
+        }
+        Command::Why(args) => {
+            apply_mod_flags(&mut settings, &args.mod_flags, false)?;
+            why::run(&settings, &args, printer)
+        }
+    }
+}
+
+/// Folds go's module flags given on the command line into the GOFLAGS
+/// settings (the command line wins, as in go). `-modfile` may only name the
+/// main module's own go.mod: gomodx has no alternate go.mod.
+fn apply_mod_flags(settings: &mut GlobalSettings, flags: &ModFlags, trace: bool) -> Result<()> {
+    settings.go_flags.modcacherw |= flags.modcacherw;
+    settings.go_flags.trace |= trace;
+    if let Some(file) = &flags.modfile {
+        let given = settings.working_dir.join(file);
+        if !given.to_string_lossy().ends_with(".mod") {
+            bail!(
+                "-modfile={}: file does not have .mod extension",
+                file.display()
+            );
+        }
+        let own = settings.main_module_root()?.join("go.mod");
+        let same = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+        if same(&given).is_none() || same(&given) != same(&own) {
+            bail!(Hinted {
+                message: format!(
+                    "-modfile={}: gomodx reads only the main module's go.mod ({})",
+                    file.display(),
+                    own.display()
+                ),
+                hint:
+                    "run go with -modfile, or copy the file over go.mod (and its .sum over go.sum)"
+                        .to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The error for go's `-reuse`, which gomodx cannot honour.
+fn unsupported_reuse(command: &str) -> Hinted {
+    Hinted {
+        message: format!(
+            "gomodx {command}: -reuse is not supported: gomodx does not record module origins"
+        ),
+        hint: "drop -reuse: gomodx answers from its own store, which is already cheap".to_owned(),
     }
 }
 

@@ -27,8 +27,11 @@ pub fn run(settings: &GlobalSettings, args: &WhyArgs, printer: &Printer) -> Resu
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     let text = if args.modules_only {
         runtime
-            .block_on(super::why_packages::PackageGraph::load(&loaded))
-            .why_text(&paths)
+            .block_on(super::why_packages::PackageGraph::load(
+                &loaded,
+                !args.vendor,
+            ))
+            .why_text(&paths, args.vendor)
     } else {
         paths
             .iter()

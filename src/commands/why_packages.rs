@@ -40,7 +40,8 @@ impl PackageGraph {
     /// packages, extracting module zips as needed. Tests of dependencies
     /// are loaded only for packages in `all`, whose tests' imports belong
     /// to `all` only for the main module or a main go line before 1.16.
-    pub async fn load(loaded: &Loaded) -> Self {
+    /// Without `tests` (`go mod why -vendor`), no test is loaded at all.
+    pub async fn load(loaded: &Loaded, tests: bool) -> Self {
         let modules: Vec<ModuleVersion> = loaded
             .graph
             .build_list()
@@ -98,7 +99,7 @@ impl PackageGraph {
                 queue.push_back((import.clone(), import, children_in_all));
             }
             let test_name = format!("{pkg}.test");
-            if !node.test && in_all && !packages.contains_key(&test_name) {
+            if tests && !node.test && in_all && !packages.contains_key(&test_name) {
                 let test = Node {
                     test: true,
                     depth: node.depth + 1,
@@ -112,8 +113,9 @@ impl PackageGraph {
         Self { packages }
     }
 
-    /// `go mod why -m` stanzas for `paths`.
-    pub fn why_text(&self, paths: &[&str]) -> String {
+    /// `go mod why -m` stanzas for `paths` (`vendor`: as `-vendor` words them).
+    pub fn why_text(&self, paths: &[&str], vendor: bool) -> String {
+        let need = if vendor { "need to vendor" } else { "need" };
         let mut out = String::new();
         for (i, path) in paths.iter().enumerate() {
             if i > 0 {
@@ -141,7 +143,7 @@ impl PackageGraph {
                         out.push('\n');
                     }
                 }
-                None => out.push_str(&format!("(main module does not need module {path})\n")),
+                None => out.push_str(&format!("(main module does not {need} module {path})\n")),
             }
         }
         out

@@ -251,9 +251,7 @@ fn work_file(ctx: &Context) -> Result<Option<PathBuf>, Error> {
             Ok(None)
         }
         path if Path::new(path).is_absolute() => Ok(Some(PathBuf::from(path))),
-        _ => Err(Error::Go(
-            "invalid GOWORK: not an absolute path".to_owned(),
-        )),
+        _ => Err(Error::Go("invalid GOWORK: not an absolute path".to_owned())),
     }
 }
 
@@ -341,7 +339,12 @@ fn workspace_replacements(
         }
         replace.push((r.old.clone(), r.new.clone()));
     }
-    let work_paths: HashSet<&str> = work.file.replace.iter().map(|r| r.old.path.as_str()).collect();
+    let work_paths: HashSet<&str> = work
+        .file
+        .replace
+        .iter()
+        .map(|r| r.old.path.as_str())
+        .collect();
     // What each module's replacement means, as an absolute directory for
     // comparison and relative to the workspace for the graph.
     let mut absolute: HashMap<ModuleVersion, ModuleVersion> = HashMap::new();
@@ -351,22 +354,26 @@ fn workspace_replacements(
             if work_paths.contains(r.old.path.as_str()) {
                 continue;
             }
-            let (abs, canonical) = if r.new.version.is_empty() && !Path::new(&r.new.path).is_absolute() {
-                let abs = clean_join(&module.root, &r.new.path);
-                let rel = relative_to(dir, &abs).map_or_else(|| abs.display().to_string(), |rel| {
-                    if gomodx_modfile::is_directory_path(&rel) {
-                        rel
-                    } else {
-                        format!("./{rel}")
-                    }
-                });
-                (
-                    ModuleVersion::new(abs.display().to_string(), ""),
-                    ModuleVersion::new(rel, ""),
-                )
-            } else {
-                (r.new.clone(), r.new.clone())
-            };
+            let (abs, canonical) =
+                if r.new.version.is_empty() && !Path::new(&r.new.path).is_absolute() {
+                    let abs = clean_join(&module.root, &r.new.path);
+                    let rel = relative_to(dir, &abs).map_or_else(
+                        || abs.display().to_string(),
+                        |rel| {
+                            if gomodx_modfile::is_directory_path(&rel) {
+                                rel
+                            } else {
+                                format!("./{rel}")
+                            }
+                        },
+                    );
+                    (
+                        ModuleVersion::new(abs.display().to_string(), ""),
+                        ModuleVersion::new(rel, ""),
+                    )
+                } else {
+                    (r.new.clone(), r.new.clone())
+                };
             if let Some(prev) = absolute.get(&r.old)
                 && !own.contains(&r.old)
                 && *prev != abs

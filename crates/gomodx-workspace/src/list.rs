@@ -13,8 +13,12 @@ use crate::Loaded;
 /// Lists the modules `patterns` name (the main modules without
 /// patterns), each described as `mode` asks, in go's order; the warnings
 /// are go's for patterns that match nothing.
-pub async fn list(loaded: &Loaded, patterns: &[String], mode: ListMode) -> (Vec<ModuleInfo>, Vec<String>) {
-    let (requests, warnings) = requests(loaded, patterns);
+pub async fn list(
+    loaded: &Loaded,
+    patterns: &[String],
+    mode: ListMode,
+) -> (Vec<ModuleInfo>, Vec<String>) {
+    let (requests, warnings) = requests(loaded, patterns, mode);
     // Polled together on the caller's thread: the warm case does no
     // waiting, and queries that do wait still overlap.
     let infos = futures::future::join_all(
@@ -30,7 +34,9 @@ pub async fn list(loaded: &Loaded, patterns: &[String], mode: ListMode) -> (Vec<
 pub fn check_patterns(patterns: &[String]) -> Result<(), crate::Error> {
     for arg in patterns {
         if arg.contains('\\') {
-            return Err(crate::Error::Go("module paths never use backslash".to_owned()));
+            return Err(crate::Error::Go(
+                "module paths never use backslash".to_owned(),
+            ));
         }
         if arg == "." || arg == ".." || arg.starts_with("./") || arg.starts_with("../") {
             return Err(crate::Error::Go(format!(
@@ -48,6 +54,10 @@ pub struct ListMode {
     pub update: bool,
     /// `-retracted` (implied by `-u`): retractions.
     pub retracted: bool,
+    /// `-versions`: add the version list.
+    pub versions: bool,
+    /// `-versions -retracted`: retracted versions stay in the list.
+    pub retracted_versions: bool,
     /// The fields only JSON shows (Dir, GoMod, GoVersion, sums).
     pub details: bool,
 }
@@ -60,16 +70,21 @@ enum Request {
     Query { path: String, query: String },
     /// A path that is not in the build list.
     Unknown(String),
+    /// A path that is not in the build list, listed for its versions.
+    Versions(String),
 }
 
 /// The requests for `patterns` in go's order, without duplicates from
 /// patterns; no patterns means the main modules. Also the warnings for
 /// patterns that match nothing.
-fn requests(loaded: &Loaded, patterns: &[String]) -> (Vec<Request>, Vec<String>) {
+fn requests(loaded: &Loaded, patterns: &[String], mode: ListMode) -> (Vec<Request>, Vec<String>) {
     let build_list = loaded.graph.build_list();
     if patterns.is_empty() {
         let mains = loaded.graph.main_modules();
-        return (mains.into_iter().cloned().map(Request::Listed).collect(), Vec::new());
+        return (
+            mains.into_iter().cloned().map(Request::Listed).collect(),
+            Vec::new(),
+        );
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
@@ -85,6 +100,8 @@ fn requests(loaded: &Loaded, patterns: &[String]) -> (Vec<Request>, Vec<String>)
         if arg != "all" && !arg.contains("...") {
             match loaded.graph.selected(arg) {
                 Some(version) => out.push(Request::Listed(ModuleVersion::new(arg, version))),
+                // go lists a module outside the graph when asked for its versions.
+                None if mode.versions => out.push(Request::Versions(arg.clone())),
                 None => out.push(Request::Unknown(arg.clone())),
             }
             continue;
@@ -137,6 +154,8 @@ pub struct ModuleInfo {
     pub version: String,
     /// The version query, when it differs from the version.
     pub query: String,
+    /// The available versions (`-versions`).
+    pub versions: Vec<String>,
     /// What replaces this module.
     pub replace: Option<Box<ModuleInfo>>,
     /// When the version was created.
@@ -167,7 +186,22 @@ pub struct ModuleInfo {
 
 impl Request {
     async fn info(self, loaded: &Loaded, mode: ListMode) -> ModuleInfo {
+        let mut info = self.describe(loaded, mode).await;
+        if mode.versions {
+            Box::pin(add_versions(loaded, &mut info, mode)).await;
+            if let Some(replace) = info.replace.as_mut().filter(|r| !r.version.is_empty()) {
+                Box::pin(add_versions(loaded, replace, mode)).await;
+            }
+        }
+        info
+    }
+
+    async fn describe(self, loaded: &Loaded, mode: ListMode) -> ModuleInfo {
         match self {
+            Self::Versions(path) => ModuleInfo {
+                path,
+                ..ModuleInfo::default()
+            },
             Self::Unknown(path) => ModuleInfo {
                 error: Some(format!("module {path}: not a known dependency")),
                 path,
@@ -232,6 +266,9 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: ListMode
                 ..ModuleInfo::default()
             };
             complete(loaded, &mut info, mode).await;
+            if mode.update {
+                Box::pin(add_update(loaded, &mut info)).await;
+            }
             if info.version != query {
                 info.query = query;
             }
@@ -393,6 +430,36 @@ async fn add_retraction(loaded: &Loaded, info: &mut ModuleInfo) {
     }
 }
 
+/// Go's `addVersions`: the proxy's list without excluded and (unless
+/// `-retracted`) retracted versions.
+async fn add_versions(loaded: &Loaded, info: &mut ModuleInfo, mode: ListMode) {
+    let versions = match loaded.fetcher.versions(&info.path).await {
+        Ok(versions) => versions,
+        Err(err) => {
+            if info.error.is_none() {
+                info.error = Some(err.to_string());
+            }
+            return;
+        }
+    };
+    let retract = if mode.retracted_versions {
+        Vec::new()
+    } else {
+        latest_go_mod(loaded, &info.path)
+            .await
+            .map(|latest| latest.retract)
+            .unwrap_or_default()
+    };
+    info.versions = versions
+        .iter()
+        .filter(|v| {
+            let m = ModuleVersion::new(info.path.clone(), (*v).clone());
+            !loaded.rules.is_excluded(&m) && check_retractions(&m, &retract).is_ok()
+        })
+        .cloned()
+        .collect();
+}
+
 /// Go's `addDeprecation`.
 async fn add_deprecation(loaded: &Loaded, info: &mut ModuleInfo) {
     if let Some(latest) = latest_go_mod(loaded, &info.path).await {
@@ -428,7 +495,6 @@ fn go_line(name: &str, data: &[u8]) -> Option<String> {
     let file = gomodx_modfile::parse_lax(name, data).ok()?;
     file.go.map(|go| go.version)
 }
-
 
 #[cfg(test)]
 mod tests {

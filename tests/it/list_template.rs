@@ -1,0 +1,1 @@
+//! `gomodx list -m -f`, `-versions`, `-retracted` and `-u M@V` against go.
