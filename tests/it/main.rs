@@ -6,6 +6,7 @@ mod containers;
 mod doctor;
 mod download;
 mod freshness;
+mod go_scripts;
 mod graph;
 mod h1;
 mod outdated;
