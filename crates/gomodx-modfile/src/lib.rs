@@ -11,6 +11,8 @@
 //!   [`ModFile::cleanup`] (and [`ModFile::sort_blocks`], as `go mod edit` does).
 //! - [`EditJson`]: the `go mod edit -json` view, byte-identical output.
 //! - [`GoSum`]: go.sum read, lookup, insert and canonical write.
+//! - [`read_main`]: the main module's go.mod read with cmd/go's checks
+//!   (`godebug` keys, a `go` line newer than [`LOCAL_GO`]).
 
 mod args;
 mod edit;
@@ -18,6 +20,7 @@ mod error;
 mod gosum;
 mod json;
 mod lex;
+mod main_module;
 mod model;
 mod parse;
 mod print;
@@ -34,6 +37,7 @@ pub use json::{
     EditJson, JsonGodebug, JsonModule, JsonModuleVersion, JsonPath, JsonReplace, JsonRequire,
     JsonRetract,
 };
+pub use main_module::{LOCAL_GO, MainModError, check_godebug, read_main};
 pub use model::{
     Exclude, GoStmt, Godebug, Ignore, ModFile, ModuleStmt, Replace, Require, Retract, Tool,
     ToolchainStmt, VersionInterval,

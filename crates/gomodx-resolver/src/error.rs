@@ -196,6 +196,13 @@ pub enum GoModErrorKind {
         /// The parser's errors.
         errors: ErrorList,
     },
+    /// Its `go` line (1.21 or later) is newer than the Go whose rules
+    /// gomodx implements ([`gomodx_modfile::LOCAL_GO`]).
+    #[error("requires go >= {version}")]
+    TooNew {
+        /// The go line.
+        version: String,
+    },
     /// A module (not directory) go.mod without a `module` line.
     #[error("parsing go.mod: missing module line")]
     MissingModuleLine,
@@ -214,9 +221,16 @@ pub enum GoModErrorKind {
 
 /// Go's `module.ModuleError` for a go.mod: `module` is the module version
 /// whose go.mod was read, i.e. the *replacement* when the required module is
-/// replaced (a directory replacement has version `""`).
+/// replaced (a directory replacement has version `""`). A go line too new
+/// is Go's `TooNewError` instead: `module M requires go >= V (…)`.
 #[derive(Debug, Clone, Error)]
-#[error("{}", VersionPrefix(module, kind))]
+#[error("{}", match kind {
+    GoModErrorKind::TooNew { version } => format!(
+        "module {module} requires go >= {version} (running go {}; GOTOOLCHAIN=local)",
+        gomodx_modfile::LOCAL_GO
+    ),
+    kind => VersionPrefix(module, kind).to_string(),
+})]
 pub struct GoModError {
     /// The module version whose go.mod was read.
     pub module: ModuleVersion,

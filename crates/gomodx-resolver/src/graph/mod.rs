@@ -176,10 +176,14 @@ impl ModuleGraph {
     /// Whether every root is the selected version of its path (Go's
     /// `allRootsSelected`). When not, cmd/go would rewrite the requirements
     /// (`go: updates to go.mod needed` in read-only mode) before using them.
+    /// A requirement on a version of the main module itself is redundant,
+    /// never selected, and dropped by that rewrite without complaint, so it
+    /// does not count.
     pub fn roots_consistent(&self) -> bool {
         self.main
             .roots
             .iter()
+            .filter(|m| m.path != self.main.module.path)
             .all(|m| self.graph.selected(&m.path) == m.version)
     }
 
