@@ -216,15 +216,49 @@ async fn module_dir(
 
 /// The one module of the build list (main module included) whose
 /// directory holds the package `import`; `None` when none does (the
-/// standard library, a missing package) or several do (ambiguous).
+/// standard library, a missing package) or several do (ambiguous). In a
+/// pruned graph (go 1.17 on) the main module and its requirements are
+/// searched first, as go does before it loads the full graph.
 async fn owning_module(
     loaded: &Loaded,
     dirs: &mut HashMap<String, Option<PathBuf>>,
     modules: &[ModuleVersion],
     import: &str,
 ) -> Option<String> {
+    let pruned = gomodx_module::gover::compare(loaded.graph.main_go_version(), "1.17").is_ge();
+    if pruned {
+        let main = &loaded.graph.main_module().path;
+        let roots: Vec<ModuleVersion> = modules
+            .iter()
+            .filter(|m| {
+                m.path == *main
+                    || loaded
+                        .mod_file
+                        .require
+                        .iter()
+                        .any(|r| r.module.path == m.path)
+            })
+            .cloned()
+            .collect();
+        let owners = owners(loaded, dirs, modules, &roots, import).await;
+        if !owners.is_empty() {
+            return <[String; 1]>::try_from(owners).ok().map(|[owner]| owner);
+        }
+    }
+    let owners = owners(loaded, dirs, modules, modules, import).await;
+    <[String; 1]>::try_from(owners).ok().map(|[owner]| owner)
+}
+
+/// The modules among `searched` whose directory holds the package `import`.
+async fn owners(
+    loaded: &Loaded,
+    dirs: &mut HashMap<String, Option<PathBuf>>,
+    modules: &[ModuleVersion],
+    searched: &[ModuleVersion],
+    import: &str,
+) -> Vec<String> {
     let mut owners = Vec::new();
-    for module in candidates(modules, import) {
+    for module in candidates(searched, import) {
         let Some(dir) = module_dir(loaded, dirs, modules, &module.path).await else {
             continue;
         };
@@ -233,10 +267,7 @@ async fn owning_module(
             owners.push(module.path.clone());
         }
     }
-    match owners.as_slice() {
-        [owner] => Some(owner.clone()),
-        _ => None,
-    }
+    owners
 }
 
 /// The modules whose path is `import` or a path prefix of it.

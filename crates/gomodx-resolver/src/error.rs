@@ -130,6 +130,10 @@ impl<E: StdError + 'static> fmt::Display for BuildListError<E> {
         }
         let err: &(dyn StdError + 'static) = &self.err;
         match err.downcast_ref::<GoModError>() {
+            // Go's TooNewError is no module error: the node prefixes it.
+            Some(go_mod) if matches!(go_mod.kind, GoModErrorKind::TooNew { .. }) => {
+                write!(f, "{}", VersionPrefix(last, go_mod))
+            }
             Some(go_mod) if go_mod.module == *last => write!(f, "{go_mod}"),
             Some(go_mod) => write!(f, "{last} (replaced by {}): {}", go_mod.module, go_mod.kind),
             None => write!(f, "{}", VersionPrefix(last, &self.err)),
