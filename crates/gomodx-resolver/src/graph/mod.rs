@@ -197,11 +197,11 @@ impl ModuleGraph {
     /// itself or on excluded versions dropped. `None` when the roots are
     /// consistent. Load the graph of the result again until it is.
     pub fn raised_requirements(&self, main: &ModFile) -> Option<ModFile> {
-        if self.roots_consistent() {
+        let own = self.main.module.path.clone();
+        if self.roots_consistent() && self.main.roots.iter().all(|m| m.path != own) {
             return None;
         }
         let mut raised = main.clone();
-        let own = self.main.module.path.clone();
         let dropped: Vec<String> = raised
             .require
             .iter()
