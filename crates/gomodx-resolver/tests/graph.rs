@@ -361,3 +361,38 @@ fn raised_requirements_are_what_go_mod_mod_loads_next() {
     assert!(again.roots_consistent());
     assert!(again.raised_requirements(&raised).is_none());
 }
+
+#[test]
+fn a_repeated_requirement_is_one_edge() {
+    let u = Universe::new(&[
+        (
+            "main",
+            "module example.com/m\n\ngo 1.17\n\nrequire (\n\ta.io/a v1.0.0\n\ta.io/a v1.0.0 // again\n)\n",
+        ),
+        ("a.io/a@v1.0.0", "module a.io/a\n\ngo 1.17\n"),
+    ]);
+    let g = u.load().unwrap();
+    assert_eq!(
+        g.graph_text(),
+        "example.com/m a.io/a@v1.0.0\nexample.com/m go@1.17\n"
+    );
+    assert!(g.roots_consistent());
+}
+
+#[test]
+fn an_invalid_toolchain_root_is_raised_to_the_go_lines_toolchain() {
+    let u = Universe::new(&[(
+        "main",
+        "module exploit\n\ngo 1.21\ntoolchain go1.999999-/run.sh\n",
+    )]);
+    let g = u.load().unwrap();
+    let raised = g
+        .raised_requirements(&u.main)
+        .expect("inconsistent toolchain root");
+    let again = gomodx_resolver::ModuleGraph::load(&raised, &u.source).unwrap();
+    // As `go mod graph` prints it.
+    assert_eq!(
+        again.graph_text(),
+        "exploit go@1.21\nexploit toolchain@go1.21\ngo@1.21 toolchain@go1.21\n"
+    );
+}

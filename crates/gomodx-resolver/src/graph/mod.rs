@@ -192,8 +192,8 @@ impl ModuleGraph {
 
     /// Go's root update under `-mod=mod` for inconsistent roots
     /// (`updateRoots`), as the go.mod it implies: `main` with each
-    /// requirement raised to the version the graph selects, the `go` line
-    /// raised to the selected `go`, and requirements on the main module
+    /// requirement raised to the version the graph selects, the `go` and
+    /// `toolchain` lines raised to the selected ones, and requirements on the main module
     /// itself or on excluded versions dropped. `None` when the roots are
     /// consistent. Load the graph of the result again until it is.
     pub fn raised_requirements(&self, main: &ModFile) -> Option<ModFile> {
@@ -221,6 +221,13 @@ impl ModuleGraph {
         {
             // A selected go is a valid go line (it is some go.mod's).
             let _ = raised.set_go(go);
+        }
+        // A toolchain root below the selected one (an invalid name sorts
+        // lowest) is raised like any root.
+        if let (Some(root), Some(selected)) = (&main.toolchain, self.selected("toolchain"))
+            && gover::mod_compare("toolchain", &root.name, selected).is_lt()
+        {
+            let _ = raised.set_toolchain(selected);
         }
         // Roots this cannot fix (an invalid toolchain line) end the rounds.
         (raised != *main).then_some(raised)
