@@ -7,6 +7,7 @@ mod doctor;
 mod download;
 mod freshness;
 mod go_scripts;
+mod goimports;
 mod graph;
 mod h1;
 mod outdated;
