@@ -3,10 +3,12 @@
 //! module's packages; each module's answer is the import chain to its
 //! package nearest the main module.
 //!
-//! As go loads it for `why` (any build tags), every `.go` file counts;
-//! tests appear as `path.test` nodes. Simplifications: `//go:build ignore`
-//! files are read too, and `cgo`/`C` imports are ignored like
-//! standard-library ones.
+//! As go loads it for `why` (any build tags but `ignore`, no cgo), imports
+//! are scanned by `gomodx_goimports`; tests appear as `path.test` nodes. An
+//! import belongs to the one module of the build list whose directory holds
+//! the package; an import no module holds (the standard library, a missing
+//! package) or that several hold (ambiguous) is not followed, as go reports
+//! it and goes on.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -75,22 +77,29 @@ impl PackageGraph {
             };
             let rel = pkg.strip_prefix(&node.module).unwrap_or_default();
             let pkg_dir = dir.join(rel.trim_start_matches('/'));
-            let (imports, test_imports) = imports(&pkg_dir);
+            let scanned = gomodx_goimports::scan_dir(&pkg_dir)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
             let children_in_all = if node.test {
                 in_all && (node.module == main || closes_over_tests)
             } else {
                 in_all
             };
-            let list = if node.test { test_imports } else { imports };
+            let list = if node.test {
+                scanned.test_imports
+            } else {
+                scanned.imports
+            };
             for import in list {
-                if packages.contains_key(&import) || is_standard(&import) {
+                if packages.contains_key(&import) {
                     continue;
                 }
-                let Some(owner) = owning_module(&modules, &import) else {
+                let Some(owner) = owning_module(loaded, &mut dirs, &modules, &import).await else {
                     continue;
                 };
                 let child = Node {
-                    module: owner.path.clone(),
+                    module: owner,
                     test: false,
                     depth: node.depth + 1,
                     parent: Some(name.clone()),
@@ -167,7 +176,7 @@ fn main_packages(root: &Path, main: &str) -> Vec<(String, PathBuf)> {
                     || e.path().join("go.mod").is_file())
         });
     for entry in walker.flatten() {
-        if !entry.file_type().is_dir() || !has_go_files(entry.path()) {
+        if !entry.file_type().is_dir() || !has_package(entry.path()) {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(Path::new(""));
@@ -180,14 +189,6 @@ fn main_packages(root: &Path, main: &str) -> Vec<(String, PathBuf)> {
     }
     out.sort();
     out
-}
-
-fn has_go_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().ends_with(".go"))
-    })
 }
 
 /// The directory of `module` (main root, directory replacement or the
@@ -215,90 +216,85 @@ async fn module_dir(
     dir
 }
 
-/// The module of the build list providing `import` (longest path prefix).
-fn owning_module<'a>(modules: &'a [ModuleVersion], import: &str) -> Option<&'a ModuleVersion> {
-    modules
-        .iter()
-        .filter(|m| {
-            !m.version.is_empty()
-                && (import == m.path
-                    || import.starts_with(&m.path) && import[m.path.len()..].starts_with('/'))
-        })
-        .max_by_key(|m| m.path.len())
-}
-
-/// Standard-library (and `C`) imports: no dot in the first path element.
-fn is_standard(import: &str) -> bool {
-    !import.split('/').next().unwrap_or_default().contains('.')
-}
-
-/// The sorted, deduplicated imports of the package in `dir`, and those of
-/// its test files (`_test.go`, both internal and external tests).
-fn imports(dir: &Path) -> (Vec<String>, Vec<String>) {
-    let (mut imports, mut tests) = (Vec::new(), Vec::new());
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".go") || name.starts_with(['_', '.']) {
-                continue;
-            }
-            let Ok(source) = std::fs::read_to_string(entry.path()) else {
-                continue;
-            };
-            let into = if name.ends_with("_test.go") {
-                &mut tests
-            } else {
-                &mut imports
-            };
-            into.extend(file_imports(&source));
-        }
-    }
-    for list in [&mut imports, &mut tests] {
-        list.sort();
-        list.dedup();
-    }
-    (imports, tests)
-}
-
-/// The import paths of one Go source file (its import declarations).
-fn file_imports(source: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_block = false;
-    for line in source.lines() {
-        let line = line.split("//").next().unwrap_or_default().trim();
-        if in_block {
-            if line.starts_with(')') {
-                in_block = false;
-            } else if let Some(path) = quoted(line) {
-                out.push(path);
-            }
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("import") {
-            let rest = rest.trim();
-            if rest.starts_with('(') {
-                in_block = !rest.contains(')');
-                out.extend(quoted(rest.trim_start_matches('(')));
-            } else if let Some(path) = quoted(rest) {
-                out.push(path);
-            }
-        } else if ["func ", "type ", "var ", "const "]
+/// The one module of the build list (main module included) whose
+/// directory holds the package `import`; `None` when none does (the
+/// standard library, a missing package) or several do (ambiguous). In a
+/// pruned graph (go 1.17 on) the main module and its requirements are
+/// searched first, as go does before it loads the full graph.
+async fn owning_module(
+    loaded: &Loaded,
+    dirs: &mut HashMap<String, Option<PathBuf>>,
+    modules: &[ModuleVersion],
+    import: &str,
+) -> Option<String> {
+    let pruned = gomodx_module::gover::compare(loaded.graph.main_go_version(), "1.17").is_ge();
+    if pruned {
+        let main = &loaded.graph.main_module().path;
+        let roots: Vec<ModuleVersion> = modules
             .iter()
-            .any(|k| line.starts_with(k))
-        {
-            break;
+            .filter(|m| {
+                m.path == *main
+                    || loaded
+                        .mod_file
+                        .require
+                        .iter()
+                        .any(|r| r.module.path == m.path)
+            })
+            .cloned()
+            .collect();
+        let owners = owners(loaded, dirs, modules, &roots, import).await;
+        if !owners.is_empty() {
+            return <[String; 1]>::try_from(owners).ok().map(|[owner]| owner);
         }
     }
-    out
+    let owners = owners(loaded, dirs, modules, modules, import).await;
+    <[String; 1]>::try_from(owners).ok().map(|[owner]| owner)
 }
 
-/// The first `"…"` or `` `…` `` string of an import spec.
-fn quoted(spec: &str) -> Option<String> {
-    let start = spec.find(['"', '`'])?;
-    let quote = spec[start..].chars().next()?;
-    let rest = &spec[start + 1..];
-    let end = rest.find(quote)?;
-    Some(rest[..end].to_owned())
+/// The modules among `searched` whose directory holds the package `import`.
+async fn owners(
+    loaded: &Loaded,
+    dirs: &mut HashMap<String, Option<PathBuf>>,
+    modules: &[ModuleVersion],
+    searched: &[ModuleVersion],
+    import: &str,
+) -> Vec<String> {
+    let mut owners = Vec::new();
+    for module in candidates(searched, import) {
+        let Some(dir) = module_dir(loaded, dirs, modules, &module.path).await else {
+            continue;
+        };
+        let rel = import[module.path.len()..].trim_start_matches('/');
+        if has_package(&dir.join(rel)) && !in_nested_module(&dir, rel) {
+            owners.push(module.path.clone());
+        }
+    }
+    owners
+}
+
+/// The modules whose path is `import` or a path prefix of it.
+fn candidates<'a>(
+    modules: &'a [ModuleVersion],
+    import: &'a str,
+) -> impl Iterator<Item = &'a ModuleVersion> {
+    modules.iter().filter(move |m| {
+        import == m.path || import.starts_with(&m.path) && import[m.path.len()..].starts_with('/')
+    })
+}
+
+/// Whether the package directory `rel` of the module at `root` belongs to
+/// a nested module: it or a directory above it (below `root`) has a go.mod.
+fn in_nested_module(root: &Path, rel: &str) -> bool {
+    let mut dir = root.to_path_buf();
+    rel.split('/').filter(|part| !part.is_empty()).any(|part| {
+        dir.push(part);
+        dir.join("go.mod").is_file()
+    })
+}
+
+/// Whether `dir` is a package directory: it holds a `.go` file that counts.
+fn has_package(dir: &Path) -> bool {
+    matches!(gomodx_goimports::scan_dir(dir), Ok(Some(_)))
 }
 
 #[cfg(test)]
@@ -306,31 +302,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn imports_are_read_from_declarations() {
-        let source = "package p\n\nimport \"fmt\"\nimport x \"a.com/x\"\nimport (\n\t\"b.com/y\" // c\n\t_ `c.com/z`\n)\n\nfunc f() { _ = \"import \\\"no\\\"\" }\n";
-        assert_eq!(
-            file_imports(source),
-            ["fmt", "a.com/x", "b.com/y", "c.com/z"]
-        );
-        assert!(is_standard("fmt"));
-        assert!(is_standard("C"));
-        assert!(!is_standard("a.com/x"));
-    }
-
-    #[test]
-    fn imports_belong_to_the_longest_module_path() {
+    fn candidates_are_path_prefixes() {
         let modules = [
             ModuleVersion::new("a.com/x", "v1.0.0"),
             ModuleVersion::new("a.com/x/sub", "v1.0.0"),
+            ModuleVersion::new("a", "v1.0.0"),
         ];
-        assert_eq!(
-            owning_module(&modules, "a.com/x/sub/p").unwrap().path,
-            "a.com/x/sub"
-        );
-        assert_eq!(
-            owning_module(&modules, "a.com/x/q").unwrap().path,
-            "a.com/x"
-        );
-        assert!(owning_module(&modules, "a.com/xy").is_none());
+        let paths = |import| {
+            candidates(&modules, import)
+                .map(|m| m.path.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(paths("a.com/x/sub/p"), ["a.com/x", "a.com/x/sub"]);
+        assert_eq!(paths("a.com/x"), ["a.com/x"]);
+        assert!(paths("a.com/xy").is_empty());
+        assert_eq!(paths("a/b"), ["a"]);
     }
 }

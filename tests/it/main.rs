@@ -7,6 +7,8 @@ mod doctor;
 mod download;
 mod flags;
 mod freshness;
+mod go_scripts;
+mod goimports;
 mod graph;
 mod h1;
 mod list_template;

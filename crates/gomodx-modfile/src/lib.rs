@@ -12,6 +12,8 @@
 //! - [`EditJson`]: the `go mod edit -json` view, byte-identical output.
 //! - [`GoSum`]: go.sum read, lookup, insert and canonical write.
 //! - [`parse_work`]: go.work text to a [`WorkFile`].
+//! - [`read_main`]: the main module's go.mod read with cmd/go's checks
+//!   (`godebug` keys, a `go` line newer than [`LOCAL_GO`]).
 
 mod args;
 mod edit;
@@ -19,6 +21,7 @@ mod error;
 mod gosum;
 mod json;
 mod lex;
+mod main_module;
 mod model;
 mod parse;
 mod print;
@@ -36,6 +39,7 @@ pub use json::{
     EditJson, JsonGodebug, JsonModule, JsonModuleVersion, JsonPath, JsonReplace, JsonRequire,
     JsonRetract,
 };
+pub use main_module::{LOCAL_GO, MainModError, check_godebug, read_main};
 pub use model::{
     Exclude, GoStmt, Godebug, Ignore, ModFile, ModuleStmt, Replace, Require, Retract, Tool,
     ToolchainStmt, VersionInterval,

@@ -130,6 +130,10 @@ impl<E: StdError + 'static> fmt::Display for BuildListError<E> {
         }
         let err: &(dyn StdError + 'static) = &self.err;
         match err.downcast_ref::<GoModError>() {
+            // Go's TooNewError is no module error: the node prefixes it.
+            Some(go_mod) if matches!(go_mod.kind, GoModErrorKind::TooNew { .. }) => {
+                write!(f, "{}", VersionPrefix(last, go_mod))
+            }
             Some(go_mod) if go_mod.module == *last => write!(f, "{go_mod}"),
             Some(go_mod) => write!(f, "{last} (replaced by {}): {}", go_mod.module, go_mod.kind),
             None => write!(f, "{}", VersionPrefix(last, &self.err)),
@@ -196,6 +200,13 @@ pub enum GoModErrorKind {
         /// The parser's errors.
         errors: ErrorList,
     },
+    /// Its `go` line (1.21 or later) is newer than the Go whose rules
+    /// gomodx implements ([`gomodx_modfile::LOCAL_GO`]).
+    #[error("requires go >= {version}")]
+    TooNew {
+        /// The go line.
+        version: String,
+    },
     /// A module (not directory) go.mod without a `module` line.
     #[error("parsing go.mod: missing module line")]
     MissingModuleLine,
@@ -214,9 +225,16 @@ pub enum GoModErrorKind {
 
 /// Go's `module.ModuleError` for a go.mod: `module` is the module version
 /// whose go.mod was read, i.e. the *replacement* when the required module is
-/// replaced (a directory replacement has version `""`).
+/// replaced (a directory replacement has version `""`). A go line too new
+/// is Go's `TooNewError` instead: `module M requires go >= V (…)`.
 #[derive(Debug, Clone, Error)]
-#[error("{}", VersionPrefix(module, kind))]
+#[error("{}", match kind {
+    GoModErrorKind::TooNew { version } => format!(
+        "module {module} requires go >= {version} (running go {}; GOTOOLCHAIN=local)",
+        gomodx_modfile::LOCAL_GO
+    ),
+    kind => VersionPrefix(module, kind).to_string(),
+})]
 pub struct GoModError {
     /// The module version whose go.mod was read.
     pub module: ModuleVersion,

@@ -331,3 +331,68 @@ fn go_and_toolchain_nodes() {
     assert_eq!(g.selected("go"), Some("1.21"));
     assert!(!g.roots_consistent());
 }
+
+#[test]
+fn raised_requirements_are_what_go_mod_mod_loads_next() {
+    let u = Universe::new(&[
+        (
+            "main",
+            "module example.com/m\n\ngo 1.21\n\nrequire (\n\ta.io/a v1.0.0\n\tb.io/b v1.0.0\n\texample.com/m v0.1.0\n\tc.io/c v1.0.0\n)\n\nexclude c.io/c v1.0.0\n\nreplace example.com/m v0.1.0 => ./old\n",
+        ),
+        (
+            "a.io/a@v1.0.0",
+            "module a.io/a\n\ngo 1.22\n\nrequire b.io/b v1.1.0\n",
+        ),
+        ("b.io/b@v1.0.0", "module b.io/b\n\ngo 1.21\n"),
+        ("b.io/b@v1.1.0", "module b.io/b\n\ngo 1.21\n"),
+        ("./old", "module example.com/m\n\ngo 1.21\n"),
+    ]);
+    let g = u.load().unwrap();
+    assert!(!g.roots_consistent());
+    let raised = g.raised_requirements(&u.main).expect("inconsistent roots");
+    let requires: Vec<String> = raised
+        .require
+        .iter()
+        .map(|r| r.module.to_string())
+        .collect();
+    assert_eq!(requires, ["a.io/a@v1.0.0", "b.io/b@v1.1.0"]);
+    assert_eq!(raised.go_version(), Some("1.22"));
+    let again = gomodx_resolver::ModuleGraph::load(&raised, &u.source).unwrap();
+    assert!(again.roots_consistent());
+    assert!(again.raised_requirements(&raised).is_none());
+}
+
+#[test]
+fn a_repeated_requirement_is_one_edge() {
+    let u = Universe::new(&[
+        (
+            "main",
+            "module example.com/m\n\ngo 1.17\n\nrequire (\n\ta.io/a v1.0.0\n\ta.io/a v1.0.0 // again\n)\n",
+        ),
+        ("a.io/a@v1.0.0", "module a.io/a\n\ngo 1.17\n"),
+    ]);
+    let g = u.load().unwrap();
+    assert_eq!(
+        g.graph_text(),
+        "example.com/m a.io/a@v1.0.0\nexample.com/m go@1.17\n"
+    );
+    assert!(g.roots_consistent());
+}
+
+#[test]
+fn an_invalid_toolchain_root_is_raised_to_the_go_lines_toolchain() {
+    let u = Universe::new(&[(
+        "main",
+        "module exploit\n\ngo 1.21\ntoolchain go1.999999-/run.sh\n",
+    )]);
+    let g = u.load().unwrap();
+    let raised = g
+        .raised_requirements(&u.main)
+        .expect("inconsistent toolchain root");
+    let again = gomodx_resolver::ModuleGraph::load(&raised, &u.source).unwrap();
+    // As `go mod graph` prints it.
+    assert_eq!(
+        again.graph_text(),
+        "exploit go@1.21\nexploit toolchain@go1.21\ngo@1.21 toolchain@go1.21\n"
+    );
+}

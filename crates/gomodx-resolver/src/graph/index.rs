@@ -20,8 +20,8 @@ pub(crate) struct MainIndex {
     pub(crate) module: ModuleVersion,
     /// The `go` line, or [`DEFAULT_GO_VERSION`].
     pub(crate) go_version: String,
-    /// The graph roots: requirements (minus excluded ones), `go@…` and
-    /// `toolchain@…`, in `gover.ModSort` order.
+    /// The graph roots: requirements (minus excluded ones, each once),
+    /// `go@…` and `toolchain@…`, in `gover.ModSort` order.
     pub(crate) roots: Vec<ModuleVersion>,
     /// Requirements of the main go.mod dropped because they are excluded.
     pub(crate) dropped: Vec<ModuleVersion>,
@@ -66,7 +66,9 @@ impl MainIndex {
         if let Some(toolchain) = &main.toolchain {
             roots.push(ModuleVersion::new("toolchain", toolchain.name.clone()));
         }
+        // A requirement repeated line for line is one root (one edge).
         roots.sort();
+        roots.dedup();
         Ok(Self {
             module: ModuleVersion::new(path, ""),
             go_version,

@@ -217,11 +217,61 @@ impl ModuleGraph {
     /// Whether every root is the selected version of its path (Go's
     /// `allRootsSelected`). When not, cmd/go would rewrite the requirements
     /// (`go: updates to go.mod needed` in read-only mode) before using them.
+    /// A requirement on a version of the main module itself is redundant,
+    /// never selected, and dropped by that rewrite without complaint, so it
+    /// does not count; a requirement on an excluded version must be
+    /// dropped, so it makes the roots inconsistent.
     pub fn roots_consistent(&self) -> bool {
-        self.main
-            .roots
+        self.main.dropped.is_empty()
+            && self
+                .main
+                .roots
+                .iter()
+                .filter(|m| m.path != self.main.module.path)
+                .all(|m| self.graph.selected(&m.path) == m.version)
+    }
+
+    /// Go's root update under `-mod=mod` for inconsistent roots
+    /// (`updateRoots`), as the go.mod it implies: `main` with each
+    /// requirement raised to the version the graph selects, the `go` and
+    /// `toolchain` lines raised to the selected ones, and requirements on the main module
+    /// itself or on excluded versions dropped. `None` when the roots are
+    /// consistent. Load the graph of the result again until it is.
+    pub fn raised_requirements(&self, main: &ModFile) -> Option<ModFile> {
+        let own = self.main.module.path.clone();
+        if self.roots_consistent() && self.main.roots.iter().all(|m| m.path != own) {
+            return None;
+        }
+        let mut raised = main.clone();
+        let dropped: Vec<String> = raised
+            .require
             .iter()
-            .all(|m| self.graph.selected(&m.path) == m.version)
+            .filter(|r| r.module.path == own || self.main.is_excluded(&r.module))
+            .map(|r| r.module.path.clone())
+            .collect();
+        for path in &dropped {
+            raised.drop_require(path);
+        }
+        for require in &mut raised.require {
+            if let Some(selected) = self.selected(&require.module.path) {
+                selected.clone_into(&mut require.module.version);
+            }
+        }
+        if let Some(go) = self.selected("go")
+            && gover::compare(go, &self.main.go_version).is_gt()
+        {
+            // A selected go is a valid go line (it is some go.mod's).
+            let _ = raised.set_go(go);
+        }
+        // A toolchain root below the selected one (an invalid name sorts
+        // lowest) is raised like any root.
+        if let (Some(root), Some(selected)) = (&main.toolchain, self.selected("toolchain"))
+            && gover::mod_compare("toolchain", &root.name, selected).is_lt()
+        {
+            let _ = raised.set_toolchain(selected);
+        }
+        // Roots this cannot fix (an invalid toolchain line) end the rounds.
+        (raised != *main).then_some(raised)
     }
 
     /// The underlying graph (every module version reached, edges in

@@ -69,6 +69,11 @@ impl Summary {
         if let Some(go) = go_version
             && gover::compare(go, GO_STRICT_VERSION).is_ge()
         {
+            if gover::compare(go, gomodx_modfile::LOCAL_GO).is_gt() {
+                return Err(error(GoModErrorKind::TooNew {
+                    version: go.to_owned(),
+                }));
+            }
             require.push(ModuleVersion::new("go", go));
         }
         Ok(Arc::new(Self {
