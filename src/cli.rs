@@ -45,8 +45,9 @@ pub struct GlobalArgs {
     /// Like --refresh, for this module only (repeatable).
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "offline")]
     pub refresh_module: Vec<String>,
-    /// How long stored mutable answers stay fresh, e.g. 30s, 10m, 2h [default: 10m]
-    /// (also GOMODX_MAX_AGE).
+    /// Use stored mutable answers (version lists, @latest, queries) younger
+    /// than this without asking the proxy, e.g. 30s, 10m, 2h (also
+    /// GOMODX_MAX_AGE). By default each is revalidated once per run.
     #[arg(long, global = true, value_name = "DURATION")]
     pub max_age: Option<String>,
 }

@@ -179,9 +179,9 @@ fn freshness(args: &GlobalArgs, var: impl Fn(&str) -> Option<String>) -> Result<
         &args.max_age,
         var("GOMODX_MAX_AGE").filter(|v| !v.is_empty()),
     ) {
-        (Some(text), _) => parse_duration("--max-age", text)?,
-        (None, Some(text)) => parse_duration("GOMODX_MAX_AGE", &text)?,
-        (None, None) => gomodx_fetch::DEFAULT_MAX_AGE,
+        (Some(text), _) => Some(parse_duration("--max-age", text)?),
+        (None, Some(text)) => Some(parse_duration("GOMODX_MAX_AGE", &text)?),
+        (None, None) => None,
     };
     Ok(Freshness {
         connectivity,

@@ -66,6 +66,13 @@ pub fn run(
     let objects = runtime.block_on(download_all(&fetcher, &reporter, main.clone(), targets));
     let summary = reporter.finish();
     super::provenance::report(&fetcher, printer);
+    for object in objects.iter().filter(|o| !o.query.is_empty()) {
+        let (path, query) = (&object.path, &object.query);
+        printer.status(
+            "Resolved",
+            format_args!("{path}@{query} to {}", object.version),
+        );
+    }
 
     let failures = objects.iter().filter(|o| o.error.is_some()).count();
     let failed = failures > 0;

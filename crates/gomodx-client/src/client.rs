@@ -94,12 +94,12 @@ pub struct Validators {
 }
 
 /// A mutable answer held from an earlier run, to be revalidated.
-#[derive(Debug, Clone, Copy)]
-pub struct Held<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
     /// The redacted base URL of the proxy that gave it.
-    pub proxy: &'a str,
+    pub proxy: String,
     /// The validators it came with.
-    pub validators: &'a Validators,
+    pub validators: Validators,
 }
 
 /// The answer to a revalidation.
@@ -167,7 +167,7 @@ impl Client {
     pub async fn list_since(
         &self,
         path: &str,
-        held: Option<Held<'_>>,
+        held: Option<&Held>,
     ) -> Result<Revalidated<Vec<ListLine>>, Error> {
         let escaped = escape::escape_path(path);
         let mut tries = Tries::new(&self.inner.proxies, path, None);
@@ -198,7 +198,7 @@ impl Client {
         &self,
         path: &str,
         query: &str,
-        held: Option<Held<'_>>,
+        held: Option<&Held>,
     ) -> Result<Revalidated<RevInfo>, Error> {
         let escaped = escape::escape_path(path);
         let escaped_query = escape::escape_version(query);
@@ -230,7 +230,7 @@ impl Client {
     pub async fn latest_since(
         &self,
         path: &str,
-        held: Option<Held<'_>>,
+        held: Option<&Held>,
     ) -> Result<Revalidated<RevInfo>, Error> {
         let escaped = escape::escape_path(path);
         let mut tries = Tries::new(&self.inner.proxies, path, None);
@@ -307,7 +307,7 @@ impl Client {
         proxy: &ProxyUrl,
         path: &str,
         escaped: &str,
-        held: Option<Held<'_>>,
+        held: Option<&Held>,
     ) -> Result<Got<RevInfo>, Error> {
         let fail = |kind| Error::new(path, None, kind);
         match self.get_since(proxy, escaped, "@latest", held).await {
@@ -345,7 +345,7 @@ impl Client {
         escaped: &str,
         rev: &str,
         escaped_rev: &str,
-        held: Option<Held<'_>>,
+        held: Option<&Held>,
     ) -> Result<Got<RevInfo>, Error> {
         let fail = |kind| Error::new(path, Some(rev), kind);
         let suffix = format!("@v/{escaped_rev}.info");
@@ -382,7 +382,7 @@ impl Client {
         proxy: &ProxyUrl,
         escaped: &str,
         suffix: &str,
-        held: Option<Held<'_>>,
+        held: Option<&Held>,
     ) -> Result<Got<Vec<u8>>, ErrorKind> {
         let mut resource = proxy.resource(escaped, suffix);
         resource.held = held

@@ -42,11 +42,9 @@ mod sums;
 mod zip;
 
 pub use download::ModuleDownload;
-pub use error::{ChecksumMismatch, Error, Unverified};
+pub use error::{ChecksumMismatch, Error, NotAllowed, Unverified};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
-pub use freshness::{
-    Answer, AnswerSource, Connectivity, DEFAULT_MAX_AGE, Freshness, Missing, Refresh, age,
-};
+pub use freshness::{Answer, AnswerSource, Connectivity, Freshness, Missing, Refresh, age};
 pub use gomodx_module::time::ZERO_TIME;
 pub use graph::load_graph;
 pub use query::is_revision_query;

@@ -241,10 +241,10 @@ async fn held_answers_are_revalidated_with_their_validators() {
         Some("Sun, 06 Dec 2026 10:00:00 GMT")
     );
     let held = gomodx_client::Held {
-        proxy: &served.proxy,
-        validators: &validators,
+        proxy: served.proxy.clone(),
+        validators: validators.clone(),
     };
-    let again = client.list_since("m.example/m", Some(held)).await.unwrap();
+    let again = client.list_since("m.example/m", Some(&held)).await.unwrap();
     assert_eq!(
         again,
         gomodx_client::Revalidated::Unchanged {
@@ -259,10 +259,13 @@ async fn held_answers_are_revalidated_with_their_validators() {
     );
     // Validators from another proxy are not sent.
     let other = gomodx_client::Held {
-        proxy: "http://elsewhere.example",
-        validators: &validators,
+        proxy: "http://elsewhere.example".to_owned(),
+        validators,
     };
-    let fresh = client.list_since("m.example/m", Some(other)).await.unwrap();
+    let fresh = client
+        .list_since("m.example/m", Some(&other))
+        .await
+        .unwrap();
     assert!(matches!(fresh, gomodx_client::Revalidated::Changed(..)));
     assert_eq!(server.seen()[2].header("if-none-match"), None);
 }

@@ -168,14 +168,27 @@ impl ProxyServer {
             .count()
     }
 
+    /// The requests so far whose path satisfies `predicate`, as `(status,
+    /// body bytes)`: a `304` costs no body.
+    pub fn answers(&self, predicate: impl Fn(&str) -> bool) -> Vec<(u16, u64)> {
+        self.shared
+            .log()
+            .iter()
+            .filter(|r| predicate(&r.path))
+            .map(|r| (r.status, r.bytes))
+            .collect()
+    }
+
     /// Forgets the requests logged so far.
     pub fn clear_requests(&self) {
         self.shared.log().clear();
     }
 }
 
-impl Drop for ProxyServer {
-    fn drop(&mut self) {
+impl ProxyServer {
+    /// Stops serving: from now on connections to [`Self::url`] are
+    /// refused (a dead proxy). The request log stays readable.
+    pub fn stop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             // The server may already have stopped; nothing to do then.
             let _ = shutdown.send(());
@@ -185,6 +198,12 @@ impl Drop for ProxyServer {
             // panic hook; re-raising it inside drop could abort the process.
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for ProxyServer {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
