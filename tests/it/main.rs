@@ -9,6 +9,7 @@ mod freshness;
 mod graph;
 mod h1;
 mod outdated;
+mod proxies;
 mod resolve_random;
 mod universes;
 mod verify;
