@@ -50,6 +50,12 @@ pub struct GlobalArgs {
     /// GOMODX_MAX_AGE). By default each is revalidated once per run.
     #[arg(long, global = true, value_name = "DURATION")]
     pub max_age: Option<String>,
+    /// Fail (naming each line) instead of changing go.mod or go.sum (for CI).
+    #[arg(long, global = true)]
+    pub locked: bool,
+    /// --locked and --offline together.
+    #[arg(long, global = true, conflicts_with_all = ["refresh", "refresh_module"])]
+    pub frozen: bool,
 }
 
 /// When to colour output.

@@ -105,7 +105,7 @@ pub fn run(
     // go writes go.sum after explicit downloads, but not when it already
     // exited on an error (it only gets that far with -json).
     if let Some(main) = main.as_ref().filter(|_| explicit && (args.json || !failed)) {
-        main.write_go_sum(&fetcher.new_sums(), &settings.mod_cache()?)?;
+        main.write_go_sum(&fetcher.new_sums(), &settings.mod_cache()?, settings.locked)?;
     }
     if !failed {
         let modules: Vec<_> = objects
@@ -475,8 +475,14 @@ impl MainModule {
 
     /// Adds the new hashes go keeps after an explicit download: those of
     /// the required modules (or their replacements), zip and go.mod alike.
-    /// Nothing is written when there is nothing to add.
-    fn write_go_sum(&self, new_sums: &[(ModuleVersion, String)], mod_cache: &Path) -> Result<()> {
+    /// Nothing is written when there is nothing to add; when `locked`, lines
+    /// to add are an error naming each.
+    fn write_go_sum(
+        &self,
+        new_sums: &[(ModuleVersion, String)],
+        mod_cache: &Path,
+        locked: bool,
+    ) -> Result<()> {
         let keep: HashSet<ModuleVersion> = self
             .mod_file
             .require
@@ -504,6 +510,27 @@ impl MainModule {
             .and_then(|()| FileLock::exclusive(&side_lock).ok());
         let path = self.root.join("go.sum");
         let mut go_sum = read_go_sum(&path)?;
+        let missing: Vec<String> = kept
+            .iter()
+            .filter(|(key, hash)| !go_sum.hashes(key).contains(hash))
+            .map(|(key, hash)| format!("\n  {} {} {hash}", key.path, key.version))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        if locked {
+            return Err(Hinted {
+                message: format!(
+                    "{} needs {} new line{} and --locked forbids changing it:{}",
+                    path.display(),
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.concat()
+                ),
+                hint: "run the command without --locked (or --frozen) to record them".to_owned(),
+            }
+            .into());
+        }
         for (key, hash) in kept {
             go_sum.insert(key.clone(), hash);
         }

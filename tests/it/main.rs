@@ -8,6 +8,7 @@ mod download;
 mod freshness;
 mod graph;
 mod h1;
+mod locked;
 mod outdated;
 mod proxies;
 mod resolve_random;
