@@ -261,6 +261,9 @@ pub struct DoctorArgs {
     /// The module to diagnose [default: every direct dependency].
     #[arg(value_name = "MODULE")]
     pub module: Option<String>,
+    /// Print one JSON object per module instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `gomodx clean`.

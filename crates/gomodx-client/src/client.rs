@@ -124,6 +124,17 @@ impl<T> Revalidated<T> {
     }
 }
 
+/// One proxy's own answers about a module (see [`Client::ask_each`]).
+#[derive(Debug)]
+pub struct ProxyAnswers {
+    /// The redacted base URL of the proxy.
+    pub proxy: String,
+    /// Its version list.
+    pub list: Result<Vec<ListLine>, Error>,
+    /// Its `.info` for the query asked, if one was.
+    pub info: Option<Result<RevInfo, Error>>,
+}
+
 /// What one request to one proxy gave.
 enum Got<T> {
     Body(T, Validators),
@@ -245,6 +256,50 @@ impl Client {
             }
         }
         Err(tries.into_error())
+    }
+
+    /// Each proxy URL of the list on its own (no fall-through), for
+    /// diagnosis: its `@v/list`, and its `.info` for `query` when given
+    /// (`@latest` for `"latest"`). Empty when GONOPROXY routes `path`
+    /// around the proxies.
+    pub async fn ask_each(&self, path: &str, query: Option<&str>) -> Vec<ProxyAnswers> {
+        let Ok(escaped) = escape::escape_path(path) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for spec in self.inner.proxies.specs() {
+            let Ok(proxy) = self.inner.proxies.route(spec, path) else {
+                continue;
+            };
+            let list = self
+                .get_bytes(proxy, &escaped, "@v/list")
+                .await
+                .map(|body| protocol::parse_list(&body))
+                .map_err(|kind| Error::new(path, None, kind));
+            let info = match query {
+                None => None,
+                Some("latest") => Some(self.latest_from(proxy, path, &escaped, None).await),
+                Some(query) => Some(match escape::escape_version(query) {
+                    Ok(escaped_query) => {
+                        self.stat(proxy, path, &escaped, query, &escaped_query, None)
+                            .await
+                    }
+                    Err(e) => Err(module_error(path, Some(query), &e)),
+                }),
+            };
+            let info = info.map(|result| {
+                result.map(|got| match got {
+                    Got::Body(info, _) => info,
+                    Got::NotModified => unreachable!("nothing was held"),
+                })
+            });
+            out.push(ProxyAnswers {
+                proxy: proxy.redacted().to_owned(),
+                list,
+                info,
+            });
+        }
+        out
     }
 
     /// `$base/$module/@v/$version.mod`; `version` must be canonical.

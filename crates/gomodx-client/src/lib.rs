@@ -31,7 +31,9 @@ mod transport;
 mod tries;
 mod urls;
 
-pub use client::{Client, ClientConfig, Held, MAX_ZIP_SIZE, Revalidated, Served, Validators};
+pub use client::{
+    Client, ClientConfig, Held, MAX_ZIP_SIZE, ProxyAnswers, Revalidated, Served, Validators,
+};
 pub use error::{ConfigError, Error, ErrorKind, FetchError};
 pub use netrc::{Netrc, NetrcEntry};
 pub use protocol::{ListLine, RevInfo};

@@ -379,7 +379,7 @@ impl Fetcher {
     }
 
     /// The stored answer of the first proxy in GOPROXY that has one.
-    async fn stored_answer(&self, path: &str, key: &MetaKey) -> Option<MetaEntry> {
+    pub(crate) async fn stored_answer(&self, path: &str, key: &MetaKey) -> Option<MetaEntry> {
         let proxies: Vec<String> = self
             .inner
             .client

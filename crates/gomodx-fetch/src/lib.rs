@@ -21,10 +21,13 @@
 //! - [`Fetcher::download`] is `go mod download` for one module version.
 //! - [`load_graph`] loads the module graph, fetching go.mod files in
 //!   parallel as soon as they are needed.
+//! - [`Fetcher::module_status`] gathers what `outdated` shows about a
+//!   dependency; [`doctor`] diagnoses why it is not at its newest version.
 //! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.
 //!
 //! This crate never prints and never reads environment variables.
 
+pub mod doctor;
 mod download;
 mod error;
 mod fetcher;
@@ -38,6 +41,7 @@ mod reporter;
 mod rules;
 mod sink;
 mod snapshot;
+mod status;
 mod sums;
 mod zip;
 
@@ -50,4 +54,5 @@ pub use graph::load_graph;
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement, clean_join};
+pub use status::{ModuleStatus, is_module_path};
 pub use sums::SumPolicy;
