@@ -467,3 +467,46 @@ fn refresh_rehashes_cached_zips_and_replaces_corrupt_ones_loudly() {
         "the store's intact copy is used"
     );
 }
+
+/// The `to repair:` command `gomodx verify` suggests; runs it.
+fn run_repair(fixture: &Fixture) {
+    let output = fixture.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    let fix = text
+        .lines()
+        .find_map(|l| l.strip_prefix("warning: to repair: "))
+        .unwrap_or_else(|| panic!("no repair in:\n{text}"))
+        .to_owned();
+    for step in fix.split(" && ") {
+        let words: Vec<&str> = step.split_whitespace().collect();
+        assert_eq!(words[0], "gomodx", "{fix}");
+        fixture.ok(&words[1..]);
+    }
+    let output = fixture.ok(&["verify"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "all modules verified\n"
+    );
+}
+
+#[test]
+fn verify_names_the_command_that_repairs_what_it_found() {
+    let fixture = Fixture::new(GO_MOD);
+    fixture.ok(&["download"]);
+    let cache = fixture.gomodx.mod_cache();
+    let zip = cache.join("cache/download/rsc.io/quote/@v/v1.5.2.zip");
+    std::fs::remove_file(&zip).unwrap();
+    std::fs::write(&zip, b"not a zip").unwrap();
+    run_repair(&fixture);
+
+    let file = cache.join("rsc.io/quote@v1.5.2/quote.go");
+    let dir = file.parent().unwrap().to_path_buf();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::fs::write(&file, "package quote\n").unwrap();
+    run_repair(&fixture);
+    let output = fixture.run(&["cache", "verify"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -77,7 +77,7 @@ impl ModuleStatus {
 /// Whether `path` names a module (not the `go` and `toolchain` lines a
 /// build list carries).
 pub fn is_module_path(path: &str) -> bool {
-    path != "go" && path != "toolchain" && gomodx_module::path::check_path(path).is_ok()
+    !gomodx_module::is_toolchain_path(path) && gomodx_module::path::check_path(path).is_ok()
 }
 
 impl Fetcher {
