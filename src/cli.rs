@@ -45,10 +45,17 @@ pub struct GlobalArgs {
     /// Like --refresh, for this module only (repeatable).
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "offline")]
     pub refresh_module: Vec<String>,
-    /// How long stored mutable answers stay fresh, e.g. 30s, 10m, 2h [default: 10m]
-    /// (also GOMODX_MAX_AGE).
+    /// Use stored mutable answers (version lists, @latest, queries) younger
+    /// than this without asking the proxy, e.g. 30s, 10m, 2h (also
+    /// GOMODX_MAX_AGE). By default each is revalidated once per run.
     #[arg(long, global = true, value_name = "DURATION")]
     pub max_age: Option<String>,
+    /// Fail (naming each line) instead of changing go.mod or go.sum (for CI).
+    #[arg(long, global = true)]
+    pub locked: bool,
+    /// --locked and --offline together.
+    #[arg(long, global = true, conflicts_with_all = ["refresh", "refresh_module"])]
+    pub frozen: bool,
 }
 
 /// When to colour output.
@@ -254,6 +261,9 @@ pub struct DoctorArgs {
     /// The module to diagnose [default: every direct dependency].
     #[arg(value_name = "MODULE")]
     pub module: Option<String>,
+    /// Print one JSON object per module instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `gomodx clean`.

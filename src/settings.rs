@@ -33,6 +33,8 @@ pub struct GlobalSettings {
     pub freshness: Freshness,
     /// A module cache to use instead of GOMODCACHE (`download --modcache`).
     mod_cache_override: Option<PathBuf>,
+    /// go.mod and go.sum must not change (`--locked`, `--frozen`).
+    pub locked: bool,
 }
 
 /// What fetching modules needs beyond Go's environment: gomodx's own
@@ -82,6 +84,7 @@ impl GlobalSettings {
             jobs,
             freshness,
             mod_cache_override: None,
+            locked: args.locked || args.frozen,
         })
     }
 
@@ -226,9 +229,14 @@ impl FetchSettings {
 fn freshness(args: &GlobalArgs, var: impl Fn(&str) -> Option<String>) -> Result<Freshness> {
     let start = SystemTime::now();
     let env_offline = var("GOMODX_OFFLINE").is_some_and(|v| !v.is_empty() && v != "0");
-    let connectivity = if args.offline {
+    let connectivity = if args.offline || args.frozen {
         Connectivity::Offline {
-            reason: "`--offline`".to_owned(),
+            reason: if args.frozen {
+                "`--frozen`"
+            } else {
+                "`--offline`"
+            }
+            .to_owned(),
         }
     } else if env_offline && !args.refresh && args.refresh_module.is_empty() {
         Connectivity::Offline {
@@ -248,9 +256,9 @@ fn freshness(args: &GlobalArgs, var: impl Fn(&str) -> Option<String>) -> Result<
         &args.max_age,
         var("GOMODX_MAX_AGE").filter(|v| !v.is_empty()),
     ) {
-        (Some(text), _) => parse_duration("--max-age", text)?,
-        (None, Some(text)) => parse_duration("GOMODX_MAX_AGE", &text)?,
-        (None, None) => gomodx_fetch::DEFAULT_MAX_AGE,
+        (Some(text), _) => Some(parse_duration("--max-age", text)?),
+        (None, Some(text)) => Some(parse_duration("GOMODX_MAX_AGE", &text)?),
+        (None, None) => None,
     };
     Ok(Freshness {
         connectivity,

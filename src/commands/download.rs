@@ -44,7 +44,13 @@ pub fn run(
     let runtime = super::async_runtime()?;
     let in_module = main.is_some();
     let plan = runtime
-        .block_on(Plan::new(main, &args.modules, &fetcher, &mod_cache))
+        .block_on(Plan::new(
+            main,
+            &args.modules,
+            &fetcher,
+            &mod_cache,
+            settings.locked,
+        ))
         .map_err(|err| match err {
             DownloadError::Arg(ArgError::Pattern(arg)) => Hinted {
                 message: ArgError::Pattern(arg).to_string(),
@@ -71,6 +77,13 @@ pub fn run(
     let objects = runtime.block_on(plan.download(&fetcher, Arc::new(move |m| queue.queue(m))));
     let summary = reporter.finish();
     super::provenance::report(&fetcher, printer);
+    for object in objects.iter().filter(|o| !o.query.is_empty()) {
+        let (path, query) = (&object.path, &object.query);
+        printer.status(
+            "Resolved",
+            format_args!("{path}@{query} to {}", object.version),
+        );
+    }
 
     let failures = objects.iter().filter(|o| o.error.is_some()).count();
     let failed = failures > 0;

@@ -53,6 +53,7 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     for warning in warnings {
         printer.warn(warning);
     }
+    super::provenance::report(&loaded.fetcher, printer);
     // As go without -e: errors go to stderr and make the exit status 1.
     let mut failed = false;
     for error in infos.iter().filter_map(|info| info.error.as_ref()) {

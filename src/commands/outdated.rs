@@ -1,14 +1,11 @@
 //! `gomodx outdated`: per dependency the version go.mod requires, the one
 //! MVS selects, the newest release and pre-release the proxy lists, what
-//! `@latest` resolves to under the main module's excludes and the author's
-//! retractions, whether the selected version is retracted or the module
-//! deprecated — and where the "newest" answer came from and how old it is.
+//! `@latest` resolves to, and where the version list came from and how old
+//! it is ([`gomodx_fetch::ModuleStatus`] holds the rules).
 
 use anyhow::Result;
-use gomodx_fetch::{Answer, Fetcher, MainRules};
-use gomodx_module::{ModuleVersion, semver};
+use gomodx_fetch::{ModuleStatus, is_module_path};
 use gomodx_resolver::LoadOptions;
-use gomodx_store::MetaKey;
 
 use super::graph_load::Loaded;
 use super::provenance::{describe, human_age, json};
@@ -17,149 +14,19 @@ use crate::cli::OutdatedArgs;
 use crate::printer::Printer;
 use crate::settings::GlobalSettings;
 
-/// What is known about one dependency's versions.
-#[derive(Debug, Clone)]
-pub struct Status {
-    /// The module path.
-    pub path: String,
-    /// The version the main go.mod requires, if it does.
-    pub required: Option<String>,
-    /// Whether the go.mod requirement is `// indirect` (or absent).
-    pub indirect: bool,
-    /// The version MVS selects.
-    pub selected: Option<String>,
-    /// What replaces the selected version.
-    pub replaced: Option<ModuleVersion>,
-    /// The newest release the proxy lists (excludes and retractions ignored).
-    pub newest_release: Option<String>,
-    /// The newest pre-release, when newer than the newest release.
-    pub newest_prerelease: Option<String>,
-    /// What `path@latest` resolves to, or why it fails.
-    pub latest: Result<String, String>,
-    /// Why the selected version is not allowed (retracted, excluded).
-    pub disallowed: Option<String>,
-    /// The latest go.mod's `Deprecated:` message.
-    pub deprecated: Option<String>,
-    /// The version list's provenance.
-    pub list_answer: Option<Answer>,
-}
-
-impl Status {
-    /// Whether a newer release than the selected version exists.
-    pub fn is_outdated(&self) -> bool {
-        match (&self.selected, &self.latest) {
-            (Some(selected), Ok(latest)) => semver::compare(latest, selected).is_gt(),
-            _ => false,
-        }
-    }
-}
-
-/// Gathers the [`Status`] of `path`.
-pub async fn status(
-    fetcher: &Fetcher,
-    rules: &MainRules,
-    path: &str,
-    required: Option<(String, bool)>,
-    selected: Option<String>,
-) -> Status {
-    let versions = fetcher
-        .versions(path)
-        .await
-        .map(|v| v.to_vec())
-        .unwrap_or_default();
-    let newest_release = versions
-        .iter()
-        .filter(|v| semver::prerelease(v).is_empty())
-        .max_by(|a, b| semver::compare(a, b))
-        .cloned();
-    let newest_prerelease = versions
-        .iter()
-        .filter(|v| !semver::prerelease(v).is_empty())
-        .max_by(|a, b| semver::compare(a, b))
-        .filter(|pre| {
-            newest_release
-                .as_ref()
-                .is_none_or(|release| semver::compare(pre, release).is_gt())
-        })
-        .cloned();
-    let latest = fetcher
-        .query(path, "latest", "", Some(rules))
-        .await
-        .map(|info| info.version)
-        .map_err(|e| e.to_string());
-    let disallowed = match &selected {
-        Some(version) if !version.is_empty() => fetcher
-            .query(path, version, "", Some(rules))
-            .await
-            .err()
-            .map(|e| e.to_string()),
-        _ => None,
-    };
-    let deprecated = deprecation(fetcher, path).await;
-    let replaced = selected
-        .as_ref()
-        .and_then(|v| rules.replacement(&ModuleVersion::new(path, v.clone())))
-        .map(|r| match r {
-            gomodx_fetch::Replacement::Module(m) => m.clone(),
-            gomodx_fetch::Replacement::Dir(dir) => {
-                ModuleVersion::new(dir.display().to_string(), "")
-            }
-        });
-    let list_answer = fetcher
-        .answers()
-        .into_iter()
-        .rev()
-        .find(|a| a.path == path && a.key == MetaKey::List);
-    Status {
-        path: path.to_owned(),
-        indirect: required.as_ref().is_none_or(|(_, indirect)| *indirect),
-        required: required.map(|(v, _)| v),
-        selected,
-        replaced,
-        newest_release,
-        newest_prerelease,
-        latest,
-        disallowed,
-        deprecated,
-        list_answer,
-    }
-}
-
-/// The `// Deprecated:` message of the module's latest go.mod.
-async fn deprecation(fetcher: &Fetcher, path: &str) -> Option<String> {
-    let latest = fetcher.query(path, "latest", "", None).await.ok()?;
-    let go_mod = fetcher
-        .go_mod(&ModuleVersion::new(path, latest.version))
-        .await
-        .ok()?;
-    let parsed = gomodx_modfile::parse_lax("go.mod", &go_mod.data).ok()?;
-    parsed
-        .module
-        .map(|m| m.deprecated)
-        .filter(|d| !d.is_empty())
-}
-
-/// The statuses of the main module's dependencies: the paths its go.mod
-/// requires (direct only unless `all`), or with `all` the whole build list.
-pub fn statuses(
-    loaded: &Loaded,
-    runtime: &tokio::runtime::Runtime,
-    all: bool,
-    only: Option<&str>,
-) -> Vec<Status> {
+/// The main module's dependencies: the paths its go.mod requires (direct
+/// only unless `all`), or with `all` the whole build list; `only` narrows
+/// them to one path (known or not).
+pub fn paths(loaded: &Loaded, all: bool, only: Option<&str>) -> Vec<String> {
     let mut paths: Vec<String> = if all {
-        loaded
-            .graph
-            .build_list()
-            .iter()
-            .filter(|m| !m.version.is_empty())
+        let list = loaded.graph.build_list();
+        list.iter()
+            .filter(|m| !m.version.is_empty() && is_module_path(&m.path))
             .map(|m| m.path.clone())
             .collect()
     } else {
-        loaded
-            .mod_file
-            .require
-            .iter()
+        let requires = loaded.mod_file.require.iter();
+        requires
             .filter(|r| !r.indirect || only.is_some())
             .map(|r| r.module.path.clone())
             .collect()
@@ -171,6 +38,15 @@ pub fn statuses(
         }
     }
     paths.dedup();
+    paths
+}
+
+/// The status of each of `paths`, gathered concurrently.
+pub fn statuses(
+    loaded: &Loaded,
+    runtime: &tokio::runtime::Runtime,
+    paths: Vec<String>,
+) -> Vec<ModuleStatus> {
     let tasks: Vec<_> = paths
         .into_iter()
         .map(|path| {
@@ -184,7 +60,11 @@ pub fn statuses(
                 .map(|r| (r.module.version.clone(), r.indirect))
                 .next_back();
             let selected = loaded.graph.selected(&path).map(str::to_owned);
-            runtime.spawn(async move { status(&fetcher, &rules, &path, required, selected).await })
+            runtime.spawn(async move {
+                fetcher
+                    .module_status(&rules, &path, required, selected)
+                    .await
+            })
         })
         .collect();
     runtime.block_on(async {
@@ -206,7 +86,7 @@ pub fn run(
 ) -> Result<ExitStatus> {
     let runtime = super::async_runtime()?;
     let loaded = Loaded::load(settings, &LoadOptions::default(), &runtime, printer)?;
-    let statuses = statuses(&loaded, &runtime, args.all, None);
+    let statuses = statuses(&loaded, &runtime, paths(&loaded, args.all, None));
     super::provenance::report(&loaded.fetcher, printer);
     if args.json {
         for status in &statuses {
@@ -214,27 +94,32 @@ pub fn run(
         }
         return Ok(ExitStatus::Success);
     }
-    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
-    printer.data(format_args!(
-        "{:<40} {:<14} {:<14} {:<14} {:<18} {:<14} NOTES",
-        "MODULE", "REQUIRED", "SELECTED", "LATEST", "PRERELEASE", "LIST AGE"
-    ));
-    for status in &statuses {
-        let latest = status.latest.clone().unwrap_or_else(|_| "?".to_owned());
-        let age = status
-            .list_answer
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), |a| human_age(a.age()));
-        printer.data(format_args!(
-            "{:<40} {:<14} {:<14} {:<14} {:<18} {:<14} {}",
-            status.path,
-            dash(&status.required),
-            dash(&status.selected),
-            latest,
-            dash(&status.newest_prerelease),
-            age,
-            notes(status).join("; ")
-        ));
+    let header = [
+        "MODULE",
+        "REQUIRED",
+        "SELECTED",
+        "LATEST",
+        "PRERELEASE",
+        "LIST AGE",
+    ];
+    let rows: Vec<[String; 6]> = statuses.iter().map(row).collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.len());
+        }
+    }
+    let line = |cells: &[String; 6], notes: &str| {
+        let mut text = String::new();
+        for (cell, width) in cells.iter().zip(widths) {
+            text.push_str(&format!("{cell:<width$}  "));
+        }
+        text.push_str(notes);
+        text
+    };
+    printer.data(line(&header.map(str::to_owned), "NOTES"));
+    for (status, cells) in statuses.iter().zip(&rows) {
+        printer.data(line(cells, &notes(status).join("; ")));
         if let Some(answer) = &status.list_answer {
             printer.verbose(format_args!(
                 "  {}: {}",
@@ -243,11 +128,35 @@ pub fn run(
             ));
         }
     }
+    for status in &statuses {
+        if let Err(error) = &status.latest
+            && status.latest_note() == Some("the proxy failed")
+        {
+            printer.warn(format_args!("{}@latest: {error}", status.path));
+        }
+    }
     Ok(ExitStatus::Success)
 }
 
-/// Short remarks for the table.
-fn notes(status: &Status) -> Vec<String> {
+/// The table cells of one dependency, NOTES aside.
+fn row(status: &ModuleStatus) -> [String; 6] {
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    [
+        status.path.clone(),
+        dash(&status.required),
+        dash(&status.selected),
+        status.latest.clone().unwrap_or_else(|_| "?".to_owned()),
+        dash(&status.newest_prerelease),
+        status
+            .list_answer
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |a| human_age(a.age())),
+    ]
+}
+
+/// Short remarks for the table (errors in a few words; the proxy's own
+/// failures are printed in full below it).
+fn notes(status: &ModuleStatus) -> Vec<String> {
     let mut notes = Vec::new();
     if status.is_outdated() {
         notes.push("outdated".to_owned());
@@ -262,19 +171,19 @@ fn notes(status: &Status) -> Vec<String> {
                 .to_owned(),
         );
     }
-    if let Some(reason) = &status.disallowed {
-        notes.push(reason.clone());
+    if let Some(error) = &status.disallowed {
+        notes.push(error.to_string());
     }
     if let Some(message) = &status.deprecated {
         notes.push(format!("deprecated: {message}"));
     }
-    if let Err(error) = &status.latest {
-        notes.push(format!("latest: {error}"));
+    if let Some(note) = status.latest_note() {
+        notes.push(format!("latest: {note}"));
     }
     notes
 }
 
-fn to_json(status: &Status) -> serde_json::Value {
+fn to_json(status: &ModuleStatus) -> serde_json::Value {
     serde_json::json!({
         "Path": status.path,
         "Required": status.required,
@@ -282,11 +191,11 @@ fn to_json(status: &Status) -> serde_json::Value {
         "Selected": status.selected,
         "Replace": status.replaced.as_ref().map(ToString::to_string),
         "Latest": status.latest.as_ref().ok(),
-        "LatestError": status.latest.as_ref().err(),
+        "LatestError": status.latest.as_ref().err().map(ToString::to_string),
         "NewestRelease": status.newest_release,
         "NewestPrerelease": status.newest_prerelease,
         "Outdated": status.is_outdated(),
-        "Disallowed": status.disallowed,
+        "Disallowed": status.disallowed.as_ref().map(ToString::to_string),
         "Deprecated": status.deprecated,
         "Provenance": status.list_answer.as_ref().map(json),
     })

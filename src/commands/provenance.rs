@@ -1,8 +1,9 @@
 //! What the freshness policy did in a run, told to the user: corrupt
 //! artifacts fetched again (always, loudly), stale answers used because
-//! the network failed (a warning with their age), every mutable answer's
-//! source and age (`-v`), and — offline — one error naming everything that
-//! was missing, with the command that would fetch it.
+//! the network failed (a warning with their age), answers served from the
+//! store (one status line with their source and age; each one with `-v`),
+//! and — offline — one error naming everything that was missing, with the
+//! command that would fetch it.
 
 use std::time::Duration;
 
@@ -10,12 +11,14 @@ use gomodx_fetch::{Answer, AnswerSource, Connectivity, Fetcher, Missing};
 
 use crate::printer::{Hinted, Printer};
 
-/// Prints repairs, stale-answer warnings and (with `-v`) provenance.
+/// Prints repairs, stale-answer warnings, one status line per kind of
+/// stored answer used and (with `-v`) every answer's provenance.
 pub fn report(fetcher: &Fetcher, printer: &Printer) {
     for repair in fetcher.repairs() {
         printer.warn(format_args!("corrupt cache entry: {repair}"));
     }
-    for answer in fetcher.answers() {
+    let answers = fetcher.answers();
+    for answer in &answers {
         match &answer.source {
             AnswerSource::Stale { error } => printer.warn(format_args!(
                 "using a stale answer for {} ({} old, from {}): the network failed: {error}",
@@ -23,15 +26,50 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
                 human_age(answer.age()),
                 answer.proxy
             )),
-            _ => printer.verbose(format_args!("{}: {}", answer.endpoint(), describe(&answer))),
+            _ => printer.verbose(format_args!("{}: {}", answer.endpoint(), describe(answer))),
         }
     }
+    let of = |source: AnswerSource| -> Vec<&Answer> {
+        answers.iter().filter(|a| a.source == source).collect()
+    };
+    if let Some(line) = summary(&of(AnswerSource::Store), "from the gomodx store") {
+        printer.status("Stored", line);
+    }
+    if let Some(line) = summary(&of(AnswerSource::Revalidated), "unchanged since stored") {
+        printer.status("Revalidated", line);
+    }
+}
+
+/// `rsc.io/quote/@v/list from the gomodx store (http://p, 3m old)`, or for
+/// several answers their count and the oldest age.
+fn summary(answers: &[&Answer], what: &str) -> Option<String> {
+    let oldest = answers.iter().map(|a| a.age()).max()?;
+    let mut proxies: Vec<&str> = answers.iter().map(|a| a.proxy.as_str()).collect();
+    proxies.sort_unstable();
+    proxies.dedup();
+    let proxies = proxies.join(", ");
+    Some(match answers {
+        [one] => format!(
+            "{} {what} ({proxies}, {} old)",
+            one.endpoint(),
+            human_age(oldest)
+        ),
+        _ => format!(
+            "{} answers {what} ({proxies}, up to {} old)",
+            answers.len(),
+            human_age(oldest)
+        ),
+    })
 }
 
 /// `from <proxy> (network)` or `from the store (<proxy>, 3m old)`.
 pub fn describe(answer: &Answer) -> String {
     match answer.source {
         AnswerSource::Network => format!("from {} (network, just now)", answer.proxy),
+        AnswerSource::Revalidated => format!(
+            "from the gomodx store, confirmed unchanged by {} just now",
+            answer.proxy
+        ),
         AnswerSource::Store => format!(
             "from the gomodx store ({}, {} old)",
             answer.proxy,
@@ -50,6 +88,7 @@ pub fn describe(answer: &Answer) -> String {
 pub fn json(answer: &Answer) -> serde_json::Value {
     let source = match answer.source {
         AnswerSource::Network => "network",
+        AnswerSource::Revalidated => "revalidated",
         AnswerSource::Store => "store",
         AnswerSource::Stale { .. } => "stale",
     };

@@ -56,6 +56,9 @@ pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> R
         for error in results.iter().flatten() {
             printer.error(error);
         }
+        for error in results.iter().flatten() {
+            printer.warn(format_args!("to repair: {}", error.repair()));
+        }
         if !failed {
             printer.data("all modules verified");
         }

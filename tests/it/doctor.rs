@@ -82,25 +82,115 @@ fn selected_quote(fixture: &Fixture) -> (String, serde_json::Value) {
     (line["Selected"].as_str().unwrap().to_owned(), line)
 }
 
+/// `gomodx doctor args…` stdout.
+fn doctor_text(fixture: &Fixture, args: &[&str]) -> String {
+    let mut full = vec!["doctor"];
+    full.extend_from_slice(args);
+    String::from_utf8_lossy(&fixture.ok(&full).stdout).into_owned()
+}
+
 #[test]
 fn doctor_diagnoses_a_stale_stored_list() {
     let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
     fixture.set_listed("rsc.io/quote", QUOTE_UP_TO_V151, "v1.5.1");
     fixture.ok(&["outdated"]);
     fixture.set_listed("rsc.io/quote", QUOTE_ALL, "v1.5.2");
+    // A script that opted into a TTL still sees the stale list.
+    assert_eq!(selected_latest(&fixture, &["--max-age", "1h"]), "v1.5.1");
     let fix = diagnose(
         &fixture,
         &["rsc.io/quote"],
-        "the version list in gomodx's store is old",
+        "the version list in gomodx's store was old",
     );
     assert_eq!(
         fix,
         "gomodx --refresh-module rsc.io/quote download rsc.io/quote@latest"
     );
+    let text = doctor_text(&fixture, &["rsc.io/quote"]);
+    // The header agrees with the evidence, and no fix names the stale version.
+    assert!(
+        text.contains("rsc.io/quote: required v1.5.1, selected v1.5.1, newest release v1.5.2"),
+        "{text}"
+    );
+    assert!(!text.contains("go get rsc.io/quote@v1.5.1"), "{text}");
+    let mvs = diagnose(
+        &fixture,
+        &["rsc.io/quote"],
+        "MVS keeps the required version",
+    );
+    assert_eq!(mvs, "go get rsc.io/quote@v1.5.2");
     assert!(apply(&fixture, &fix));
-    let output = fixture.ok(&["download", "--json", "rsc.io/quote@latest"]);
+    assert_eq!(selected_latest(&fixture, &["--max-age", "1h"]), "v1.5.2");
+    if apply(&fixture, &mvs) {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.2");
+    }
+}
+
+/// `gomodx [extra] download --json rsc.io/quote@latest`: the version.
+fn selected_latest(fixture: &Fixture, extra: &[&str]) -> String {
+    let mut args = extra.to_vec();
+    args.extend(["download", "--json", "rsc.io/quote@latest"]);
+    let output = fixture.ok(&args);
     let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
-    assert_eq!(objects[0]["Version"], "v1.5.2");
+    objects[0]["Version"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn doctor_detects_a_list_lagging_behind_the_proxys_latest() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    // The proxy serves v1.5.2 as @latest and by exact query, but its list
+    // stops at v1.5.1: go's @latest picks from the list.
+    fixture.set_listed("rsc.io/quote", QUOTE_UP_TO_V151, "v1.5.2");
+    let cause = format!(
+        "{}'s version list lags behind a version it serves",
+        fixture.server.url()
+    );
+    let fix = diagnose(&fixture, &["rsc.io/quote"], &cause);
+    assert_eq!(fix, "go get rsc.io/quote@v1.5.2");
+    let text = doctor_text(&fixture, &["rsc.io/quote"]);
+    assert!(text.contains("@v/list lists up to v1.5.1"), "{text}");
+    assert!(text.contains("/rsc.io/quote/@latest is v1.5.2"), "{text}");
+    if apply(&fixture, "go get rsc.io/quote@latest") {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.1", "go is stuck too");
+    }
+    if apply(&fixture, &fix) {
+        assert_eq!(selected_quote(&fixture).0, "v1.5.2");
+    }
+}
+
+#[test]
+fn doctor_fails_for_an_unknown_module() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    let output = fixture.run(&["doctor", "example.com/no/such/module"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("module example.com/no/such/module: no proxy in GOPROXY knows it"),
+        "{text}"
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("ok:"));
+}
+
+#[test]
+fn doctor_json_lists_each_finding() {
+    let fixture = Fixture::new(GO_MOD_OLD_QUOTE);
+    let output = fixture.ok(&["doctor", "--json", "rsc.io/quote"]);
+    let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
+    assert_eq!(objects.len(), 1);
+    assert_eq!(objects[0]["Path"], "rsc.io/quote");
+    assert_eq!(objects[0]["NewestRelease"], "v1.5.2");
+    let findings = objects[0]["Findings"].as_array().unwrap();
+    let mvs = findings
+        .iter()
+        .find(|f| {
+            f["Cause"]
+                .as_str()
+                .unwrap()
+                .starts_with("MVS keeps the required version")
+        })
+        .unwrap();
+    assert_eq!(mvs["Fix"], "go get rsc.io/quote@v1.5.2");
+    assert!(!mvs["Evidence"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -254,6 +344,8 @@ fn doctor_shows_each_proxys_answer_when_they_disagree() {
         text.contains(&format!("evidence: {}: v1.5.2", second.url())),
         "{text}"
     );
+    assert!(!text.contains("store was old"), "{text}");
+    assert!(!text.contains("(0s old)"), "{text}");
     if apply(&fixture, &fix) {
         assert_eq!(selected_quote(&fixture).0, "v1.5.2");
     }

@@ -1,9 +1,10 @@
 //! Freshness modes against the loopback proxy's request log: `--offline`
 //! makes no request and names what is missing; the default needs no
-//! network for a warm canonical download; stored lists are re-asked after
-//! `--max-age`; `--refresh` re-asks exactly the mutable endpoints and
-//! `--refresh-module` only that module's; a failing network falls back to
-//! a stale answer with a warning; `--refresh` re-hashes cached zips.
+//! network for a warm canonical download and revalidates each mutable
+//! answer once per run (a `304` costs no body), so a new release is seen at
+//! once; `--max-age` is an opt-in TTL; `--refresh` re-asks exactly the
+//! mutable endpoints and fails when it cannot; a dead network falls back to
+//! the stored answer with a warning; `--refresh` re-hashes cached zips.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -11,7 +12,7 @@ use std::process::Output;
 use gomodx_test::server::{Fault, FaultRule, Faults, PathMatch};
 use gomodx_test::{ProxyServer, ProxyTree};
 
-use crate::download::harness::{Gomodx, stderr};
+use crate::download::harness::{Gomodx, go_env, stderr};
 
 /// A main module (with a go.sum of every module in the tree) against Go's
 /// test proxy served over HTTP, with its own hermetic gomodx environment.
@@ -238,44 +239,137 @@ fn default_needs_no_network_for_a_warm_canonical_download() {
     );
 }
 
+/// `gomodx download --json rsc.io/quote@latest` with `extra` flags first:
+/// the version and stderr.
+fn latest_quote(fixture: &Fixture, extra: &[&str]) -> (String, String) {
+    let mut args = extra.to_vec();
+    args.extend(["download", "--json", "rsc.io/quote@latest"]);
+    let output = fixture.ok(&args);
+    let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
+    (
+        objects[0]["Version"].as_str().unwrap().to_owned(),
+        stderr(&output),
+    )
+}
+
+fn is_list(path: &str) -> bool {
+    path == "/rsc.io/quote/@v/list"
+}
+
 #[test]
-fn stored_lists_are_used_until_max_age_then_asked_again() {
+fn the_default_revalidates_so_a_new_release_is_seen_at_once() {
     let fixture = Fixture::new(GO_MOD);
     fixture.set_listed("rsc.io/quote", &QUOTE_VERSIONS[..8], "v1.5.1");
-    let latest = |extra: &[&str]| {
-        let mut args = extra.to_vec();
-        args.extend(["download", "--json", "rsc.io/quote@latest"]);
-        let output = fixture.ok(&args);
-        let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
-        (
-            objects[0]["Version"].as_str().unwrap().to_owned(),
-            stderr(&output),
-        )
-    };
-    assert_eq!(latest(&[]).0, "v1.5.1");
-    assert_eq!(fixture.take_mutable_requests().len(), 1);
-
-    // v1.5.2 is published; the stored list is younger than the default max age.
-    fixture.set_listed("rsc.io/quote", QUOTE_VERSIONS, "v1.5.2");
-    let (version, text) = latest(&["-v"]);
+    let (version, text) = latest_quote(&fixture, &[]);
     assert_eq!(version, "v1.5.1");
     assert!(
-        text.contains("rsc.io/quote/@v/list: from the gomodx store"),
+        text.contains("Resolved rsc.io/quote@latest to v1.5.1"),
         "{text}"
+    );
+    fixture.server.clear_requests();
+
+    // Unchanged: one conditional request, answered 304 without a body.
+    let (version, text) = latest_quote(&fixture, &[]);
+    assert_eq!(version, "v1.5.1");
+    assert_eq!(fixture.server.answers(is_list), [(304, 0)]);
+    assert!(
+        text.contains("Revalidated rsc.io/quote/@v/list unchanged since stored ("),
+        "{text}"
+    );
+    fixture.server.clear_requests();
+
+    // v1.5.2 is published right after: the default mode sees it, as go does.
+    fixture.set_listed("rsc.io/quote", QUOTE_VERSIONS, "v1.5.2");
+    let (version, text) = latest_quote(&fixture, &[]);
+    assert_eq!(version, "v1.5.2");
+    assert!(
+        text.contains("Resolved rsc.io/quote@latest to v1.5.2"),
+        "{text}"
+    );
+    let answers = fixture.server.answers(is_list);
+    assert_eq!(answers.len(), 1, "asked once per run");
+    assert_eq!(answers[0].0, 200);
+    if let Some(go) = go_env(&fixture.server.url()) {
+        let output = go
+            .command(
+                &fixture.main,
+                &["mod", "download", "-json", "rsc.io/quote@latest"],
+            )
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
+        assert_eq!(objects[0]["Version"], "v1.5.2", "go agrees");
+    }
+}
+
+#[test]
+fn max_age_is_an_opt_in_ttl_named_in_the_status_line() {
+    let mut fixture = Fixture::new(GO_MOD);
+    fixture.set_listed("rsc.io/quote", &QUOTE_VERSIONS[..8], "v1.5.1");
+    assert_eq!(latest_quote(&fixture, &[]).0, "v1.5.1");
+    fixture.set_listed("rsc.io/quote", QUOTE_VERSIONS, "v1.5.2");
+    fixture.take_requests();
+
+    let (version, text) = latest_quote(&fixture, &["--max-age", "10m"]);
+    assert_eq!(version, "v1.5.1", "young enough for the TTL asked for");
+    assert!(
+        text.contains(&format!(
+            "Stored rsc.io/quote/@v/list from the gomodx store ({}, ",
+            fixture.server.url()
+        )),
+        "one status line, no -v: {text}"
     );
     assert_eq!(fixture.take_requests(), Vec::<String>::new());
 
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    assert_eq!(latest(&["--max-age", "1s"]).0, "v1.5.2");
+    assert_eq!(latest_quote(&fixture, &["--max-age", "1s"]).0, "v1.5.2");
     assert_eq!(fixture.take_mutable_requests().len(), 1);
 
-    let mut env = fixture;
-    env.gomodx.set("GOMODX_MAX_AGE", "0");
-    assert_eq!(latest_with(&env), "v1.5.2");
-    assert_eq!(
-        env.take_requests(),
-        vec!["/rsc.io/quote/@v/list".to_owned()]
+    fixture.gomodx.set("GOMODX_MAX_AGE", "1h");
+    fixture.set_listed("rsc.io/quote", &QUOTE_VERSIONS[..8], "v1.5.1");
+    assert_eq!(latest_with(&fixture), "v1.5.2");
+    assert_eq!(fixture.take_requests(), Vec::<String>::new());
+}
+
+#[test]
+fn a_dead_network_gives_the_stored_answer_and_refresh_fails() {
+    let mut fixture = Fixture::new(GO_MOD);
+    fixture.ok(&["download", "rsc.io/quote@latest"]);
+    fixture.ok(&["list", "-m", "-u", "all"]);
+    fixture.server.stop();
+
+    let (version, text) = latest_quote(&fixture, &[]);
+    assert_eq!(version, "v1.5.2");
+    assert!(
+        text.contains("warning: using a stale answer for rsc.io/quote/@v/list ("),
+        "{text}"
     );
+    assert!(
+        text.contains("s old, from http://"),
+        "names its age: {text}"
+    );
+    assert!(text.contains("connect"), "names the failure: {text}");
+
+    for args in [
+        &["--refresh", "download", "rsc.io/quote@latest"][..],
+        &[
+            "--refresh-module",
+            "rsc.io/quote",
+            "list",
+            "-m",
+            "-u",
+            "all",
+        ],
+    ] {
+        let output = fixture.run(args);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {text}");
+        assert!(
+            text.contains("--refresh: could not refresh rsc.io/quote/@v/list (the stored answer, "),
+            "{args:?}: {text}"
+        );
+    }
 }
 
 fn latest_with(fixture: &Fixture) -> String {
@@ -293,8 +387,11 @@ fn refresh_asks_exactly_the_mutable_endpoints_again() {
     mutable.sort();
     assert_eq!(mutable.len(), 2, "{mutable:?}");
 
+    // The default revalidates each mutable answer once, and nothing else.
     fixture.ok(&args);
-    assert_eq!(fixture.take_requests(), Vec::<String>::new());
+    let mut again = fixture.take_requests();
+    again.sort();
+    assert_eq!(again, mutable);
 
     let mut refresh = vec!["--refresh"];
     refresh.extend(args);
@@ -303,7 +400,7 @@ fn refresh_asks_exactly_the_mutable_endpoints_again() {
     again.sort();
     assert_eq!(again, mutable, "only the mutable endpoints, each once");
 
-    let mut one = vec!["--refresh-module", "rsc.io/sampler"];
+    let mut one = vec!["--max-age", "1h", "--refresh-module", "rsc.io/sampler"];
     one.extend(args);
     fixture.ok(&one);
     assert_eq!(
@@ -326,7 +423,7 @@ fn a_failing_network_falls_back_to_a_stale_answer_with_a_warning() {
                 retry_after: None,
             },
         )));
-    let output = fixture.ok(&["--max-age", "0", "download", "rsc.io/quote@latest"]);
+    let output = fixture.ok(&["download", "rsc.io/quote@latest"]);
     let text = stderr(&output);
     assert!(
         text.contains("warning: using a stale answer for rsc.io/quote/@v/list ("),
@@ -369,4 +466,47 @@ fn refresh_rehashes_cached_zips_and_replaces_corrupt_ones_loudly() {
         !fixture.take_requests().iter().any(|p| p.ends_with(".zip")),
         "the store's intact copy is used"
     );
+}
+
+/// The `to repair:` command `gomodx verify` suggests; runs it.
+fn run_repair(fixture: &Fixture) {
+    let output = fixture.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    let fix = text
+        .lines()
+        .find_map(|l| l.strip_prefix("warning: to repair: "))
+        .unwrap_or_else(|| panic!("no repair in:\n{text}"))
+        .to_owned();
+    for step in fix.split(" && ") {
+        let words: Vec<&str> = step.split_whitespace().collect();
+        assert_eq!(words[0], "gomodx", "{fix}");
+        fixture.ok(&words[1..]);
+    }
+    let output = fixture.ok(&["verify"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "all modules verified\n"
+    );
+}
+
+#[test]
+fn verify_names_the_command_that_repairs_what_it_found() {
+    let fixture = Fixture::new(GO_MOD);
+    fixture.ok(&["download"]);
+    let cache = fixture.gomodx.mod_cache();
+    let zip = cache.join("cache/download/rsc.io/quote/@v/v1.5.2.zip");
+    std::fs::remove_file(&zip).unwrap();
+    std::fs::write(&zip, b"not a zip").unwrap();
+    run_repair(&fixture);
+
+    let file = cache.join("rsc.io/quote@v1.5.2/quote.go");
+    let dir = file.parent().unwrap().to_path_buf();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::fs::write(&file, "package quote\n").unwrap();
+    run_repair(&fixture);
+    let output = fixture.run(&["cache", "verify"]);
+    assert!(output.status.success(), "{}", stderr(&output));
 }

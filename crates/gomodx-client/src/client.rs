@@ -1,18 +1,19 @@
 //! The GOPROXY operations, each tried across the proxy list the way Go's
 //! `TryProxies` does, with Go's error wrapping.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gomodx_module::{ModuleError, canonical_version, escape};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, FetchError};
 use crate::netrc::Netrc;
 use crate::protocol::{self, ListLine, RevInfo};
-use crate::proxy::{ProxyList, ProxyUrl};
+use crate::proxy::{ProxyList, ProxyUrl, Resource};
 use crate::retry::RetryPolicy;
 use crate::sink::DownloadSink;
-use crate::transport::{TraceHook, Transport, TransportConfig};
+use crate::transport::{Fetched, TraceHook, Transport, TransportConfig};
 use crate::tries::Tries;
 
 /// Go's `codehost.MaxZipFile`: 500 MiB.
@@ -67,6 +68,9 @@ struct Inner {
     proxies: ProxyList,
     transport: Transport,
     max_zip_size: u64,
+    /// Proxies found unreachable in this run (redacted base URL → cause):
+    /// later requests to them fail at once with the same cause.
+    unreachable: Mutex<HashMap<String, String>>,
 }
 
 /// An answer and the proxy that gave it (its redacted base URL).
@@ -76,6 +80,65 @@ pub struct Served<T> {
     pub value: T,
     /// The redacted base URL of the proxy that served it.
     pub proxy: String,
+}
+
+/// An answer's HTTP validators: sent back later (`If-None-Match`,
+/// `If-Modified-Since`), they let the proxy answer `304 Not Modified`
+/// instead of the whole body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    pub last_modified: Option<String>,
+}
+
+/// A mutable answer held from an earlier run, to be revalidated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The redacted base URL of the proxy that gave it.
+    pub proxy: String,
+    /// The validators it came with.
+    pub validators: Validators,
+}
+
+/// The answer to a revalidation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Revalidated<T> {
+    /// A (new) answer, with its validators.
+    Changed(Served<T>, Validators),
+    /// The proxy that gave the held answer says it is still current (`304`).
+    Unchanged {
+        /// The redacted base URL of that proxy.
+        proxy: String,
+    },
+}
+
+impl<T> Revalidated<T> {
+    /// The answer of a request that held nothing (so cannot be `Unchanged`).
+    fn into_served(self) -> Served<T> {
+        match self {
+            Revalidated::Changed(served, _) => served,
+            Revalidated::Unchanged { .. } => unreachable!("nothing was held"),
+        }
+    }
+}
+
+/// One proxy's own answers about a module (see [`Client::ask_each`]).
+#[derive(Debug)]
+pub struct ProxyAnswers {
+    /// The redacted base URL of the proxy.
+    pub proxy: String,
+    /// Its version list.
+    pub list: Result<Vec<ListLine>, Error>,
+    /// Its `.info` for the query asked, if one was.
+    pub info: Option<Result<RevInfo, Error>>,
+}
+
+/// What one request to one proxy gave.
+enum Got<T> {
+    Body(T, Validators),
+    NotModified,
 }
 
 impl Client {
@@ -94,6 +157,7 @@ impl Client {
             proxies: config.proxies,
             transport,
             max_zip_size: config.max_zip_size,
+            unreachable: Mutex::default(),
         };
         Client {
             inner: Arc::new(inner),
@@ -107,18 +171,27 @@ impl Client {
 
     /// `$base/$module/@v/list`: the raw lines (versions are not filtered).
     pub async fn list(&self, path: &str) -> Result<Served<Vec<ListLine>>, Error> {
+        Ok(self.list_since(path, None).await?.into_served())
+    }
+
+    /// [`Client::list`], asking the proxy that gave `held` whether it changed.
+    pub async fn list_since(
+        &self,
+        path: &str,
+        held: Option<&Held>,
+    ) -> Result<Revalidated<Vec<ListLine>>, Error> {
         let escaped = escape::escape_path(path);
         let mut tries = Tries::new(&self.inner.proxies, path, None);
         while let Some(proxy) = tries.next() {
             let result = match &escaped {
                 Ok(escaped) => self
-                    .get_bytes(proxy, escaped, "@v/list")
+                    .get_since(proxy, escaped, "@v/list", held)
                     .await
                     .map_err(|kind| Error::new(path, None, kind)),
                 Err(e) => Err(module_error(path, None, e)),
             };
             match result {
-                Ok(body) => return Ok(served(proxy, protocol::parse_list(&body))),
+                Ok(got) => return Ok(revalidated(proxy, got, |b| protocol::parse_list(&b))),
                 Err(e) => tries.fail(e),
             }
         }
@@ -128,18 +201,29 @@ impl Client {
     /// `$base/$module/@v/$query.info`: resolves a version, branch or commit.
     /// A proxy answering a canonical version with another one is refused.
     pub async fn info(&self, path: &str, query: &str) -> Result<Served<RevInfo>, Error> {
+        Ok(self.info_since(path, query, None).await?.into_served())
+    }
+
+    /// [`Client::info`], asking the proxy that gave `held` whether it changed.
+    pub async fn info_since(
+        &self,
+        path: &str,
+        query: &str,
+        held: Option<&Held>,
+    ) -> Result<Revalidated<RevInfo>, Error> {
         let escaped = escape::escape_path(path);
         let escaped_query = escape::escape_version(query);
         let mut tries = Tries::new(&self.inner.proxies, path, Some(query));
         while let Some(proxy) = tries.next() {
             let result = match (&escaped, &escaped_query) {
                 (Ok(escaped), Ok(escaped_query)) => {
-                    self.stat(proxy, path, escaped, query, escaped_query).await
+                    self.stat(proxy, path, escaped, query, escaped_query, held)
+                        .await
                 }
                 (Err(e), _) | (_, Err(e)) => Err(module_error(path, Some(query), e)),
             };
             match result {
-                Ok(info) => return Ok(served(proxy, info)),
+                Ok(got) => return Ok(revalidated(proxy, got, |info| info)),
                 Err(e) => tries.fail(e),
             }
         }
@@ -149,19 +233,73 @@ impl Client {
     /// `$base/$module/@latest`; where a proxy has none (404/410), the newest
     /// timed version of its list, as Go's `proxyRepo.Latest` does.
     pub async fn latest(&self, path: &str) -> Result<Served<RevInfo>, Error> {
+        Ok(self.latest_since(path, None).await?.into_served())
+    }
+
+    /// [`Client::latest`], asking the proxy that gave `held` whether its
+    /// `@latest` changed.
+    pub async fn latest_since(
+        &self,
+        path: &str,
+        held: Option<&Held>,
+    ) -> Result<Revalidated<RevInfo>, Error> {
         let escaped = escape::escape_path(path);
         let mut tries = Tries::new(&self.inner.proxies, path, None);
         while let Some(proxy) = tries.next() {
             let result = match &escaped {
-                Ok(escaped) => self.latest_from(proxy, path, escaped).await,
+                Ok(escaped) => self.latest_from(proxy, path, escaped, held).await,
                 Err(e) => Err(module_error(path, None, e)),
             };
             match result {
-                Ok(info) => return Ok(served(proxy, info)),
+                Ok(got) => return Ok(revalidated(proxy, got, |info| info)),
                 Err(e) => tries.fail(e),
             }
         }
         Err(tries.into_error())
+    }
+
+    /// Each proxy URL of the list on its own (no fall-through), for
+    /// diagnosis: its `@v/list`, and its `.info` for `query` when given
+    /// (`@latest` for `"latest"`). Empty when GONOPROXY routes `path`
+    /// around the proxies.
+    pub async fn ask_each(&self, path: &str, query: Option<&str>) -> Vec<ProxyAnswers> {
+        let Ok(escaped) = escape::escape_path(path) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for spec in self.inner.proxies.specs() {
+            let Ok(proxy) = self.inner.proxies.route(spec, path) else {
+                continue;
+            };
+            let list = self
+                .get_bytes(proxy, &escaped, "@v/list")
+                .await
+                .map(|body| protocol::parse_list(&body))
+                .map_err(|kind| Error::new(path, None, kind));
+            let info = match query {
+                None => None,
+                Some("latest") => Some(self.latest_from(proxy, path, &escaped, None).await),
+                Some(query) => Some(match escape::escape_version(query) {
+                    Ok(escaped_query) => {
+                        self.stat(proxy, path, &escaped, query, &escaped_query, None)
+                            .await
+                    }
+                    Err(e) => Err(module_error(path, Some(query), &e)),
+                }),
+            };
+            let info = info.map(|result| {
+                result.map(|got| match got {
+                    Got::Body(info, _) => info,
+                    Got::NotModified => unreachable!("nothing was held"),
+                })
+            });
+            out.push(ProxyAnswers {
+                proxy: proxy.redacted().to_owned(),
+                list,
+                info,
+            });
+        }
+        out
     }
 
     /// `$base/$module/@v/$version.mod`; `version` must be canonical.
@@ -202,13 +340,10 @@ impl Client {
             let result = match &escaped {
                 Ok(escaped) => {
                     let resource = proxy.resource(escaped, &suffix);
-                    self.inner
-                        .transport
-                        .fetch(proxy, &resource, sink, limit)
+                    self.fetch(proxy, &resource, sink, limit)
                         .await
-                        .map_err(|(error, attempts)| {
-                            Error::new(path, Some(version), ErrorKind::Fetch { error, attempts })
-                        })
+                        .map(|fetched| fetched.len)
+                        .map_err(|kind| Error::new(path, Some(version), kind))
                 }
                 Err(e) => Err(module_error(path, Some(version), e)),
             };
@@ -220,16 +355,22 @@ impl Client {
         Err(tries.into_error())
     }
 
-    /// Go's `proxyRepo.Latest` against one proxy.
+    /// Go's `proxyRepo.Latest` against one proxy. Only `@latest` itself
+    /// is revalidated; the fallback through the list is asked afresh.
     async fn latest_from(
         &self,
         proxy: &ProxyUrl,
         path: &str,
         escaped: &str,
-    ) -> Result<RevInfo, Error> {
+        held: Option<&Held>,
+    ) -> Result<Got<RevInfo>, Error> {
         let fail = |kind| Error::new(path, None, kind);
-        match self.get_bytes(proxy, escaped, "@latest").await {
-            Ok(body) => return parse_info(proxy, &body).map_err(fail),
+        match self.get_since(proxy, escaped, "@latest", held).await {
+            Ok(Got::Body(body, validators)) => {
+                let info = parse_info(proxy, &body).map_err(fail)?;
+                return Ok(Got::Body(info, validators));
+            }
+            Ok(Got::NotModified) => return Ok(Got::NotModified),
             Err(kind) if !kind.is_not_exist() => return Err(fail(kind)),
             Err(_) => {}
         }
@@ -242,7 +383,13 @@ impl Client {
         let best = protocol::latest_from_list(&lines).ok_or_else(|| fail(ErrorKind::NoCommits))?;
         let escaped_best =
             escape::escape_version(best).map_err(|e| module_error(path, Some(best), &e))?;
-        self.stat(proxy, path, escaped, best, &escaped_best).await
+        match self
+            .stat(proxy, path, escaped, best, &escaped_best, None)
+            .await?
+        {
+            Got::Body(info, _) => Ok(Got::Body(info, Validators::default())),
+            Got::NotModified => unreachable!("nothing was held"),
+        }
     }
 
     /// Go's `proxyRepo.Stat` against one proxy.
@@ -253,12 +400,15 @@ impl Client {
         escaped: &str,
         rev: &str,
         escaped_rev: &str,
-    ) -> Result<RevInfo, Error> {
+        held: Option<&Held>,
+    ) -> Result<Got<RevInfo>, Error> {
         let fail = |kind| Error::new(path, Some(rev), kind);
-        let body = self
-            .get_bytes(proxy, escaped, &format!("@v/{escaped_rev}.info"))
-            .await
-            .map_err(fail)?;
+        let suffix = format!("@v/{escaped_rev}.info");
+        let (body, validators) = match self.get_since(proxy, escaped, &suffix, held).await {
+            Ok(Got::Body(body, validators)) => (body, validators),
+            Ok(Got::NotModified) => return Ok(Got::NotModified),
+            Err(kind) => return Err(fail(kind)),
+        };
         let info = parse_info(proxy, &body).map_err(fail)?;
         let canonical = rev == canonical_version(rev) && gomodx_module::check(path, rev).is_ok();
         if info.version != rev && canonical {
@@ -266,7 +416,7 @@ impl Client {
                 returned: info.version,
             }));
         }
-        Ok(info)
+        Ok(Got::Body(info, validators))
     }
 
     async fn get_bytes(
@@ -275,17 +425,78 @@ impl Client {
         escaped: &str,
         suffix: &str,
     ) -> Result<Vec<u8>, ErrorKind> {
-        let resource = proxy.resource(escaped, suffix);
+        match self.get_since(proxy, escaped, suffix, None).await? {
+            Got::Body(body, _) => Ok(body),
+            Got::NotModified => unreachable!("nothing was held"),
+        }
+    }
+
+    /// One GET of a small body; with `held` from this proxy, conditional.
+    async fn get_since(
+        &self,
+        proxy: &ProxyUrl,
+        escaped: &str,
+        suffix: &str,
+        held: Option<&Held>,
+    ) -> Result<Got<Vec<u8>>, ErrorKind> {
+        let mut resource = proxy.resource(escaped, suffix);
+        resource.held = held
+            .filter(|held| held.proxy == proxy.redacted())
+            .map(|held| held.validators.clone());
+        let conditional = resource.held.is_some();
         let mut body = Vec::new();
-        match self
+        match self.fetch(proxy, &resource, &mut body, None).await {
+            Ok(fetched) => Ok(Got::Body(body, fetched.validators)),
+            Err(ErrorKind::Fetch { error, .. }) if conditional && error.is_not_modified() => {
+                Ok(Got::NotModified)
+            }
+            Err(kind) => Err(kind),
+        }
+    }
+
+    /// The transport's fetch, skipping (and remembering) proxies that
+    /// could not be reached at all in this run.
+    async fn fetch<S: DownloadSink>(
+        &self,
+        proxy: &ProxyUrl,
+        resource: &Resource,
+        sink: &mut S,
+        limit: Option<u64>,
+    ) -> Result<Fetched, ErrorKind> {
+        let known = self.unreachable().get(proxy.redacted()).cloned();
+        if let Some(cause) = known {
+            let error = FetchError::Request {
+                url: resource.display.clone(),
+                cause,
+                spurious: false,
+                unreachable: true,
+            };
+            return Err(ErrorKind::Fetch { error, attempts: 0 });
+        }
+        let result = self
             .inner
             .transport
-            .fetch(proxy, &resource, &mut body, None)
-            .await
-        {
-            Ok(_) => Ok(body),
-            Err((error, attempts)) => Err(ErrorKind::Fetch { error, attempts }),
-        }
+            .fetch(proxy, resource, sink, limit)
+            .await;
+        result.map_err(|(error, attempts)| {
+            if let FetchError::Request {
+                cause,
+                unreachable: true,
+                ..
+            } = &error
+            {
+                self.unreachable()
+                    .insert(proxy.redacted().to_owned(), cause.clone());
+            }
+            ErrorKind::Fetch { error, attempts }
+        })
+    }
+
+    fn unreachable(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.inner
+            .unreachable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -293,6 +504,16 @@ fn served<T>(proxy: &ProxyUrl, value: T) -> Served<T> {
     Served {
         value,
         proxy: proxy.redacted().to_owned(),
+    }
+}
+
+/// One proxy's answer to a (possibly conditional) request.
+fn revalidated<B, T>(proxy: &ProxyUrl, got: Got<B>, parse: impl FnOnce(B) -> T) -> Revalidated<T> {
+    match got {
+        Got::Body(body, validators) => Revalidated::Changed(served(proxy, parse(body)), validators),
+        Got::NotModified => Revalidated::Unchanged {
+            proxy: proxy.redacted().to_owned(),
+        },
     }
 }
 

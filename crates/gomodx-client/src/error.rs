@@ -62,6 +62,9 @@ pub enum FetchError {
         cause: String,
         /// Whether trying again may help.
         spurious: bool,
+        /// The proxy could not be reached at all (connection refused, DNS
+        /// failure): it is skipped for the rest of the run.
+        unreachable: bool,
     },
     /// The body broke off or could not be read.
     #[error("read {url:?}: {cause}")]
@@ -125,6 +128,23 @@ impl FetchError {
             FetchError::Request { spurious, .. } | FetchError::Read { spurious, .. } => *spurious,
             FetchError::File { .. } | FetchError::TooLarge | FetchError::Sink { .. } => false,
         }
+    }
+
+    /// Whether the proxy could not be reached at all (connection refused,
+    /// unknown host): not worth asking again in this run.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Request {
+                unreachable: true,
+                ..
+            }
+        )
+    }
+
+    /// A `304 Not Modified`: the answer held is still current.
+    pub fn is_not_modified(&self) -> bool {
+        matches!(self, FetchError::Status { code: 304, .. })
     }
 
     pub(crate) fn retry_after(&self) -> Option<Duration> {

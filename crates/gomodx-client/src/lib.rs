@@ -8,7 +8,12 @@
 //! - One shared HTTP/2-capable connection pool (rustls), manual redirects
 //!   (at most 10, never https→http), [`Netrc`] credentials sent only to
 //!   their own host, and bounded retries ([`RetryPolicy`]) of the whole
-//!   fetch, body included, on spurious failures — which Go does not do.
+//!   fetch, body included, on spurious failures — which Go does not do; a
+//!   proxy that cannot be reached at all (connection refused, unknown
+//!   host) is not retried and is skipped for the rest of the run.
+//! - Mutable answers can be revalidated ([`Held`], [`Validators`]): the
+//!   proxy that gave them is asked with `If-None-Match`/`If-Modified-Since`
+//!   and may answer `304` ([`Revalidated::Unchanged`]).
 //! - `direct` (VCS) fetching is not implemented: reaching it is an error.
 //!
 //! Configuration comes in as plain values ([`ClientConfig`]); this crate
@@ -26,7 +31,9 @@ mod transport;
 mod tries;
 mod urls;
 
-pub use client::{Client, ClientConfig, MAX_ZIP_SIZE, Served};
+pub use client::{
+    Client, ClientConfig, Held, MAX_ZIP_SIZE, ProxyAnswers, Revalidated, Served, Validators,
+};
 pub use error::{ConfigError, Error, ErrorKind, FetchError};
 pub use netrc::{Netrc, NetrcEntry};
 pub use protocol::{ListLine, RevInfo};

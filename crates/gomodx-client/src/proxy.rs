@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use reqwest::Url;
 
 use crate::error::{ConfigError, ErrorKind};
-use crate::urls;
+use crate::{Validators, urls};
 
 /// A parsed GOPROXY list plus the GONOPROXY globs that route around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,9 @@ pub(crate) struct Resource {
     /// The redacted URL for messages and traces.
     pub display: String,
     pub target: Target,
+    /// What the client holds already: sent as `If-None-Match` /
+    /// `If-Modified-Since`, so an unchanged answer costs a `304`.
+    pub held: Option<Validators>,
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +252,7 @@ impl ProxyUrl {
                 Resource {
                     display,
                     target: Target::Http(target),
+                    held: None,
                 }
             }
             Base::File { path } => {
@@ -257,6 +261,7 @@ impl ProxyUrl {
                 Resource {
                     display,
                     target: Target::File(PathBuf::from(joined)),
+                    held: None,
                 }
             }
         }

@@ -8,7 +8,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER,
+};
 use reqwest::{StatusCode, Url};
 use tokio::io::AsyncReadExt;
 
@@ -17,7 +19,7 @@ use crate::netrc::Netrc;
 use crate::proxy::{ProxyUrl, Resource, Target, host_port};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::sink::DownloadSink;
-use crate::{detail, urls};
+use crate::{Validators, detail, urls};
 
 /// Receives `-x` style trace lines: `# get <url>` before a request and
 /// `# get <url>: <status> (<secs>s)` (or `# get <url>: <error>`) after it.
@@ -51,6 +53,13 @@ struct Response {
     body: Body,
     content_length: Option<u64>,
     received: u64,
+    validators: Validators,
+}
+
+/// A fetched body's length and the validators it came with.
+pub(crate) struct Fetched {
+    pub len: u64,
+    pub validators: Validators,
 }
 
 enum Body {
@@ -85,15 +94,16 @@ impl Transport {
     }
 
     /// Fetches `resource` into `sink`, retrying spurious failures from
-    /// scratch. `limit` caps the body size. Returns the body length, or the
-    /// last error and how many requests were made.
+    /// scratch. `limit` caps the body size. Returns the body length and
+    /// validators, or the last error and how many requests were made (a
+    /// `304` to the resource's held validators is a `Status` error).
     pub(crate) async fn fetch<S: DownloadSink>(
         &self,
         proxy: &ProxyUrl,
         resource: &Resource,
         sink: &mut S,
         limit: Option<u64>,
-    ) -> Result<u64, (FetchError, u32)> {
+    ) -> Result<Fetched, (FetchError, u32)> {
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -114,9 +124,9 @@ impl Transport {
         resource: &Resource,
         sink: &mut S,
         limit: Option<u64>,
-    ) -> Result<u64, FetchError> {
+    ) -> Result<Fetched, FetchError> {
         let mut response = match &resource.target {
-            Target::Http(url) => self.get_http(proxy, url, &resource.display).await?,
+            Target::Http(url) => self.get_http(proxy, url, resource).await?,
             Target::File(path) => get_file(path, &resource.display).await?,
         };
         let too_large = |n: u64| limit.is_some_and(|limit| n > limit);
@@ -133,7 +143,10 @@ impl Transport {
             }
             sink.write(chunk).await.map_err(sink_error)?;
         }
-        Ok(response.received)
+        Ok(Fetched {
+            len: response.received,
+            validators: response.validators,
+        })
     }
 
     fn trace(&self, line: &str) {
@@ -146,11 +159,13 @@ impl Transport {
         &self,
         proxy: &ProxyUrl,
         first: &Url,
-        display: &str,
+        resource: &Resource,
     ) -> Result<Response, FetchError> {
+        let display = resource.display.as_str();
         let start = Instant::now();
         self.trace(&format!("# get {display}"));
-        let response = match self.follow_redirects(proxy, first, display).await {
+        let held = resource.held.as_ref();
+        let response = match self.follow_redirects(proxy, first, display, held).await {
             Ok(response) => response,
             Err(e) => {
                 self.trace(&format!("# get {display}: {e}"));
@@ -169,11 +184,20 @@ impl Transport {
         ));
         if status == StatusCode::OK {
             let content_length = response.content_length();
+            let header = |name| {
+                let value = response.headers().get(name)?.to_str().ok()?;
+                Some(value.to_owned())
+            };
+            let validators = Validators {
+                etag: header(ETAG),
+                last_modified: header(LAST_MODIFIED),
+            };
             return Ok(Response {
                 url: display.to_owned(),
                 body: Body::Http(response),
                 content_length,
                 received: 0,
+                validators,
             });
         }
         let retry_after = response
@@ -202,17 +226,19 @@ impl Transport {
     }
 
     /// Sends the GET, following up to 10 redirects. Each hop gets only the
-    /// credentials meant for its own host.
+    /// credentials meant for its own host, and the `held` validators.
     async fn follow_redirects(
         &self,
         proxy: &ProxyUrl,
         first: &Url,
         display: &str,
+        held: Option<&Validators>,
     ) -> Result<reqwest::Response, FetchError> {
         let fail = |cause: String, spurious: bool| FetchError::Request {
             url: display.to_owned(),
             cause,
             spurious,
+            unreachable: false,
         };
         let mut url = first.clone();
         let mut requests = 0;
@@ -223,9 +249,22 @@ impl Transport {
             if let Some((user, password)) = credentials(&self.config.netrc, proxy, &url) {
                 request = request.basic_auth(user, Some(password));
             }
+            if let Some(etag) = held.and_then(|h| h.etag.as_deref()) {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(since) = held.and_then(|h| h.last_modified.as_deref()) {
+                request = request.header(IF_MODIFIED_SINCE, since);
+            }
             let response = request.send().await.map_err(|e| {
-                let spurious = !e.is_builder();
-                fail(self.describe(e), spurious)
+                // A refused connection or a failed DNS lookup is not worth
+                // a retry (go moves on at once); a timeout or reset may be.
+                let unreachable = e.is_connect() && !e.is_timeout();
+                FetchError::Request {
+                    url: display.to_owned(),
+                    spurious: !e.is_builder() && !unreachable,
+                    cause: self.describe(e),
+                    unreachable,
+                }
             })?;
             if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
                 return Ok(response);
@@ -396,6 +435,7 @@ async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError>
             body: Body::File(file, path.clone()),
             content_length: None,
             received: 0,
+            validators: Validators::default(),
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Err(status(404, "Not Found", &e)),
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Err(status(403, "Forbidden", &e)),

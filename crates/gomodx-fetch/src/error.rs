@@ -81,8 +81,8 @@ pub enum Error {
         path: String,
     },
 
-    /// A query or version is malformed or not allowed; `reason` is Go's text
-    /// (`invalid semantic version …`, `excluded by go.mod`, `retracted by module author`).
+    /// A query or version is malformed; `reason` is Go's text
+    /// (`invalid semantic version …`).
     #[error("{path}@{version}: {reason}")]
     Invalid {
         /// The module path.
@@ -91,6 +91,33 @@ pub enum Error {
         version: String,
         /// What is wrong.
         reason: String,
+    },
+
+    /// The main module excludes the version or its author retracted it
+    /// (Go's `CheckAllowed`).
+    #[error("{path}@{version}: {why}")]
+    NotAllowed {
+        /// The module path.
+        path: String,
+        /// The version.
+        version: String,
+        /// Excluded or retracted.
+        why: NotAllowed,
+    },
+
+    /// `--refresh` (or `--refresh-module`) could not ask any proxy again;
+    /// a stored answer was not passed off as fresh.
+    #[error(
+        "--refresh: could not refresh {endpoint}{}: {cause}",
+        stored_note(stored_age)
+    )]
+    RefreshFailed {
+        /// The question, as a proxy URL suffix (`rsc.io/quote/@v/list`).
+        endpoint: String,
+        /// How old the stored answer not used is, if there is one.
+        stored_age: Option<std::time::Duration>,
+        /// Why the network failed.
+        cause: Box<Error>,
     },
 
     /// The network is off and the store lacks what is needed.
@@ -112,6 +139,28 @@ pub enum Error {
     /// A blocking task panicked or was cancelled.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why a version may not be picked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAllowed {
+    /// An `exclude` directive of the main module.
+    #[error("excluded by go.mod")]
+    Excluded,
+    /// A `retract` directive of the module's latest go.mod; Go's short
+    /// form of its rationale, if any.
+    #[error("retracted by module author{}", rationale.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
+    Retracted {
+        /// The first non-empty rationale, shortened as go does.
+        rationale: Option<String>,
+    },
+}
+
+fn stored_note(age: &Option<std::time::Duration>) -> String {
+    match age {
+        Some(age) => format!(" (the stored answer, {}s old, was not used)", age.as_secs()),
+        None => String::new(),
+    }
 }
 
 /// Content whose hash differs from the one go.sum records.
@@ -155,6 +204,17 @@ impl Error {
     /// Whether this is the "not found" of a proxy (404/410, `off`, …).
     pub fn is_not_exist(&self) -> bool {
         matches!(self, Error::Proxy(e) if e.is_not_exist())
+    }
+
+    /// Whether the version was retracted by its author.
+    pub fn is_retracted(&self) -> bool {
+        matches!(
+            self,
+            Error::NotAllowed {
+                why: NotAllowed::Retracted { .. },
+                ..
+            }
+        )
     }
 
     /// Whether this error comes from a go.sum or checksum check, which must

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use gomodx_client::{Client, Served};
+use gomodx_client::Client;
 use gomodx_modcache::{CacheFile, ExportError, ModCache};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_go_mod;
@@ -457,8 +457,8 @@ impl Fetcher {
     /// Runs a proxy request under the network semaphore.
     pub(crate) async fn network<T>(
         &self,
-        request: impl Future<Output = Result<Served<T>, gomodx_client::Error>>,
-    ) -> Result<Served<T>, Error> {
+        request: impl Future<Output = Result<T, gomodx_client::Error>>,
+    ) -> Result<T, Error> {
         let _permit = self.network_permit().await;
         Ok(request.await?)
     }

@@ -2,14 +2,19 @@
 //!
 //! Immutable artifacts (a canonical version's `.info`, `.mod`, `.zip`) come
 //! from the store once there. Mutable answers (`@v/list`, `@latest`, branch
-//! and commit queries) come from the store while younger than
-//! [`Freshness::max_age`], else from the network; when the network fails
-//! with something other than "not found", a stale stored answer is used
-//! and recorded as [`AnswerSource::Stale`] so the caller can warn.
+//! and commit queries) are asked of the proxy once per run — never staler
+//! than go — as conditional requests when the store holds an answer with
+//! validators, so an unchanged answer costs a `304`
+//! ([`AnswerSource::Revalidated`]). Only an explicit [`Freshness::max_age`]
+//! (`--max-age`) lets a young stored answer be used without asking. When
+//! the network fails with something other than "not found", a stored
+//! answer is used and recorded as [`AnswerSource::Stale`] so the caller
+//! can warn.
 //!
 //! [`Refresh`] (`--refresh`, `--refresh-module`) makes the answers about
-//! some modules count as old unless fetched after the process started (one
-//! run never asks the same question twice), and makes their cached zips be
+//! some modules count as old unless fetched after the process started, the
+//! network failing is then an error ([`Error::RefreshFailed`]: a stored
+//! answer is never passed off as fresh), and their cached zips are
 //! re-hashed before use. [`Connectivity::Offline`] forbids the network: any
 //! stored answer is used whatever its age, and whatever is missing is
 //! recorded ([`Fetcher::offline_misses`]) and fails with
@@ -19,17 +24,14 @@ use std::future::Future;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use gomodx_client::{ProxyKind, Served};
+use gomodx_client::{Held, ProxyKind, Revalidated, Served, Validators};
 use gomodx_modcache::{CacheFile, ExportError};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_zip;
-use gomodx_store::{MetaEntry, MetaKey, MetaValue, StoreError};
+use gomodx_store::{MetaEntry, MetaKey, MetaValidators, MetaValue, StoreError};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, blocking};
-
-/// The default [`Freshness::max_age`]: ten minutes.
-pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(600);
 
 /// Whether the network may be used.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,8 +77,9 @@ pub struct Freshness {
     pub connectivity: Connectivity,
     /// What to refresh.
     pub refresh: Refresh,
-    /// How long a stored mutable answer stays fresh.
-    pub max_age: Duration,
+    /// How long a stored mutable answer may be used without asking the
+    /// proxy (an opt-in TTL); `None`, the default, asks once per run.
+    pub max_age: Option<Duration>,
 }
 
 impl Default for Freshness {
@@ -84,7 +87,7 @@ impl Default for Freshness {
         Self {
             connectivity: Connectivity::Online,
             refresh: Refresh::None(SystemTime::now()),
-            max_age: DEFAULT_MAX_AGE,
+            max_age: None,
         }
     }
 }
@@ -94,7 +97,9 @@ impl Default for Freshness {
 pub enum AnswerSource {
     /// Asked of the proxy in this run.
     Network,
-    /// gomodx's store, young enough (or offline).
+    /// gomodx's store, confirmed unchanged by the proxy in this run (`304`).
+    Revalidated,
+    /// gomodx's store, younger than `--max-age` (or offline): not asked.
     Store,
     /// gomodx's store although too old: the network failed.
     Stale {
@@ -128,11 +133,16 @@ impl Answer {
 
     /// The question as a proxy URL suffix: `@v/list`, `@latest`, `@v/Q.info`.
     pub fn endpoint(&self) -> String {
-        match &self.key {
-            MetaKey::List => format!("{}/@v/list", self.path),
-            MetaKey::Latest => format!("{}/@latest", self.path),
-            MetaKey::Query(query) => format!("{}/@v/{query}.info", self.path),
-        }
+        endpoint(&self.path, &self.key)
+    }
+}
+
+/// A question as a proxy URL suffix.
+fn endpoint(path: &str, key: &MetaKey) -> String {
+    match key {
+        MetaKey::List => format!("{path}/@v/list"),
+        MetaKey::Latest => format!("{path}/@latest"),
+        MetaKey::Query(query) => format!("{path}/@v/{query}.info"),
     }
 }
 
@@ -236,16 +246,21 @@ impl Fetcher {
     }
 
     /// A mutable answer: from the store when the policy allows, else from
-    /// `ask` (which is recorded in the store), else — when the network
-    /// fails — from the store however old.
-    pub(crate) async fn answer<T>(
+    /// `ask` — given the stored answer to revalidate, if any — recorded in
+    /// the store; when the network fails, the stored answer however old
+    /// (unless it had to be refreshed).
+    pub(crate) async fn answer<T, F, Fut>(
         &self,
         path: &str,
         key: MetaKey,
-        ask: impl Future<Output = Result<Served<T>, Error>>,
+        ask: F,
         encode: impl Fn(&T) -> String,
         decode: impl Fn(&str) -> Option<T>,
-    ) -> Result<Served<T>, Error> {
+    ) -> Result<Served<T>, Error>
+    where
+        F: FnOnce(Option<Held>) -> Fut,
+        Fut: Future<Output = Result<Revalidated<T>, Error>>,
+    {
         let stored = self.stored_answer(path, &key).await;
         let decoded = stored.as_ref().and_then(|entry| match &entry.value {
             MetaValue::Found(body) => decode(body).map(|value| (value, entry)),
@@ -253,11 +268,14 @@ impl Fetcher {
         });
         let policy = self.freshness();
         let offline = matches!(policy.connectivity, Connectivity::Offline { .. });
+        let refresh = policy.refresh.applies_to(path);
         if let Some((_, entry)) = &decoded {
             let usable = offline
-                || match policy.refresh.applies_to(path) {
+                || match refresh {
                     Some(start) => entry.fetched_at >= start,
-                    None => age(entry.fetched_at) < policy.max_age,
+                    None => policy
+                        .max_age
+                        .is_some_and(|max| age(entry.fetched_at) < max),
                 };
             if usable {
                 let (value, entry) = decoded.expect("checked just above");
@@ -270,10 +288,22 @@ impl Fetcher {
             MetaKey::Query(query) => (query.as_str(), ".info"),
         };
         self.require_network(path, version, file)?;
-        match ask.await {
-            Ok(served) => {
+        let held = decoded.as_ref().map(|(_, entry)| Held {
+            proxy: entry.proxy.clone(),
+            validators: Validators {
+                etag: entry.validators.etag.clone(),
+                last_modified: entry.validators.last_modified.clone(),
+            },
+        });
+        match ask(held).await {
+            Ok(Revalidated::Changed(served, validators)) => {
+                let validators = MetaValidators {
+                    etag: validators.etag,
+                    last_modified: validators.last_modified,
+                };
+                let body = encode(&served.value);
                 let entry = self
-                    .remember(&served.proxy, path, key.clone(), encode(&served.value))
+                    .remember(&served.proxy, path, key.clone(), body, validators)
                     .await;
                 self.record(Answer {
                     path: path.to_owned(),
@@ -284,7 +314,33 @@ impl Fetcher {
                 });
                 Ok(served)
             }
+            Ok(Revalidated::Unchanged { .. }) => {
+                let (value, entry) = decoded.expect("only a held answer is unchanged");
+                let body = match &entry.value {
+                    MetaValue::Found(body) => body.clone(),
+                    MetaValue::NotFound => unreachable!("only found answers are decoded"),
+                };
+                let renewed = self
+                    .remember(
+                        &entry.proxy,
+                        path,
+                        key.clone(),
+                        body,
+                        entry.validators.clone(),
+                    )
+                    .await;
+                let renewed = renewed.unwrap_or_else(|| MetaEntry {
+                    fetched_at: SystemTime::now(),
+                    ..entry.clone()
+                });
+                Ok(self.settle(path, key, &renewed, AnswerSource::Revalidated, value))
+            }
             Err(error) if error.is_not_exist() => Err(error),
+            Err(error) if refresh.is_some() => Err(Error::RefreshFailed {
+                endpoint: endpoint(path, &key),
+                stored_age: decoded.map(|(_, entry)| age(entry.fetched_at)),
+                cause: Box::new(error),
+            }),
             Err(error) => match decoded {
                 Some((value, entry)) => {
                     let source = AnswerSource::Stale {
@@ -323,7 +379,7 @@ impl Fetcher {
     }
 
     /// The stored answer of the first proxy in GOPROXY that has one.
-    async fn stored_answer(&self, path: &str, key: &MetaKey) -> Option<MetaEntry> {
+    pub(crate) async fn stored_answer(&self, path: &str, key: &MetaKey) -> Option<MetaEntry> {
         let proxies: Vec<String> = self
             .inner
             .client
@@ -354,9 +410,13 @@ impl Fetcher {
         path: &str,
         key: MetaKey,
         body: String,
+        validators: MetaValidators,
     ) -> Option<MetaEntry> {
         let (store, proxy, path) = (self.inner.store.clone(), proxy.to_owned(), path.to_owned());
-        let record = move || Ok(store.put_meta(&proxy, &path, &key, MetaValue::Found(body))?);
+        let record = move || {
+            let value = MetaValue::Found(body);
+            Ok(store.put_meta_validated(&proxy, &path, &key, value, validators)?)
+        };
         blocking(record).await.ok()
     }
 }

@@ -21,10 +21,13 @@
 //! - [`Fetcher::download`] is `go mod download` for one module version.
 //! - [`load_graph`] loads the module graph, fetching go.mod files in
 //!   parallel as soon as they are needed.
+//! - [`Fetcher::module_status`] gathers what `outdated` shows about a
+//!   dependency; [`doctor`] diagnoses why it is not at its newest version.
 //! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.
 //!
 //! This crate never prints and never reads environment variables.
 
+pub mod doctor;
 mod download;
 mod error;
 mod fetcher;
@@ -38,18 +41,18 @@ mod reporter;
 mod rules;
 mod sink;
 mod snapshot;
+mod status;
 mod sums;
 mod zip;
 
 pub use download::ModuleDownload;
-pub use error::{ChecksumMismatch, Error, Unverified};
+pub use error::{ChecksumMismatch, Error, NotAllowed, Unverified};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
-pub use freshness::{
-    Answer, AnswerSource, Connectivity, DEFAULT_MAX_AGE, Freshness, Missing, Refresh, age,
-};
+pub use freshness::{Answer, AnswerSource, Connectivity, Freshness, Missing, Refresh, age};
 pub use gomodx_module::time::ZERO_TIME;
 pub use graph::{io_error_text, load_graph, load_with_loader, relative_to, short_path};
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement, clean_join};
+pub use status::{ModuleStatus, is_module_path};
 pub use sums::SumPolicy;

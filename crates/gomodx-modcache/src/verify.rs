@@ -59,6 +59,24 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
+impl VerifyError {
+    /// The gomodx command that repairs it: a modified zip is replaced by
+    /// the store's checked copy (`--refresh-module` re-hashes cached zips);
+    /// anything else is removed from both caches and downloaded again.
+    pub fn repair(&self) -> String {
+        match self {
+            Self::ZipModified(m, _) => format!(
+                "gomodx --refresh-module {0} download {0}@{1}",
+                m.path, m.version
+            ),
+            Self::MissingZipHash(m, ..) | Self::DirModified(m, _) | Self::Other(m, _) => format!(
+                "gomodx cache clean {0}@{1} && gomodx download {0}@{1}",
+                m.path, m.version
+            ),
+        }
+    }
+}
+
 /// Checks the cached zip and extracted tree of `module` against its
 /// `.ziphash`, exactly as `go mod verify` does: nothing cached is fine, a
 /// zip or complete tree without `.ziphash` is an error, and each of the zip

@@ -54,7 +54,7 @@ pub use blob::{Blob, BlobWriter};
 pub use error::StoreError;
 pub use gc::GcStats;
 pub use gomodx_fs::FileLock;
-pub use meta::{MetaEntry, MetaKey, MetaValue};
+pub use meta::{MetaEntry, MetaKey, MetaValidators, MetaValue};
 pub use refs::{ArtifactKind, Ref, RefIter};
 pub use store::Store;
 

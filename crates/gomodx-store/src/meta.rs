@@ -75,6 +75,19 @@ pub struct MetaEntry {
     pub fetched_at: SystemTime,
     /// The proxy that gave it (the URL passed to [`Store::put_meta`]).
     pub proxy: String,
+    /// The HTTP validators it came with, for revalidating it later.
+    pub validators: MetaValidators,
+}
+
+/// An answer's HTTP `ETag` and `Last-Modified`, as the proxy sent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaValidators {
+    /// The `ETag` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
 }
 
 /// The JSON form: `{"proxy","fetched_at","body"}` or `{…,"not_found":true}`.
@@ -87,6 +100,8 @@ struct MetaFile {
     body: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     not_found: bool,
+    #[serde(default, flatten)]
+    validators: MetaValidators,
 }
 
 impl Store {
@@ -102,11 +117,31 @@ impl Store {
         key: &MetaKey,
         value: MetaValue,
     ) -> Result<MetaEntry, StoreError> {
+        self.put_meta_validated(
+            proxy_url,
+            module_path,
+            key,
+            value,
+            MetaValidators::default(),
+        )
+    }
+
+    /// [`put_meta`](Self::put_meta) with the answer's HTTP validators (also
+    /// used to record, with the same body, that a proxy confirmed it now).
+    pub fn put_meta_validated(
+        &self,
+        proxy_url: &str,
+        module_path: &str,
+        key: &MetaKey,
+        value: MetaValue,
+        validators: MetaValidators,
+    ) -> Result<MetaEntry, StoreError> {
         let path = self.meta_path(proxy_url, module_path, key)?;
         let entry = MetaEntry {
             value,
             fetched_at: SystemTime::now(),
             proxy: proxy_url.to_owned(),
+            validators,
         };
         let (body, not_found) = match &entry.value {
             MetaValue::Found(body) => (Some(body.clone()), false),
@@ -117,6 +152,7 @@ impl Store {
             fetched_at: entry.fetched_at,
             body,
             not_found,
+            validators: entry.validators.clone(),
         };
         let mut json = serde_json::to_vec(&file).expect("a MetaFile always serializes to JSON");
         json.push(b'\n');
@@ -153,6 +189,7 @@ impl Store {
             value,
             fetched_at: file.fetched_at,
             proxy: file.proxy,
+            validators: file.validators,
         }))
     }
 
@@ -197,6 +234,37 @@ mod tests {
 
     const PROXY: &str = "https://proxy.golang.org";
     const MIRROR: &str = "https://goproxy.example.com/mod";
+
+    #[test]
+    fn meta_keeps_its_validators() {
+        let (_dir, store) = temp_store();
+        let validators = MetaValidators {
+            etag: Some("\"abc\"".to_owned()),
+            last_modified: Some("Sun, 06 Dec 2026 10:00:00 GMT".to_owned()),
+        };
+        let value = MetaValue::Found("v1.0.0\n".to_owned());
+        let put = store
+            .put_meta_validated(
+                PROXY,
+                "m.example/m",
+                &MetaKey::List,
+                value,
+                validators.clone(),
+            )
+            .unwrap();
+        let got = store
+            .get_meta(PROXY, "m.example/m", &MetaKey::List)
+            .unwrap()
+            .unwrap();
+        assert_eq!(got, put);
+        assert_eq!(got.validators, validators);
+        let plain = MetaValue::Found("v1.0.0\n".to_owned());
+        store
+            .put_meta(PROXY, "m.example/m", &MetaKey::List, plain)
+            .unwrap();
+        let got = store.get_meta(PROXY, "m.example/m", &MetaKey::List);
+        assert_eq!(got.unwrap().unwrap().validators, MetaValidators::default());
+    }
 
     #[test]
     fn meta_round_trips_with_fetched_at() {

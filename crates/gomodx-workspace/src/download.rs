@@ -47,6 +47,8 @@ pub struct Plan {
     /// Arguments that name a main module: go skips them with a warning.
     pub skipped: Vec<String>,
     explicit: bool,
+    /// go.sum must not change (`--locked`).
+    locked: bool,
 }
 
 /// Why an argument is refused before anything is fetched.
@@ -71,6 +73,7 @@ impl Plan {
         args: &[String],
         fetcher: &Fetcher,
         mod_cache: &ModCache,
+        locked: bool,
     ) -> Result<Self, DownloadError> {
         let Some(main) = main else {
             let targets = args
@@ -83,6 +86,7 @@ impl Plan {
                 targets,
                 skipped: Vec::new(),
                 explicit: true,
+                locked,
             });
         };
         for arg in args {
@@ -142,6 +146,7 @@ impl Plan {
             targets,
             skipped,
             explicit,
+            locked,
         };
         if !plan.writes_after() {
             plan.write_go_sum(fetcher, mod_cache)?;
@@ -211,7 +216,7 @@ impl Plan {
         Ok(())
     }
 
-    /// Writes the new hashes go keeps.
+    /// Writes the new hashes go keeps (refused when `locked`).
     fn write_go_sum(&self, fetcher: &Fetcher, mod_cache: &ModCache) -> Result<(), Error> {
         let Some(main) = &self.main else {
             return Ok(());
@@ -220,7 +225,7 @@ impl Plan {
             Some(graph) => Keep::graph(graph),
             None => Keep::roots(main),
         };
-        main.write_go_sum(&fetcher.new_sums(), &keep, mod_cache.root())
+        main.write_go_sum(&fetcher.new_sums(), &keep, mod_cache.root(), self.locked)
     }
 
     /// The version of `path` the main modules use now (for `@upgrade`).

@@ -64,4 +64,18 @@ pub enum Error {
     /// A go.sum could not be parsed.
     #[error(transparent)]
     GoSum(#[from] gomodx_modfile::GoSumError),
+    /// go.sum needs lines that `--locked` forbids adding.
+    #[error(
+        "{} needs {} new line{} and --locked forbids changing it:{}",
+        path.display(),
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" },
+        lines.iter().map(|l| format!("\n  {l}")).collect::<String>()
+    )]
+    Locked {
+        /// The go.sum (go.work.sum).
+        path: PathBuf,
+        /// The lines it would gain, `path version hash`.
+        lines: Vec<String>,
+    },
 }

@@ -467,18 +467,28 @@ async fn add_deprecation(loaded: &Loaded, info: &mut ModuleInfo) {
     }
 }
 
-/// Go's `addUpdate`: the `upgrade` query's answer when it is newer.
+/// Go's `addUpdate`: the `upgrade` query's answer when it is newer; "not
+/// found", "no matching version" and disallowed versions are no update,
+/// any other failure is the module's error.
 async fn add_update(loaded: &Loaded, info: &mut ModuleInfo) {
     if info.version.is_empty() {
         return;
     }
     let rules: &MainRules = &loaded.rules;
-    let Ok(found) = loaded
+    let found = match loaded
         .fetcher
         .query(&info.path, "upgrade", &info.version, Some(rules))
         .await
-    else {
-        return;
+    {
+        Ok(found) => found,
+        Err(
+            gomodx_fetch::Error::NoMatchingVersion { .. } | gomodx_fetch::Error::NotAllowed { .. },
+        ) => return,
+        Err(e) if e.is_not_exist() => return,
+        Err(e) => {
+            info.error.get_or_insert_with(|| e.to_string());
+            return;
+        }
     };
     if gover::mod_compare(&info.path, &found.version, &info.version).is_gt() {
         info.update = Some(Box::new(ModuleInfo {

@@ -79,12 +79,14 @@ fn go_mod_key(m: &ModuleVersion) -> ModuleVersion {
 impl MainModules {
     /// Adds to go.sum (go.work.sum) the hashes in `checked` (new hashes
     /// this run verified) that `keep` names. Nothing is written when there
-    /// is nothing to add. `mod_cache` is GOMODCACHE, home of go's side lock.
+    /// is nothing to add; when `locked`, lines to add are an error naming
+    /// each. `mod_cache` is GOMODCACHE, home of go's side lock.
     pub fn write_go_sum(
         &self,
         checked: &[(ModuleVersion, String)],
         keep: &Keep,
         mod_cache: &Path,
+        locked: bool,
     ) -> Result<(), Error> {
         let kept: Vec<_> = checked
             .iter()
@@ -98,6 +100,22 @@ impl MainModules {
             .ok()
             .and_then(|()| FileLock::exclusive(&mod_cache.join("cache/lock")).ok());
         let mut go_sum = read_go_sum(&self.sum_file)?;
+        let kept: Vec<_> = kept
+            .into_iter()
+            .filter(|(key, hash)| !go_sum.hashes(key).contains(hash))
+            .collect();
+        if kept.is_empty() {
+            return Ok(());
+        }
+        if locked {
+            return Err(Error::Locked {
+                path: self.sum_file.clone(),
+                lines: kept
+                    .iter()
+                    .map(|(key, hash)| format!("{} {} {hash}", key.path, key.version))
+                    .collect(),
+            });
+        }
         for (key, hash) in kept {
             go_sum.insert(key.clone(), hash);
         }

@@ -2,7 +2,8 @@
 //! checked against its name (corrupt ones are quarantined and their refs
 //! dropped, so the next download fetches them again) and every `.mod` and
 //! `.zip` against its recorded `h1:`; in GOMODCACHE every module's zip and
-//! tree against its `.ziphash`, as `go mod verify` does.
+//! tree against its `.ziphash`, as `go mod verify` does. Each problem
+//! names the command that repairs it.
 
 use anyhow::{Context, Result};
 use gomodx_modcache::ModCache;
@@ -38,7 +39,9 @@ pub fn run(
                 Err(e) => Some(e.to_string()),
             }?;
             let _ = store.remove_ref(module, *kind);
-            Some(format!("store: {module} ({kind}): {problem}; ref removed"))
+            Some(format!(
+                "store: {module} ({kind}): {problem}; ref removed, `gomodx download {module}` fetches it again"
+            ))
         })
         .collect();
     let mut checked = refs.len();
@@ -54,7 +57,7 @@ pub fn run(
             modules
                 .par_iter()
                 .flat_map_iter(|module| gomodx_modcache::verify(&cache, module))
-                .map(|problem| format!("GOMODCACHE: {problem}"))
+                .map(|problem| format!("GOMODCACHE: {problem}; to repair: {}", problem.repair()))
                 .collect::<Vec<_>>(),
         );
     }
@@ -66,10 +69,6 @@ pub fn run(
         printer.status("Verified", format_args!("{checked} entries"));
         Ok(ExitStatus::Success)
     } else {
-        printer.warn(
-            "run `gomodx cache clean path@version` for GOMODCACHE problems; \
-             the next download fetches removed store entries again",
-        );
         Ok(ExitStatus::Failure)
     }
 }

@@ -164,3 +164,108 @@ async fn gonoproxy_routes_around_proxies() {
     let paths: Vec<String> = server.seen().into_iter().map(|s| s.path).collect();
     assert_eq!(paths, [INFO]);
 }
+
+/// A loopback address nothing listens on: connections are refused.
+fn dead_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn an_unreachable_proxy_is_tried_once_per_run_and_never_retried() {
+    let dead = dead_url();
+    let good = answering(200).await;
+    let (trace, lines) = crate::tracer();
+    let mut config = crate::config(&format!("{dead}|{}", good.url("")), "");
+    config.trace = Some(trace);
+    let listed = gomodx_client::Client::new(config);
+    for _ in 0..3 {
+        let served = listed.info("rsc.io/quote", "v1.5.2").await.unwrap();
+        assert_eq!(served.proxy, good.url(""));
+    }
+    let asked_dead = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with(&format!("# get {dead}/")) && l.contains(": "))
+        .count();
+    assert_eq!(asked_dead, 1, "one refused connection, then remembered");
+    assert_eq!(good.count(INFO), 3);
+
+    // After `,`, go stops at a dead proxy (only "not found" falls through):
+    // at once, with the connection error.
+    let list = format!("{dead},{}", good.url(""));
+    let err = client(&list, "")
+        .info("rsc.io/quote", "v1.5.2")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("connect"), "{text}");
+    assert!(!text.contains("attempts"), "not retried: {text}");
+    let ErrorKind::Fetch { error, .. } = err.kind() else {
+        panic!("{err:?}")
+    };
+    assert!(error.is_unreachable());
+    assert_eq!(good.count(INFO), 3);
+}
+
+#[tokio::test]
+async fn held_answers_are_revalidated_with_their_validators() {
+    let server = Server::start(|seen, _| {
+        let etag = "\"v2\"".to_owned();
+        if seen.header("if-none-match") == Some(etag.as_str()) {
+            return Reply::status(304);
+        }
+        Reply::Full {
+            status: 200,
+            headers: vec![
+                ("ETag", etag),
+                ("Last-Modified", "Sun, 06 Dec 2026 10:00:00 GMT".to_owned()),
+            ],
+            body: b"v1.0.0\n".to_vec(),
+        }
+    })
+    .await;
+    let client = client(&server.url(""), "");
+    let gomodx_client::Revalidated::Changed(served, validators) =
+        client.list_since("m.example/m", None).await.unwrap()
+    else {
+        panic!("nothing was held")
+    };
+    assert_eq!(served.value.len(), 1);
+    assert_eq!(validators.etag.as_deref(), Some("\"v2\""));
+    assert_eq!(
+        validators.last_modified.as_deref(),
+        Some("Sun, 06 Dec 2026 10:00:00 GMT")
+    );
+    let held = gomodx_client::Held {
+        proxy: served.proxy.clone(),
+        validators: validators.clone(),
+    };
+    let again = client.list_since("m.example/m", Some(&held)).await.unwrap();
+    assert_eq!(
+        again,
+        gomodx_client::Revalidated::Unchanged {
+            proxy: server.url("")
+        }
+    );
+    let seen = server.seen();
+    assert_eq!(seen[1].header("if-none-match"), Some("\"v2\""));
+    assert_eq!(
+        seen[1].header("if-modified-since"),
+        Some("Sun, 06 Dec 2026 10:00:00 GMT")
+    );
+    // Validators from another proxy are not sent.
+    let other = gomodx_client::Held {
+        proxy: "http://elsewhere.example".to_owned(),
+        validators,
+    };
+    let fresh = client
+        .list_since("m.example/m", Some(&other))
+        .await
+        .unwrap();
+    assert!(matches!(fresh, gomodx_client::Revalidated::Changed(..)));
+    assert_eq!(server.seen()[2].header("if-none-match"), None);
+}

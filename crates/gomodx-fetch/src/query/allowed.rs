@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use gomodx_module::{ModuleVersion, semver};
 
-use crate::error::Error;
+use crate::error::{Error, NotAllowed};
 use crate::fetcher::Fetcher;
 use crate::rules::{MainRules, Replacement};
 
@@ -34,13 +34,13 @@ impl Fetcher {
         if version.is_empty() {
             return Ok(());
         }
-        let disallowed = |reason: String| Error::Invalid {
+        let disallowed = |why| Error::NotAllowed {
             path: path.to_owned(),
             version: version.to_owned(),
-            reason,
+            why,
         };
         if rules.is_excluded(&ModuleVersion::new(path, version)) {
-            return Err(disallowed("excluded by go.mod".to_owned()));
+            return Err(disallowed(NotAllowed::Excluded));
         }
         let retractions = self.retractions(path, rules).await;
         let mut matching = retractions.iter().filter(|r| {
@@ -53,9 +53,8 @@ impl Fetcher {
         let rationale = std::iter::once(first)
             .chain(matching)
             .find(|r| !r.rationale.is_empty());
-        Err(disallowed(match rationale {
-            None => RETRACTED.to_owned(),
-            Some(r) => format!("{RETRACTED}: {}", short_message(&r.rationale)),
+        Err(disallowed(NotAllowed::Retracted {
+            rationale: rationale.map(|r| short_message(&r.rationale)),
         }))
     }
 

@@ -19,7 +19,7 @@ pub use plan::is_revision_query;
 use std::future::Future;
 use std::sync::Arc;
 
-use gomodx_client::{ListLine, RevInfo, Served};
+use gomodx_client::{Held, ListLine, RevInfo, Revalidated};
 use gomodx_modcache::CacheFile;
 use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
 use gomodx_module::quote::quote;
@@ -166,11 +166,14 @@ impl Fetcher {
             .queries
             .stats
             .get_or_init(&key, || {
-                self.info_answer(
-                    path,
-                    MetaKey::Query(revision.to_owned()),
-                    self.network(self.inner.client.info(path, revision)),
-                )
+                self.info_answer(path, MetaKey::Query(revision.to_owned()), |held| {
+                    self.network(async move {
+                        self.inner
+                            .client
+                            .info_since(path, revision, held.as_ref())
+                            .await
+                    })
+                })
             })
             .await
     }
@@ -290,7 +293,11 @@ impl Fetcher {
                     .answer(
                         path,
                         MetaKey::List,
-                        self.network(self.inner.client.list(path)),
+                        |held| {
+                            self.network(async move {
+                                self.inner.client.list_since(path, held.as_ref()).await
+                            })
+                        },
                         |lines| list_body(lines),
                         |body| Some(parse_list_body(body)),
                     )
@@ -314,11 +321,11 @@ impl Fetcher {
             .queries
             .latests
             .get_or_init(&key, || {
-                self.info_answer(
-                    path,
-                    MetaKey::Latest,
-                    self.network(self.inner.client.latest(path)),
-                )
+                self.info_answer(path, MetaKey::Latest, |held| {
+                    self.network(async move {
+                        self.inner.client.latest_since(path, held.as_ref()).await
+                    })
+                })
             })
             .await
     }
@@ -326,12 +333,11 @@ impl Fetcher {
     /// A mutable answer shaped like `.info` (`@latest`, or the `.info` of
     /// a non-canonical revision), asked by `ask` and recorded under `key`;
     /// the version it names gets that `.info` (see [`Self::seed_info`]).
-    async fn info_answer(
-        &self,
-        path: &str,
-        key: MetaKey,
-        ask: impl Future<Output = Result<Served<RevInfo>, Error>>,
-    ) -> Result<RevInfo, Error> {
+    async fn info_answer<F, Fut>(&self, path: &str, key: MetaKey, ask: F) -> Result<RevInfo, Error>
+    where
+        F: FnOnce(Option<Held>) -> Fut,
+        Fut: Future<Output = Result<Revalidated<RevInfo>, Error>>,
+    {
         let served = self
             .answer(path, key, ask, info_body, parse_info_body)
             .await?;

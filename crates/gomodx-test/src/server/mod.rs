@@ -6,7 +6,9 @@
 //! disk in chunks. [`Faults`] add latency, a bandwidth cap, and rules that
 //! answer matching paths with an error status, a truncated or corrupted body,
 //! or a connection reset; they can be changed while the server runs. Every
-//! request is logged.
+//! request is logged. Files carry an `ETag` and a `Last-Modified`, and a
+//! request whose `If-None-Match` (or, without one, `If-Modified-Since`)
+//! still holds is answered `304 Not Modified` without a body.
 
 mod conn;
 mod faults;
@@ -17,12 +19,12 @@ use std::net::{SocketAddr, TcpListener as StdListener};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use tokio::io::AsyncReadExt;
 use tokio::sync::oneshot;
@@ -166,14 +168,27 @@ impl ProxyServer {
             .count()
     }
 
+    /// The requests so far whose path satisfies `predicate`, as `(status,
+    /// body bytes)`: a `304` costs no body.
+    pub fn answers(&self, predicate: impl Fn(&str) -> bool) -> Vec<(u16, u64)> {
+        self.shared
+            .log()
+            .iter()
+            .filter(|r| predicate(&r.path))
+            .map(|r| (r.status, r.bytes))
+            .collect()
+    }
+
     /// Forgets the requests logged so far.
     pub fn clear_requests(&self) {
         self.shared.log().clear();
     }
 }
 
-impl Drop for ProxyServer {
-    fn drop(&mut self) {
+impl ProxyServer {
+    /// Stops serving: from now on connections to [`Self::url`] are
+    /// refused (a dead proxy). The request log stays readable.
+    pub fn stop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             // The server may already have stopped; nothing to do then.
             let _ = shutdown.send(());
@@ -186,11 +201,18 @@ impl Drop for ProxyServer {
     }
 }
 
+impl Drop for ProxyServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 async fn handle(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
 ) -> Response {
     let path = percent_decode(uri.path());
     let (fault, latency, bandwidth) = {
@@ -223,7 +245,7 @@ async fn handle(
             }
             response
         }
-        fault => serve_file(shared, method, path, fault, bandwidth).await,
+        fault => serve_file(shared, method, path, &headers, fault, bandwidth).await,
     }
 }
 
@@ -231,6 +253,7 @@ async fn serve_file(
     shared: Arc<Shared>,
     method: Method,
     path: String,
+    request: &HeaderMap,
     fault: Option<Fault>,
     bandwidth: Option<u64>,
 ) -> Response {
@@ -242,11 +265,19 @@ async fn serve_file(
         Some(file) => open_file(&file).await,
         None => None,
     };
-    let Some((file, len)) = opened else {
+    let Some((file, len, modified)) = opened else {
         let body = "not found\n";
         shared.record(&method, &path, 404, body.len() as u64);
         return text(StatusCode::NOT_FOUND, body);
     };
+    let validators = Validators::of(len, modified);
+    if validators.not_modified(request) {
+        shared.record(&method, &path, 304, 0);
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        validators.insert(response.headers_mut());
+        return response;
+    }
     let index = shared.record(&method, &path, 200, 0);
     let mut response = if method == Method::HEAD {
         Response::new(Body::empty())
@@ -272,6 +303,7 @@ async fn serve_file(
     };
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    validators.insert(headers);
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(&path)),
@@ -353,11 +385,65 @@ fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
         .then(|| root.join(relative))
 }
 
-async fn open_file(path: &Path) -> Option<(tokio::fs::File, u64)> {
+async fn open_file(path: &Path) -> Option<(tokio::fs::File, u64, SystemTime)> {
     let file = tokio::fs::File::open(path).await.ok()?;
     let meta = file.metadata().await.ok()?;
     let len = meta.len();
-    meta.is_file().then_some((file, len))
+    let modified = meta.modified().ok()?;
+    meta.is_file().then_some((file, len, modified))
+}
+
+/// A file's `ETag` (its size and modification time) and `Last-Modified`.
+struct Validators {
+    etag: String,
+    last_modified: String,
+    modified: SystemTime,
+}
+
+impl Validators {
+    fn of(len: u64, modified: SystemTime) -> Self {
+        let nanos = modified
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        Self {
+            etag: format!("\"{len:x}-{nanos:x}\""),
+            last_modified: httpdate::fmt_http_date(modified),
+            modified,
+        }
+    }
+
+    /// Whether the request's conditions say the client's copy is current:
+    /// `If-None-Match` decides when present, else `If-Modified-Since`
+    /// (whole seconds, as HTTP dates are).
+    fn not_modified(&self, request: &HeaderMap) -> bool {
+        let header = |name| request.get(name).and_then(|v| v.to_str().ok());
+        if let Some(tags) = header(header::IF_NONE_MATCH) {
+            return tags.split(',').any(|tag| tag.trim() == self.etag);
+        }
+        let Some(since) =
+            header(header::IF_MODIFIED_SINCE).and_then(|v| httpdate::parse_http_date(v).ok())
+        else {
+            return false;
+        };
+        let whole = |t: SystemTime| {
+            t.duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs()
+        };
+        whole(self.modified) <= whole(since)
+    }
+
+    fn insert(&self, headers: &mut HeaderMap) {
+        for (name, value) in [
+            (header::ETAG, &self.etag),
+            (header::LAST_MODIFIED, &self.last_modified),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(name, value);
+            }
+        }
+    }
 }
 
 fn content_type(path: &str) -> &'static str {
