@@ -46,6 +46,8 @@ pub struct FetchSettings {
     pub gonosumdb: String,
     /// The content of the netrc file (`NETRC`, default `~/.netrc`), if any.
     pub netrc: String,
+    /// `GOAUTH` (default `netrc`).
+    pub goauth: String,
     /// `GOMODX_HTTP_TIMEOUT` (seconds): the connect and read timeout.
     pub http_timeout: Option<Duration>,
     /// `GOMODX_TEST_NO_RETRY_DELAY=1`: retry at once (tests).
@@ -114,6 +116,7 @@ impl GlobalSettings {
             gosumdb: go("GOSUMDB"),
             gonosumdb: go("GONOSUMDB"),
             netrc,
+            goauth: go("GOAUTH"),
             http_timeout,
             no_retry_delay: var("GOMODX_TEST_NO_RETRY_DELAY").is_some_and(|v| v != "0"),
             no_progress: var("GOMODX_NO_PROGRESS").is_some_and(|v| v != "0"),

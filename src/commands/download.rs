@@ -147,6 +147,7 @@ pub(super) fn sum_policy(fetch: &FetchSettings, go_sum: Option<GoSum>) -> SumPol
 pub(super) fn client_config(fetch: &FetchSettings, proxies: ProxyList) -> ClientConfig {
     let mut config = ClientConfig::new(proxies);
     config.netrc = Netrc::parse(&fetch.netrc);
+    config.goauth = fetch.goauth.clone();
     config.retry = RetryPolicy {
         no_delay_for_tests: fetch.no_retry_delay,
         ..RetryPolicy::default()

@@ -6,14 +6,16 @@
 //!   each tried across the list like Go's `TryProxies`, with Go's error
 //!   wording (`P@V: reading <url>: 404 Not Found`).
 //! - One shared HTTP/2-capable connection pool (rustls), manual redirects
-//!   (at most 10, never https→http), [`Netrc`] credentials sent only to
-//!   their own host, and bounded retries ([`RetryPolicy`]) of the whole
+//!   (at most 10, never https→http), credentials as Go's GOAUTH provides
+//!   them ([`Netrc`], `git`, commands) only over HTTPS and never to another
+//!   host across a redirect, and bounded retries ([`RetryPolicy`]) of the whole
 //!   fetch, body included, on spurious failures — which Go does not do.
 //! - `direct` (VCS) fetching is not implemented: reaching it is an error.
 //!
 //! Configuration comes in as plain values ([`ClientConfig`]); this crate
 //! reads no environment variables and prints nothing (see [`TraceHook`]).
 
+mod auth;
 mod client;
 mod detail;
 mod error;
