@@ -10,6 +10,7 @@ mod freshness;
 mod graph;
 mod h1;
 mod outdated;
+mod repair;
 mod resolve_random;
 mod universes;
 mod verify;
