@@ -53,6 +53,8 @@ pub struct FetchSettings {
     pub gonosumdb: String,
     /// The content of the netrc file (`NETRC`, default `~/.netrc`), if any.
     pub netrc: String,
+    /// `GOAUTH` (default `netrc`).
+    pub goauth: String,
     /// `GOMODX_HTTP_TIMEOUT` (seconds): the connect and read timeout.
     pub http_timeout: Option<Duration>,
     /// `GOMODX_TEST_NO_RETRY_DELAY=1`: retry at once (tests).
@@ -122,6 +124,7 @@ impl GlobalSettings {
             gosumdb: go("GOSUMDB"),
             gonosumdb: go("GONOSUMDB"),
             netrc,
+            goauth: go("GOAUTH"),
             http_timeout,
             no_retry_delay: var("GOMODX_TEST_NO_RETRY_DELAY").is_some_and(|v| v != "0"),
             no_progress: var("GOMODX_NO_PROGRESS").is_some_and(|v| v != "0"),
@@ -212,6 +215,7 @@ impl FetchSettings {
     pub fn client_config(&self, proxies: ProxyList) -> ClientConfig {
         let mut config = ClientConfig::new(proxies);
         config.netrc = Netrc::parse(&self.netrc);
+        config.goauth = self.goauth.clone();
         config.retry = RetryPolicy {
             no_delay_for_tests: self.no_retry_delay,
             ..RetryPolicy::default()

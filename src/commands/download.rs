@@ -16,14 +16,6 @@ use crate::printer::{Hinted, Printer};
 use crate::reporters::{DownloadReporter, human_bytes};
 use crate::settings::GlobalSettings;
 
-/// A client configuration for `proxies` (doctor's per-proxy clients).
-pub(super) fn client_config(
-    fetch: &crate::settings::FetchSettings,
-    proxies: gomodx_client::ProxyList,
-) -> gomodx_client::ClientConfig {
-    fetch.client_config(proxies)
-}
-
 /// Downloads the modules named by `args` (or the main modules' dependencies).
 pub fn run(
     settings: &GlobalSettings,

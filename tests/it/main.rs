@@ -1,6 +1,7 @@
 //! Integration tests: the `gomodx` binary and its crates against the real
 //! `go` command (found by `gomodx_test::go::go_bin`; required under CI).
 
+mod auth;
 mod cache;
 mod containers;
 mod doctor;
@@ -15,6 +16,7 @@ mod list_template;
 mod locked;
 mod outdated;
 mod proxies;
+mod repair;
 mod resolve_random;
 mod universes;
 mod verify;

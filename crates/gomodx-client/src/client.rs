@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use gomodx_module::{ModuleError, canonical_version, escape};
 
+use crate::auth::Auth;
 use crate::error::{Error, ErrorKind, FetchError};
 use crate::netrc::Netrc;
 use crate::protocol::{self, ListLine, RevInfo};
@@ -24,8 +25,12 @@ pub const MAX_ZIP_SIZE: u64 = 500 << 20;
 pub struct ClientConfig {
     /// The parsed GOPROXY/GONOPROXY.
     pub proxies: ProxyList,
-    /// Credentials from the netrc file (empty when there is none).
+    /// Credentials from the netrc file (empty when there is none), used
+    /// when GOAUTH lists `netrc`.
     pub netrc: Netrc,
+    /// GOAUTH as Go reads it: `netrc` (the default, also for empty), `off`,
+    /// `git DIR`, commands, `;`-separated.
+    pub goauth: String,
     /// Retry behaviour for spurious failures.
     pub retry: RetryPolicy,
     /// Limit for establishing a connection (default 10 s).
@@ -47,6 +52,7 @@ impl ClientConfig {
         ClientConfig {
             proxies,
             netrc: Netrc::default(),
+            goauth: "netrc".to_owned(),
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
@@ -146,7 +152,7 @@ impl Client {
     /// first HTTP request.
     pub fn new(config: ClientConfig) -> Self {
         let transport = Transport::new(TransportConfig {
-            netrc: config.netrc,
+            auth: Auth::new(&config.goauth, config.netrc),
             retry: config.retry,
             connect_timeout: config.connect_timeout,
             read_timeout: config.read_timeout,

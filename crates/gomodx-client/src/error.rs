@@ -85,6 +85,10 @@ pub enum FetchError {
         /// The OS error, worded like Go's.
         cause: String,
     },
+    /// Credentials could not be used: user info over plain HTTP, or a
+    /// GOAUTH configuration error.
+    #[error("{0}")]
+    Refused(String),
     /// The zip body exceeded the size limit (500 MiB by default).
     #[error("downloaded zip file too large")]
     TooLarge,
@@ -126,7 +130,10 @@ impl FetchError {
                 code, file_error, ..
             } => file_error.is_none() && (*code == 429 || *code >= 500),
             FetchError::Request { spurious, .. } | FetchError::Read { spurious, .. } => *spurious,
-            FetchError::File { .. } | FetchError::TooLarge | FetchError::Sink { .. } => false,
+            FetchError::File { .. }
+            | FetchError::Refused(_)
+            | FetchError::TooLarge
+            | FetchError::Sink { .. } => false,
         }
     }
 

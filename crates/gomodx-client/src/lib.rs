@@ -6,10 +6,11 @@
 //!   each tried across the list like Go's `TryProxies`, with Go's error
 //!   wording (`P@V: reading <url>: 404 Not Found`).
 //! - One shared HTTP/2-capable connection pool (rustls), manual redirects
-//!   (at most 10, never https→http), [`Netrc`] credentials sent only to
-//!   their own host, and bounded retries ([`RetryPolicy`]) of the whole
-//!   fetch, body included, on spurious failures — which Go does not do; a
-//!   proxy that cannot be reached at all (connection refused, unknown
+//!   (at most 10, never https→http), credentials as Go's GOAUTH provides
+//!   them ([`Netrc`], `git`, commands) only over HTTPS and never to another
+//!   host across a redirect, and bounded retries ([`RetryPolicy`]) of the
+//!   whole fetch, body included, on spurious failures — which Go does not
+//!   do; a proxy that cannot be reached at all (connection refused, unknown
 //!   host) is not retried and is skipped for the rest of the run.
 //! - Mutable answers can be revalidated ([`Held`], [`Validators`]): the
 //!   proxy that gave them is asked with `If-None-Match`/`If-Modified-Since`
@@ -19,6 +20,7 @@
 //! Configuration comes in as plain values ([`ClientConfig`]); this crate
 //! reads no environment variables and prints nothing (see [`TraceHook`]).
 
+mod auth;
 mod client;
 mod detail;
 mod error;

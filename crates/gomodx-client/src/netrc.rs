@@ -91,36 +91,6 @@ impl Netrc {
     pub fn entries(&self) -> &[NetrcEntry] {
         &self.entries
     }
-
-    /// The credentials for a request to `authority` (`host[:port]`) and
-    /// `path`: the longest matching `machine` prefix wins, and among equal
-    /// machines the earlier entry. Host names compare case-insensitively.
-    pub fn lookup(&self, authority: &str, path: &str) -> Option<&NetrcEntry> {
-        let mut candidate = format!("{authority}{}", path.trim_end_matches('/'));
-        loop {
-            if let Some(entry) = self
-                .entries
-                .iter()
-                .find(|e| machine_matches(&e.machine, &candidate))
-            {
-                return Some(entry);
-            }
-            let slash = candidate.rfind('/')?;
-            candidate.truncate(slash);
-        }
-    }
-}
-
-fn machine_matches(machine: &str, candidate: &str) -> bool {
-    let split = |s: &'_ str| -> (String, String) {
-        match s.find('/') {
-            Some(i) => (s[..i].to_owned(), s[i..].to_owned()),
-            None => (s.to_owned(), String::new()),
-        }
-    };
-    let (machine_host, machine_path) = split(machine);
-    let (host, path) = split(candidate);
-    machine_host.eq_ignore_ascii_case(&host) && machine_path == path
 }
 
 #[cfg(test)]
@@ -190,31 +160,6 @@ password too-late-in-file
     fn default_with_fields_on_the_same_line_does_not_stop_parsing() {
         let text = "default login a password b\nmachine m login l password p\n";
         assert_eq!(triples(text), [t("m", "l", "p")]);
-    }
-
-    #[test]
-    fn earlier_machine_wins_and_longest_prefix_first() {
-        let netrc = Netrc::parse(
-            "machine h.example login first password 1\n\
-             machine h.example login second password 2\n\
-             machine h.example/private login deep password 3\n\
-             machine h.example:8443 login port password 4\n",
-        );
-        assert_eq!(
-            netrc.lookup("h.example", "/m/@v/list").unwrap().login,
-            "first"
-        );
-        assert_eq!(netrc.lookup("H.Example", "/").unwrap().login, "first");
-        assert_eq!(
-            netrc
-                .lookup("h.example", "/private/m/@v/list")
-                .unwrap()
-                .login,
-            "deep"
-        );
-        assert_eq!(netrc.lookup("h.example:8443", "/x").unwrap().login, "port");
-        assert!(netrc.lookup("other.example", "/x").is_none());
-        assert!(netrc.lookup("h.example.evil", "/x").is_none());
     }
 
     #[test]

@@ -58,8 +58,6 @@ enum Base {
         url: Url,
         /// Decoded path of the base.
         path: String,
-        /// `host[:port]`, for credential matching.
-        authority: String,
         /// `user:password` from the URL, percent-decoded.
         credentials: Option<(String, String)>,
     },
@@ -220,14 +218,6 @@ impl ProxyUrl {
         matches!(*self.base, Base::File { .. })
     }
 
-    /// `host[:port]` of an HTTP proxy.
-    pub(crate) fn authority(&self) -> Option<&str> {
-        match &*self.base {
-            Base::Http { authority, .. } => Some(authority),
-            Base::File { .. } => None,
-        }
-    }
-
     /// Credentials written into the proxy URL.
     pub(crate) fn credentials(&self) -> Option<&(String, String)> {
         match &*self.base {
@@ -283,7 +273,7 @@ fn url_origin(redacted: &str, url: &Url) -> String {
 }
 
 /// `host[:port]` with the port only when it is not the scheme's default.
-pub(crate) fn host_port(url: &Url) -> String {
+fn host_port(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -306,11 +296,9 @@ fn http_base(text: &str) -> Result<Base, String> {
         .map_err(|()| "cannot remove user info from URL".to_owned())?;
     url.set_fragment(None);
     let path = urls::percent_decode(url.path())?;
-    let authority = host_port(&url);
     Ok(Base::Http {
         url,
         path,
-        authority,
         credentials,
     })
 }
@@ -476,7 +464,6 @@ mod tests {
             "http://127.0.0.1:1/a/b/github.com/%21azure/foo/@v/v1.0.0.info"
         );
         assert_eq!(url.credentials(), Some(&("u".to_owned(), "pw".to_owned())));
-        assert_eq!(url.authority(), Some("127.0.0.1:1"));
 
         let url = ProxyUrl::parse("https://proxy.golang.org").unwrap();
         assert_eq!(url.redacted(), "https://proxy.golang.org");

@@ -9,14 +9,15 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER,
+    AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION, RETRY_AFTER,
 };
 use reqwest::{StatusCode, Url};
 use tokio::io::AsyncReadExt;
 
+use crate::auth::{Auth, FailedResponse};
 use crate::error::FetchError;
-use crate::netrc::Netrc;
-use crate::proxy::{ProxyUrl, Resource, Target, host_port};
+use crate::proxy::{ProxyUrl, Resource, Target};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::sink::DownloadSink;
 use crate::{Validators, detail, urls};
@@ -31,7 +32,7 @@ const FILE_CHUNK: usize = 64 * 1024;
 
 /// Settings the transport needs, taken from [`crate::ClientConfig`].
 pub(crate) struct TransportConfig {
-    pub netrc: Netrc,
+    pub auth: Auth,
     pub retry: RetryPolicy,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
@@ -173,11 +174,7 @@ impl Transport {
             }
         };
         let status = response.status();
-        let status_line = format!(
-            "{} {}",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or("Unknown")
-        );
+        let status_line = status_line(status);
         self.trace(&format!(
             "# get {display}: {status_line} ({:.3}s)",
             start.elapsed().as_secs_f64()
@@ -225,13 +222,69 @@ impl Transport {
         })
     }
 
-    /// Sends the GET, following up to 10 redirects. Each hop gets only the
-    /// credentials meant for its own host, and the `held` validators.
+    /// Sends the GET with Go's credential rules: over HTTPS the GOAUTH
+    /// headers of the first URL (else its user info), once more with fresh
+    /// ones after a 4xx when GOAUTH has commands; over plain HTTP none, and
+    /// user info in the URL is refused. Every request carries the `held`
+    /// validators.
     async fn follow_redirects(
         &self,
         proxy: &ProxyUrl,
         first: &Url,
         display: &str,
+        held: Option<&Validators>,
+    ) -> Result<reqwest::Response, FetchError> {
+        let user_info = proxy.credentials();
+        if first.scheme() != "https" {
+            if user_info.is_some() {
+                return Err(FetchError::Refused(format!(
+                    "refusing to pass credentials to insecure URL: {display}"
+                )));
+            }
+            return self
+                .send(first, display, &HeaderMap::new(), None, held)
+                .await;
+        }
+        let log = self.config.trace.as_deref();
+        let auth = &self.config.auth;
+        // Go keys credentials by the URL with its user info, which no
+        // stored prefix matches: user info replaces them.
+        let headers = auth
+            .headers(first, log)
+            .await
+            .map_err(FetchError::Refused)?;
+        let headers = if user_info.is_some() {
+            HeaderMap::new()
+        } else {
+            headers
+        };
+        let response = self.send(first, display, &headers, user_info, held).await?;
+        if !response.status().is_client_error() || !auth.retries_after_4xx() || user_info.is_some()
+        {
+            return Ok(response);
+        }
+        let failed = FailedResponse {
+            proto: format!("{:?}", response.version()),
+            status: status_line(response.status()),
+            headers: response.headers().clone(),
+        };
+        let headers = auth
+            .headers_after(first, &failed, log)
+            .await
+            .map_err(FetchError::Refused)?;
+        self.send(first, display, &headers, None, held).await
+    }
+
+    /// Sends one GET, following up to 10 redirects. Every hop gets the
+    /// first request's `headers` (GOAUTH's) until one leaves the first
+    /// request's host and its subdomains, as Go's HTTP client does, and the
+    /// `user_info` while redirects stay relative; no hop asks GOAUTH again.
+    async fn send(
+        &self,
+        first: &Url,
+        display: &str,
+        headers: &HeaderMap,
+        user_info: Option<&(String, String)>,
         held: Option<&Validators>,
     ) -> Result<reqwest::Response, FetchError> {
         let fail = |cause: String, spurious: bool| FetchError::Request {
@@ -241,12 +294,21 @@ impl Transport {
             unreachable: false,
         };
         let mut url = first.clone();
+        let mut user_info = user_info;
+        let mut same_site = true;
         let mut requests = 0;
         loop {
             requests += 1;
             let http = self.http().map_err(|cause| fail(cause, false))?;
             let mut request = http.get(url.clone());
-            if let Some((user, password)) = credentials(&self.config.netrc, proxy, &url) {
+            let headers = if same_site {
+                headers.clone()
+            } else {
+                HeaderMap::new()
+            };
+            if let Some((user, password)) =
+                user_info.filter(|_| !headers.contains_key(AUTHORIZATION))
+            {
                 request = request.basic_auth(user, Some(password));
             }
             if let Some(etag) = held.and_then(|h| h.etag.as_deref()) {
@@ -255,7 +317,7 @@ impl Transport {
             if let Some(since) = held.and_then(|h| h.last_modified.as_deref()) {
                 request = request.header(IF_MODIFIED_SINCE, since);
             }
-            let response = request.send().await.map_err(|e| {
+            let response = request.headers(headers).send().await.map_err(|e| {
                 // A refused connection or a failed DNS lookup is not worth
                 // a retry (go moves on at once); a timeout or reset may be.
                 let unreachable = e.is_connect() && !e.is_timeout();
@@ -275,6 +337,10 @@ impl Transport {
             let location = String::from_utf8_lossy(location.as_bytes());
             let next = redirect_target(first, &url, &location, requests)
                 .map_err(|cause| fail(cause, false))?;
+            if Url::parse(&location).is_ok() || location.starts_with("//") {
+                user_info = None;
+            }
+            same_site = same_site && same_site_or_subdomain(first, &next);
             url = next;
         }
     }
@@ -372,18 +438,23 @@ fn redirect_target(
     Ok(next)
 }
 
-/// Basic credentials for one request: netrc for the request's host (over
-/// HTTPS, or over plain HTTP only to the proxy host the user configured),
-/// else the proxy URL's own user info, only for the proxy host itself.
-fn credentials(netrc: &Netrc, proxy: &ProxyUrl, url: &Url) -> Option<(String, String)> {
-    let authority = host_port(url);
-    let proxy_host = proxy.authority() == Some(authority.as_str());
-    if (url.scheme() == "https" || proxy_host)
-        && let Some(entry) = netrc.lookup(&authority, url.path())
-    {
-        return Some((entry.login.clone(), entry.password.clone()));
-    }
-    proxy_host.then(|| proxy.credentials().cloned()).flatten()
+/// Go's `shouldCopyHeaderOnRedirect`: whether `next`'s host is the first
+/// request's host or a subdomain of it.
+fn same_site_or_subdomain(first: &Url, next: &Url) -> bool {
+    let (Some(parent), Some(sub)) = (first.host_str(), next.host_str()) else {
+        return false;
+    };
+    let (parent, sub) = (parent.to_ascii_lowercase(), sub.to_ascii_lowercase());
+    sub == parent || (!sub.contains([':', '%', '[']) && sub.ends_with(&format!(".{parent}")))
+}
+
+/// `200 OK`: a status code and its reason, as Go's `Response.Status`.
+fn status_line(status: StatusCode) -> String {
+    format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Unknown")
+    )
 }
 
 /// A reqwest error's causes joined by `: `. reqwest's own top line
@@ -448,7 +519,7 @@ async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError>
 
 /// An OS error worded like Go's (`no such file or directory`): the C
 /// library text, lower-cased, without Rust's `(os error N)` suffix.
-fn os_error_text(error: &io::Error) -> String {
+pub(crate) fn os_error_text(error: &io::Error) -> String {
     let text = error.to_string();
     let Some(code) = error.raw_os_error() else {
         return text;
@@ -514,41 +585,13 @@ mod tests {
     }
 
     #[test]
-    fn credentials_stay_with_their_host() {
-        let netrc = Netrc::parse(
-            "machine proxy.example login p password 1\nmachine cdn.example login c password 2\n",
-        );
-        let https = ProxyUrl::parse("https://u:pw@proxy.example").unwrap();
-        let login = |proxy: &ProxyUrl, target: &str| {
-            credentials(&netrc, proxy, &url(target)).map(|(l, _)| l)
-        };
-        assert_eq!(
-            login(&https, "https://proxy.example/m").as_deref(),
-            Some("p")
-        );
-        assert_eq!(
-            login(&https, "https://cdn.example/m").as_deref(),
-            Some("c"),
-            "HTTPS gets its own host's netrc"
-        );
-        assert_eq!(
-            login(&https, "https://elsewhere.example/m"),
-            None,
-            "never the proxy's user info"
-        );
-        let plain = ProxyUrl::parse("http://proxy.example").unwrap();
-        assert_eq!(
-            login(&plain, "http://proxy.example/m").as_deref(),
-            Some("p"),
-            "the configured HTTP host"
-        );
-        assert_eq!(
-            login(&plain, "http://cdn.example/m"),
-            None,
-            "no netrc over plain HTTP elsewhere"
-        );
-        let empty = Netrc::default();
-        let user_info = credentials(&empty, &https, &url("https://proxy.example/m"));
-        assert_eq!(user_info, Some(("u".to_owned(), "pw".to_owned())));
+    fn headers_stay_on_the_site() {
+        let first = url("https://proxy.example:1/m");
+        let same = |next: &str| same_site_or_subdomain(&first, &url(next));
+        assert!(same("https://proxy.example:2/x"), "ports do not matter");
+        assert!(same("https://cdn.PROXY.example/x"));
+        assert!(!same("https://cdn.example/x"));
+        assert!(!same("https://evilproxy.example/x"));
+        assert!(!same("https://127.0.0.1/x"));
     }
 }

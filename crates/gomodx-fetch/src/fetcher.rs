@@ -185,12 +185,23 @@ impl Fetcher {
         self.inner
             .dirs
             .get_or_init(module, || async {
+                let refresh = self.refreshes(&module.path);
                 // Extracted already (the warm case): a few stats on this
                 // thread, as go's `DownloadDir` check before it locks.
-                if let Ok(Some(dir)) = self.inner.mod_cache.complete_dir(module) {
+                if !refresh && let Ok(Some(dir)) = self.inner.mod_cache.complete_dir(module) {
                     return Ok(dir);
                 }
                 let _cpu = self.cpu_permit().await;
+                if refresh {
+                    let (cache, key) = (self.inner.mod_cache.clone(), module.clone());
+                    let removed = blocking(move || Ok(cache.remove_modified_tree(&key)?)).await?;
+                    if let Some(dir) = removed {
+                        self.repaired(format!(
+                            "{module}: {} does not match its .ziphash; extracting it again",
+                            dir.display()
+                        ));
+                    }
+                }
                 let (cache, module, writable) = (
                     self.inner.mod_cache.clone(),
                     module.clone(),

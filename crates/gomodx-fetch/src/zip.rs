@@ -43,7 +43,7 @@ impl Fetcher {
             return Ok(None);
         }
         let exported = self
-            .export_zip(module, &reference.sha256, &h1, true)
+            .export_zip(module, &reference.sha256, &h1, Some(reference.size))
             .await?;
         Ok(exported.map(|path| ZipFile {
             path,
@@ -108,7 +108,7 @@ impl Fetcher {
         })
         .await?;
         let path = self
-            .export_zip(module, &blob.sha256, &h1, false)
+            .export_zip(module, &blob.sha256, &h1, None)
             .await?
             .ok_or_else(|| Error::Internal(format!("{module}: the zip just stored is missing")))?;
         Ok(ZipFile {
@@ -119,35 +119,42 @@ impl Fetcher {
         })
     }
 
-    /// Publishes the blob `sha256` as the module's zip in GOMODCACHE unless
-    /// the zip and `.ziphash` are there already. With `verify`, the blob is
-    /// re-hashed first; `None` means it was corrupt (and is quarantined).
+    /// Publishes the blob `sha256` as the module's zip in GOMODCACHE.
+    ///
+    /// For a stored blob (`stored_size` given) the warm case is a few cheap
+    /// checks: the blob is still there, `.ziphash` holds `h1` (what go
+    /// checks against go.sum) and the zip has the blob's size. When any
+    /// fails, the blob is re-hashed (`None` if it was corrupt, and is then
+    /// quarantined) and the zip and `.ziphash` are published again over
+    /// what was there. A blob just downloaded is published unless the zip
+    /// there is that very blob.
     async fn export_zip(
         &self,
         module: &ModuleVersion,
         sha256: &str,
         h1: &str,
-        verify: bool,
+        stored_size: Option<u64>,
     ) -> Result<Option<PathBuf>, Error> {
         let cache = &self.inner.mod_cache;
         let zip = cache
             .file(module, CacheFile::Zip)
             .map_err(ExportError::from)?;
-        let ziphash = cache
-            .file(module, CacheFile::ZipHash)
-            .map_err(ExportError::from)?;
-        // Exported already (the warm case): two stats on this thread.
-        if zip.is_file() && ziphash.is_file() {
+        let verify = stored_size.is_some();
+        if let Some(size) = stored_size
+            && self.inner.store.blob_path(sha256)?.is_file()
+            && cache.zip_looks_intact(module, h1, size)
+        {
             return Ok(Some(zip));
         }
+        let replaced = verify && zip.is_file();
         let _cpu = self.cpu_permit().await;
-        let (store, cache, module) = (
+        let (store, cache, key) = (
             self.inner.store.clone(),
             self.inner.mod_cache.clone(),
             module.clone(),
         );
-        let (sha256, h1) = (sha256.to_owned(), h1.to_owned());
-        blocking(move || {
+        let (sha256, hash) = (sha256.to_owned(), h1.to_owned());
+        let exported = blocking(move || {
             if verify {
                 match store.verify_blob(&sha256) {
                     Ok(true) => {}
@@ -156,8 +163,15 @@ impl Fetcher {
                 }
             }
             let blob = store.blob_path(&sha256)?;
-            Ok(Some(cache.install_zip(&module, &blob, &h1)?))
+            Ok(Some(cache.install_zip(&key, &blob, &hash)?))
         })
-        .await
+        .await?;
+        if replaced && exported.is_some() {
+            self.repaired(format!(
+                "{module} (.zip): {} or its .ziphash did not match go.sum's {h1}; published again",
+                zip.display()
+            ));
+        }
+        Ok(exported)
     }
 }

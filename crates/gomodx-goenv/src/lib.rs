@@ -58,6 +58,7 @@ pub struct GoEnv {
 
 /// The variables gomodx reads, in the order `gomodx env` prints them.
 pub const VARIABLES: &[&str] = &[
+    "GOAUTH",
     "GOENV",
     "GOFLAGS",
     "GOINSECURE",
@@ -116,13 +117,17 @@ impl GoEnv {
         env
     }
 
-    /// Fills GOPATH, GOMODCACHE, GONOPROXY, GONOSUMDB and NETRC defaults.
+    /// Fills GOAUTH, GOPATH, GOMODCACHE, GONOPROXY, GONOSUMDB and NETRC
+    /// defaults.
     fn derive_defaults(&mut self, home: Option<&Path>) {
         let home = self
             .values
             .get("HOME")
             .map(|(v, _)| PathBuf::from(v))
             .or_else(|| home.map(Path::to_path_buf));
+        if !self.values.contains_key("GOAUTH") {
+            self.set_default("GOAUTH", "netrc".to_owned());
+        }
         if let (false, Some(home)) = (self.values.contains_key("GOPATH"), &home) {
             self.set_default("GOPATH", home.join("go").display().to_string());
         }

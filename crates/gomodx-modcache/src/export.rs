@@ -56,9 +56,25 @@ impl ModCache {
         rewrite_version_list(path.parent().expect("a cache file always has a parent"))
     }
 
+    /// Whether the published zip looks intact by what is cheap to check:
+    /// `.ziphash` holds `h1` (what go checks against go.sum) and the zip
+    /// has `size` bytes. Contents are not hashed.
+    pub fn zip_looks_intact(&self, module: &ModuleVersion, h1: &str, size: u64) -> bool {
+        let (Ok(zip), Ok(ziphash)) = (
+            self.file(module, CacheFile::Zip),
+            self.file(module, CacheFile::ZipHash),
+        ) else {
+            return false;
+        };
+        fs::metadata(&zip).is_ok_and(|meta| meta.is_file() && meta.len() == size)
+            && fs::read_to_string(&ziphash).is_ok_and(|text| text.trim() == h1)
+    }
+
     /// Publishes `V.zip` and `V.ziphash`, linking `zip` (hard link where the
     /// filesystem allows, else a copy) rather than rewriting it. Nothing is
-    /// done when both already exist. `h1` must be the verified hash of `zip`.
+    /// done when the published zip is `zip` itself (the same file) and
+    /// `.ziphash` holds `h1`; anything else there (a damaged zip or hash,
+    /// or another copy) is replaced. `h1` must be the verified hash of `zip`.
     pub fn install_zip(
         &self,
         module: &ModuleVersion,
@@ -68,7 +84,8 @@ impl ModCache {
         let _lock = self.lock_version(module)?;
         let final_zip = self.file(module, CacheFile::Zip)?;
         let ziphash = self.file(module, CacheFile::ZipHash)?;
-        if final_zip.exists() && ziphash.exists() {
+        if same_file(&final_zip, zip) && fs::read_to_string(&ziphash).is_ok_and(|t| t.trim() == h1)
+        {
             return Ok(final_zip);
         }
         let dir = final_zip
@@ -83,6 +100,32 @@ impl ModCache {
             let _ = fs::remove_file(&temp);
         }
         published.map(|()| final_zip)
+    }
+
+    /// `--refresh` for an extracted tree: under the version lock, hashes a
+    /// complete tree and removes it when it does not match `.ziphash` (so
+    /// that [`extract`](Self::extract) redoes it). Returns the removed tree.
+    pub fn remove_modified_tree(
+        &self,
+        module: &ModuleVersion,
+    ) -> Result<Option<PathBuf>, ExportError> {
+        let _lock = self.lock_version(module)?;
+        let Some(dir) = self
+            .complete_dir(module)
+            .map_err(|e| fs_error("stat", self.root(), e))?
+        else {
+            return Ok(None);
+        };
+        let ziphash = self.file(module, CacheFile::ZipHash)?;
+        let expected = fs::read_to_string(&ziphash).map_err(|e| fs_error("read", &ziphash, e))?;
+        let prefix = format!("{}@{}", module.path, module.version);
+        let intact = gomodx_modzip::h1::hash_dir(&dir, &prefix)
+            .is_ok_and(|actual| actual == expected.trim());
+        if intact {
+            return Ok(None);
+        }
+        remove_dir_all_force(&dir)?;
+        Ok(Some(dir))
     }
 
     /// Extracts the module's cached zip into `<path>@<version>/` with go's
@@ -120,6 +163,15 @@ impl ModCache {
         let lock = self.file(module, CacheFile::Lock)?;
         create_parent(&lock)?;
         Ok(FileLock::exclusive(&lock)?)
+    }
+}
+
+/// Whether two paths name the same file (device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 

@@ -62,7 +62,7 @@ impl ConnHandle {
 
 impl Connected<IncomingStream<'_, ResettableListener>> for ConnHandle {
     fn connect_info(stream: IncomingStream<'_, ResettableListener>) -> Self {
-        stream.io().handle.clone()
+        stream.io().handle()
     }
 }
 
@@ -73,6 +73,11 @@ pub(super) struct ResettableIo {
 }
 
 impl ResettableIo {
+    /// The handle that resets this connection.
+    pub(super) fn handle(&self) -> ConnHandle {
+        self.handle.clone()
+    }
+
     fn check(&self) -> io::Result<()> {
         if !self.handle.is_reset() {
             return Ok(());

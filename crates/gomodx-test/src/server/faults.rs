@@ -94,6 +94,11 @@ pub enum Fault {
     Reset,
     /// Wait this long (on top of the global latency), then answer normally.
     Delay(Duration),
+    /// Answer `302 Found` with `Location: <to><request path>`.
+    Redirect {
+        /// The scheme and authority to send the client to.
+        to: String,
+    },
 }
 
 /// A fault applied to matching requests, optionally only a number of times.

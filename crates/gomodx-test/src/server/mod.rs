@@ -5,15 +5,19 @@
 //! and tokio runtime, so synchronous tests can use it. Files are streamed from
 //! disk in chunks. [`Faults`] add latency, a bandwidth cap, and rules that
 //! answer matching paths with an error status, a truncated or corrupted body,
-//! or a connection reset; they can be changed while the server runs. Every
-//! request is logged. Files carry an `ETag` and a `Last-Modified`, and a
-//! request whose `If-None-Match` (or, without one, `If-Modified-Since`)
-//! still holds is answered `304 Not Modified` without a body.
+//! or a connection reset, or a redirect; they can be changed while the
+//! server runs. Every request is logged with its `Authorization` header.
+//! Files carry an `ETag` and a `Last-Modified`, and a request whose
+//! `If-None-Match` (or, without one, `If-Modified-Since`) still holds is
+//! answered `304 Not Modified` without a body.
+//! [`ProxyServer::start_tls`] serves HTTPS with a [`TestCa`] certificate.
 
 mod conn;
 mod faults;
+mod tls;
 
 pub use faults::{Fault, FaultRule, Faults, PathMatch};
+pub use tls::TestCa;
 
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::path::{Component, Path, PathBuf};
@@ -31,6 +35,7 @@ use tokio::sync::oneshot;
 
 use conn::{ConnHandle, ResettableListener};
 use faults::ActiveFaults;
+use tls::TlsListener;
 
 /// Size of the chunks read from disk and sent.
 const CHUNK: u64 = 64 << 10;
@@ -46,6 +51,8 @@ pub struct RequestRecord {
     pub status: u16,
     /// Body bytes handed to the connection so far.
     pub bytes: u64,
+    /// The `Authorization` header the client sent, if any.
+    pub authorization: Option<String>,
 }
 
 /// State shared between the handle and the server thread.
@@ -69,13 +76,14 @@ impl Shared {
     }
 
     /// Appends a record and returns its index.
-    fn record(&self, method: &Method, path: &str, status: u16, bytes: u64) -> usize {
+    fn record(&self, request: &Request, status: u16, bytes: u64) -> usize {
         let mut log = self.log();
         log.push(RequestRecord {
-            method: method.to_string(),
-            path: path.to_owned(),
+            method: request.method.to_string(),
+            path: request.path.clone(),
             status,
             bytes,
+            authorization: request.authorization.clone(),
         });
         log.len() - 1
     }
@@ -84,6 +92,7 @@ impl Shared {
 /// A running loopback proxy; stops when dropped.
 pub struct ProxyServer {
     addr: SocketAddr,
+    scheme: &'static str,
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -95,6 +104,18 @@ impl ProxyServer {
     /// Panics if the port cannot be bound or the runtime cannot start (a
     /// broken test environment).
     pub fn start(root: PathBuf, faults: Faults) -> Self {
+        Self::start_with(root, faults, None)
+    }
+
+    /// Serves `root` over HTTPS with a certificate signed by `ca`, on a free
+    /// loopback port with `faults` in force.
+    ///
+    /// Panics as [`ProxyServer::start`] does.
+    pub fn start_tls(root: PathBuf, faults: Faults, ca: &TestCa) -> Self {
+        Self::start_with(root, faults, Some(ca))
+    }
+
+    fn start_with(root: PathBuf, faults: Faults, ca: Option<&TestCa>) -> Self {
         let listener = StdListener::bind("127.0.0.1:0").expect("binding a loopback port");
         listener
             .set_nonblocking(true)
@@ -108,8 +129,9 @@ impl ProxyServer {
         let (shutdown, stopped) = oneshot::channel();
         let app = Router::new()
             .fallback(handle)
-            .with_state(Arc::clone(&shared))
-            .into_make_service_with_connect_info::<ConnHandle>();
+            .with_state(Arc::clone(&shared));
+        let acceptor = ca.map(TestCa::acceptor);
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -121,10 +143,27 @@ impl ProxyServer {
                 runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener)
                         .expect("registering the listener with tokio");
-                    let serve = axum::serve(ResettableListener(listener), app);
-                    tokio::select! {
-                        result = serve => result.expect("serving HTTP"),
-                        _ = stopped => {}
+                    let listener = ResettableListener(listener);
+                    let service = app.into_make_service_with_connect_info::<ConnHandle>();
+                    match acceptor {
+                        Some(acceptor) => {
+                            let tls = TlsListener {
+                                inner: listener,
+                                acceptor,
+                            };
+                            let serve = axum::serve(tls, service);
+                            tokio::select! {
+                                result = serve => result.expect("serving HTTPS"),
+                                _ = stopped => {}
+                            }
+                        }
+                        None => {
+                            let serve = axum::serve(listener, service);
+                            tokio::select! {
+                                result = serve => result.expect("serving HTTP"),
+                                _ = stopped => {}
+                            }
+                        }
                     }
                 });
                 // Do not wait for throttled bodies still in flight.
@@ -133,15 +172,22 @@ impl ProxyServer {
             .expect("spawning the proxy thread");
         Self {
             addr,
+            scheme,
             shared,
             shutdown: Some(shutdown),
             thread: Some(thread),
         }
     }
 
-    /// `http://127.0.0.1:<port>`, usable as `GOPROXY`.
+    /// `http://127.0.0.1:<port>` (`https://` when serving TLS), usable as
+    /// `GOPROXY`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.url_for_host(&self.addr.ip().to_string())
+    }
+
+    /// The server's URL with `host` (e.g. `localhost`) for the address.
+    pub fn url_for_host(&self, host: &str) -> String {
+        format!("{}://{host}:{}", self.scheme, self.addr.port())
     }
 
     /// The bound address.
@@ -207,6 +253,13 @@ impl Drop for ProxyServer {
     }
 }
 
+/// What the log keeps of a request.
+struct Request {
+    method: Method,
+    path: String,
+    authorization: Option<String>,
+}
+
 async fn handle(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
@@ -214,10 +267,16 @@ async fn handle(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let path = percent_decode(uri.path());
+    let request = Request {
+        method,
+        path: percent_decode(uri.path()),
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()),
+    };
     let (fault, latency, bandwidth) = {
         let mut active = shared.faults();
-        let fault = active.take(&path);
+        let fault = active.take(&request.path);
         (fault, active.faults.latency, active.faults.bandwidth)
     };
     let delay = match &fault {
@@ -230,13 +289,13 @@ async fn handle(
     match fault {
         Some(Fault::Reset) => {
             conn.reset();
-            shared.record(&method, &path, 0, 0);
+            shared.record(&request, 0, 0);
             text(StatusCode::INTERNAL_SERVER_ERROR, "reset\n")
         }
         Some(Fault::Status { code, retry_after }) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = format!("injected fault: {status}\n");
-            shared.record(&method, &path, status.as_u16(), body.len() as u64);
+            shared.record(&request, status.as_u16(), body.len() as u64);
             let mut response = text(status, body);
             if let Some(seconds) = retry_after {
                 response
@@ -245,40 +304,49 @@ async fn handle(
             }
             response
         }
-        fault => serve_file(shared, method, path, &headers, fault, bandwidth).await,
+        Some(Fault::Redirect { to }) => {
+            let location = format!("{to}{}", uri.path());
+            shared.record(&request, 302, 0);
+            let mut response = text(StatusCode::FOUND, "");
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response
+        }
+        fault => serve_file(shared, request, &headers, fault, bandwidth).await,
     }
 }
 
 async fn serve_file(
     shared: Arc<Shared>,
-    method: Method,
-    path: String,
-    request: &HeaderMap,
+    request: Request,
+    headers: &HeaderMap,
     fault: Option<Fault>,
     bandwidth: Option<u64>,
 ) -> Response {
+    let (method, path) = (&request.method, &request.path);
     if method != Method::GET && method != Method::HEAD {
-        shared.record(&method, &path, 405, 0);
+        shared.record(&request, 405, 0);
         return text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
     }
-    let opened = match resolve(&shared.root, &path) {
+    let opened = match resolve(&shared.root, path) {
         Some(file) => open_file(&file).await,
         None => None,
     };
     let Some((file, len, modified)) = opened else {
         let body = "not found\n";
-        shared.record(&method, &path, 404, body.len() as u64);
+        shared.record(&request, 404, body.len() as u64);
         return text(StatusCode::NOT_FOUND, body);
     };
     let validators = Validators::of(len, modified);
-    if validators.not_modified(request) {
-        shared.record(&method, &path, 304, 0);
+    if validators.not_modified(headers) {
+        shared.record(&request, 304, 0);
         let mut response = Response::new(Body::empty());
         *response.status_mut() = StatusCode::NOT_MODIFIED;
         validators.insert(response.headers_mut());
         return response;
     }
-    let index = shared.record(&method, &path, 200, 0);
+    let index = shared.record(&request, 200, 0);
     let mut response = if method == Method::HEAD {
         Response::new(Body::empty())
     } else {
@@ -306,7 +374,7 @@ async fn serve_file(
     validators.insert(headers);
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(&path)),
+        HeaderValue::from_static(content_type(path)),
     );
     response
 }
