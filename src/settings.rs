@@ -44,6 +44,9 @@ pub struct FetchSettings {
     pub gosumdb: String,
     /// `GONOSUMDB` (default `GOPRIVATE`).
     pub gonosumdb: String,
+    /// `$GOPATH/pkg/sumdb` of the first GOPATH entry, where go keeps each
+    /// checksum database's latest tree (`None` without GOPATH).
+    pub sumdb_dir: Option<PathBuf>,
     /// The content of the netrc file (`NETRC`, default `~/.netrc`), if any.
     pub netrc: String,
     /// `GOMODX_HTTP_TIMEOUT` (seconds): the connect and read timeout.
@@ -113,6 +116,10 @@ impl GlobalSettings {
             gonoproxy: go("GONOPROXY"),
             gosumdb: go("GOSUMDB"),
             gonosumdb: go("GONOSUMDB"),
+            sumdb_dir: std::env::split_paths(&go("GOPATH"))
+                .next()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .map(|dir| dir.join("pkg/sumdb")),
             netrc,
             http_timeout,
             no_retry_delay: var("GOMODX_TEST_NO_RETRY_DELAY").is_some_and(|v| v != "0"),

@@ -139,6 +139,7 @@ pub(super) fn sum_policy(fetch: &FetchSettings, go_sum: Option<GoSum>) -> SumPol
         gosumdb: fetch.gosumdb.clone(),
         gonosumdb: fetch.gonosumdb.clone(),
         toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
+        sumdb_dir: fetch.sumdb_dir.clone(),
     }
 }
 

@@ -10,5 +10,6 @@ mod graph;
 mod h1;
 mod outdated;
 mod resolve_random;
+mod sumdb;
 mod universes;
 mod verify;
