@@ -98,7 +98,13 @@ fn pair(goproxy: &str, gosumdb: &str) -> Option<(GoEnv, Gomodx)> {
 }
 
 fn gomodx_gopath(gomodx: &Gomodx) -> PathBuf {
-    gomodx.mod_cache().parent().unwrap().parent().unwrap().to_path_buf()
+    gomodx
+        .mod_cache()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Copies a directory tree (files only).
@@ -116,14 +122,23 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// The checksum-database state of a GOPATH/GOMODCACHE pair, copied into
 /// another (`tiles_only`: the latest tree and the tiles, not the lookups).
-fn copy_sumdb_state(gopath: &Path, mod_cache: &Path, to_gopath: &Path, to_cache: &Path, tiles_only: bool) {
+fn copy_sumdb_state(
+    gopath: &Path,
+    mod_cache: &Path,
+    to_gopath: &Path,
+    to_cache: &Path,
+    tiles_only: bool,
+) {
     copy_tree(&gopath.join("pkg/sumdb"), &to_gopath.join("pkg/sumdb"));
     let cache = mod_cache.join("cache/download/sumdb");
     let to = to_cache.join("cache/download/sumdb");
     if tiles_only {
         for db in std::fs::read_dir(&cache).unwrap() {
             let db = db.unwrap();
-            copy_tree(&db.path().join("tile"), &to.join(db.file_name()).join("tile"));
+            copy_tree(
+                &db.path().join("tile"),
+                &to.join(db.file_name()).join("tile"),
+            );
         }
     } else {
         copy_tree(&cache, &to);
@@ -151,7 +166,10 @@ fn honest_database_matches_go_and_caches_are_shared() {
 
     // One lookup per module version, each tile fetched once.
     let requests = db_server.requests();
-    let lookups = requests.iter().filter(|r| r.path.starts_with("/lookup/")).count();
+    let lookups = requests
+        .iter()
+        .filter(|r| r.path.starts_with("/lookup/"))
+        .count();
     assert_eq!(lookups, case.tree.modules.len(), "{requests:#?}");
     let mut tiles: Vec<_> = requests
         .iter()
@@ -161,7 +179,10 @@ fn honest_database_matches_go_and_caches_are_shared() {
     let fetched = tiles.len();
     tiles.dedup();
     assert_eq!(tiles.len(), fetched, "a tile fetched twice: {tiles:#?}");
-    assert!(tiles.iter().any(|t| t.starts_with("/tile/8/1/")), "{tiles:#?}");
+    assert!(
+        tiles.iter().any(|t| t.starts_with("/tile/8/1/")),
+        "{tiles:#?}"
+    );
 
     // Each accepts the other's cache with the database unreachable.
     let dead = case.db.gosumdb(Some("http://127.0.0.1:1"));
@@ -174,7 +195,11 @@ fn honest_database_matches_go_and_caches_are_shared() {
         false,
     );
     let from_ours = run_go(&go2, &case.main, &args);
-    assert_eq!(from_ours.code, 0, "go on gomodx's sumdb cache: {}", from_ours.stderr);
+    assert_eq!(
+        from_ours.code, 0,
+        "go on gomodx's sumdb cache: {}",
+        from_ours.stderr
+    );
     assert_eq!(from_ours.go_sum, theirs.go_sum);
     copy_sumdb_state(
         &go.gopath(),
@@ -184,15 +209,31 @@ fn honest_database_matches_go_and_caches_are_shared() {
         false,
     );
     let from_theirs = run_gomodx(&gomodx2, &case.main, &args);
-    assert_eq!(from_theirs.code, 0, "gomodx on go's sumdb cache: {}", from_theirs.stderr);
+    assert_eq!(
+        from_theirs.code, 0,
+        "gomodx on go's sumdb cache: {}",
+        from_theirs.stderr
+    );
     assert_eq!(from_theirs.go_sum, theirs.go_sum);
 
-    // Offline, gomodx uses only the cached lookups and tiles, and says
-    // what it lacks when they are not there.
-    let (_, mut offline) = pair(&proxy.url(), &dead).unwrap();
+    // Offline, gomodx uses only the cached lookups and tiles (its store
+    // has the modules now), and says what it lacks when they are gone:
+    // first the tiles that prove the latest tree go left in GOPATH.
+    let mut offline = gomodx2;
     offline.set("GOMODX_OFFLINE", "1");
+    let cached = run_gomodx(&offline, &case.main, &args);
+    assert_eq!(cached.code, 0, "offline: {}", cached.stderr);
+    assert_eq!(cached.go_sum, theirs.go_sum);
+    std::fs::remove_dir_all(offline.mod_cache().join("cache/download/sumdb")).unwrap();
     let lacking = run_gomodx(&offline, &case.main, &args);
     assert_eq!(lacking.code, 1);
+    assert!(
+        lacking.stderr.contains(&format!(
+            "{NAME}/tile/8/1/000.p/1 is not in the checksum database cache"
+        )),
+        "{}",
+        lacking.stderr
+    );
     assert!(lacking.go_sum.is_empty(), "{}", lacking.go_sum);
 }
 
@@ -216,7 +257,13 @@ fn assert_both_refuse(seed: u64, lie: Lie, prime: bool, wants: &str) {
             (go.gopath(), go.gomodcache()),
             (gomodx_gopath(&gomodx), gomodx.mod_cache()),
         ] {
-            copy_sumdb_state(&primer.gopath(), &primer.gomodcache(), &gopath, &cache, true);
+            copy_sumdb_state(
+                &primer.gopath(),
+                &primer.gomodcache(),
+                &gopath,
+                &cache,
+                true,
+            );
         }
     }
     case.db.write(&case.db_dir, &lie).unwrap();
@@ -225,7 +272,11 @@ fn assert_both_refuse(seed: u64, lie: Lie, prime: bool, wants: &str) {
     assert_eq!(theirs.code, 1, "go accepted {lie:?}: {}", theirs.stderr);
     assert_eq!(ours.code, 1, "gomodx accepted {lie:?}: {}", ours.stderr);
     assert!(ours.stderr.contains(wants), "{lie:?}: {}", ours.stderr);
-    assert!(ours.stderr.contains(NAME), "{lie:?} names the database: {}", ours.stderr);
+    assert!(
+        ours.stderr.contains(NAME),
+        "{lie:?} names the database: {}",
+        ours.stderr
+    );
     if prime {
         assert!(ours.go_sum.is_empty(), "{lie:?}: {}", ours.go_sum);
     } else {
@@ -262,7 +313,9 @@ fn through_the_proxy_with_fall_through_and_direct_fallback() {
     // Proxy A serves the modules but not the database; proxy B only the
     // database, at `<proxy>/sumdb/<name>/`.
     let b_root = case.db_dir.with_file_name("b");
-    case.db.write(&b_root.join("sumdb").join(NAME), &Lie::None).unwrap();
+    case.db
+        .write(&b_root.join("sumdb").join(NAME), &Lie::None)
+        .unwrap();
     let a = ProxyServer::start(case.tree.root.clone(), Faults::none());
     let b = ProxyServer::start(b_root, Faults::none());
     let goproxy = format!("{},{}", a.url(), b.url());

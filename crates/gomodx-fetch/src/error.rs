@@ -165,7 +165,9 @@ pub struct SumdbFailure {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SumdbReason {
     /// The database records another hash.
-    #[error("checksum mismatch\n\tdownloaded: {downloaded}\n\t{database}: {recorded}\n\n{SUMDB_MISMATCH}")]
+    #[error(
+        "checksum mismatch\n\tdownloaded: {downloaded}\n\t{database}: {recorded}\n\n{SUMDB_MISMATCH}"
+    )]
     Mismatch {
         /// The hash of what was downloaded.
         downloaded: String,

@@ -279,11 +279,10 @@ impl Fetcher {
             // async path.
             match stored {
                 Ok((file, true, source)) => {
-                    let checked = self.inner.sums.check_now(
-                        &go_mod_key(module),
-                        &file.h1,
-                        &source,
-                    )?;
+                    let checked =
+                        self.inner
+                            .sums
+                            .check_now(&go_mod_key(module), &file.h1, &source)?;
                     Some(checked.map(|()| file))
                 }
                 Ok((_, false, _)) => None,
@@ -352,7 +351,11 @@ impl Fetcher {
             data: stored.bytes.into(),
             path: stored.path,
         };
-        Ok(Some((file, stored.exported, stored_source(&stored.reference))))
+        Ok(Some((
+            file,
+            stored.exported,
+            stored_source(&stored.reference),
+        )))
     }
 
     /// A small artifact (`.info`, `.mod`) of the store, its bytes verified

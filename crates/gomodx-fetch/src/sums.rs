@@ -162,10 +162,12 @@ impl SumChecker {
         if let Some(result) = self.check_now(key, hash, source) {
             return result;
         }
-        let failure = |reason| Error::Sumdb(Box::new(SumdbFailure {
-            module: key.clone(),
-            reason,
-        }));
+        let failure = |reason| {
+            Error::Sumdb(Box::new(SumdbFailure {
+                module: key.clone(),
+                reason,
+            }))
+        };
         let lookup_failure = |database: &str, error| {
             failure(SumdbReason::Lookup {
                 database: database.to_owned(),
@@ -248,7 +250,12 @@ mod tests {
         let proxies = gomodx_client::ProxyList::parse("off", "").unwrap();
         let client = Client::new(gomodx_client::ClientConfig::new(proxies));
         let offline = Some("the test".to_owned());
-        SumChecker::new(policy, client, std::path::Path::new("/nonexistent"), offline)
+        SumChecker::new(
+            policy,
+            client,
+            std::path::Path::new("/nonexistent"),
+            offline,
+        )
     }
 
     fn go_sum() -> GoSum {
@@ -261,8 +268,14 @@ mod tests {
             gosumdb: "sum.golang.org".into(),
             ..SumPolicy::sumdb_off(Some(go_sum()))
         });
-        checker.check_now(&key("rsc.io/quote"), H1, "p").unwrap().unwrap();
-        let err = checker.check_now(&key("rsc.io/quote"), OTHER, "p").unwrap().unwrap_err();
+        checker
+            .check_now(&key("rsc.io/quote"), H1, "p")
+            .unwrap()
+            .unwrap();
+        let err = checker
+            .check_now(&key("rsc.io/quote"), OTHER, "p")
+            .unwrap()
+            .unwrap_err();
         assert!(
             matches!(&err, Error::ChecksumMismatch(m) if m.recorded == H1),
             "{err}"
@@ -282,7 +295,9 @@ mod tests {
             "the database must be asked"
         );
         strict
-            .check_now(&key("example.com/private/x"), H1, "p").unwrap().unwrap();
+            .check_now(&key("example.com/private/x"), H1, "p")
+            .unwrap()
+            .unwrap();
         assert_eq!(
             strict.added(),
             [(key("example.com/private/x"), H1.to_owned())]
@@ -293,16 +308,24 @@ mod tests {
             &ModuleVersion::new("rsc.io/sampler", "v1.3.0/go.mod"),
             OTHER,
             "p",
-        ).unwrap().unwrap();
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(off.added().len(), 1);
-        let err = off.check_now(&key("rsc.io/quote"), OTHER, "p").unwrap().unwrap_err();
+        let err = off
+            .check_now(&key("rsc.io/quote"), OTHER, "p")
+            .unwrap()
+            .unwrap_err();
         assert!(err.is_security(), "go.sum still wins with GOSUMDB=off");
     }
 
     #[test]
     fn outside_a_module_nothing_is_recorded() {
         let checker = new_checker(SumPolicy::sumdb_off(None));
-        checker.check_now(&key("rsc.io/quote"), H1, "p").unwrap().unwrap();
+        checker
+            .check_now(&key("rsc.io/quote"), H1, "p")
+            .unwrap()
+            .unwrap();
         assert!(checker.added().is_empty());
         let strict = new_checker(SumPolicy {
             gosumdb: "sum.golang.org".into(),
@@ -324,7 +347,9 @@ mod tests {
             .unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("sum.golang.org/lookup/rsc.io/sampler@v1.5.2 is not in the checksum database cache"),
+            text.contains(
+                "sum.golang.org/lookup/rsc.io/sampler@v1.5.2 is not in the checksum database cache"
+            ),
             "{text}"
         );
         assert!(strict.added().is_empty());

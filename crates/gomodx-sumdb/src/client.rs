@@ -32,8 +32,8 @@ use tokio::sync::OnceCell;
 
 use crate::note::{NoteError, Verifier};
 use crate::tlog::{
-    TileRead, Tile, TlogError, Tree, parse_record, record_hash, stored_hash_index,
-    sub_tree_index, tree_hash_from,
+    Tile, TileRead, TlogError, Tree, parse_record, record_hash, stored_hash_index, sub_tree_index,
+    tree_hash_from,
 };
 
 /// The tile height go's client uses.
@@ -97,7 +97,8 @@ pub enum SumdbError {
     /// Two signed trees that cannot both be true: a fork or a rollback.
     #[error(
         "SECURITY ERROR\ngo.sum database server misbehavior detected!\n\nold database:\n\t{}\nnew database:\n\t{}\nproof of misbehavior:\n\t{computed} is the hash of the old tree's {older_size} records in the new tree",
-        indent(older), indent(newer)
+        indent(older),
+        indent(newer)
     )]
     Misbehavior {
         /// The older (smaller) signed tree note.
@@ -270,8 +271,8 @@ impl Database {
             })
             .await
             .clone()?;
-        let escaped_path = escape::escape_path(path)
-            .map_err(|e| SumdbError::Config(format!("{path}: {e}")))?;
+        let escaped_path =
+            escape::escape_path(path).map_err(|e| SumdbError::Config(format!("{path}: {e}")))?;
         let base_version = version.strip_suffix("/go.mod").unwrap_or(version);
         let escaped_version = escape::escape_version(base_version)
             .map_err(|e| SumdbError::Config(format!("{path}@{base_version}: {e}")))?;
@@ -396,10 +397,7 @@ impl Database {
     async fn check_record(&self, id: i64, text: &str) -> Result<(), SumdbError> {
         let latest = self.latest().tree;
         if id < 0 || id >= latest.n {
-            return Err(SumdbError::RecordBeyondTree {
-                id,
-                size: latest.n,
-            });
+            return Err(SumdbError::RecordBeyondTree { id, size: latest.n });
         }
         let hashes = self
             .read_hashes(latest, &[stored_hash_index(0, id)], "")
@@ -423,7 +421,8 @@ impl Database {
             context: context.to_owned(),
             error,
         };
-        if tree.n == 0 && indexes.is_empty() {
+        if indexes.is_empty() {
+            // Go's TreeHash(0, …): nothing to read.
             return Ok(Vec::new());
         }
         let plan = TileRead::plan(tree, TILE_HEIGHT, indexes).map_err(log_error)?;
@@ -499,11 +498,7 @@ impl Database {
                 reason: reason.clone(),
             });
         }
-        let base = self
-            .base
-            .get_or_init(|| self.choose_base())
-            .await
-            .clone()?;
+        let base = self.base.get_or_init(|| self.choose_base()).await.clone()?;
         let result = match &base {
             Base::Proxy(proxy) => {
                 self.client
@@ -561,7 +556,9 @@ impl Database {
 
     /// `<cache>/<file>`; `None` when missing or empty.
     async fn read_cache(&self, file: &str) -> Option<Vec<u8>> {
-        let data = tokio::fs::read(self.config.cache_dir.join(file)).await.ok()?;
+        let data = tokio::fs::read(self.config.cache_dir.join(file))
+            .await
+            .ok()?;
         (!data.is_empty()).then_some(data)
     }
 

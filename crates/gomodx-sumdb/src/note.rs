@@ -202,7 +202,8 @@ mod tests {
     use super::*;
 
     /// Go's built-in key for the default database.
-    const SUM_GOLANG_ORG: &str = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
+    const SUM_GOLANG_ORG: &str =
+        "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
 
     #[test]
     fn parses_the_default_key() {

@@ -67,7 +67,13 @@ pub enum TlogError {
 
 /// The hash of a record: `SHA-256(0x00 ‖ data)`.
 pub fn record_hash(data: &[u8]) -> Hash {
-    Hash(Sha256::new().chain_update([0]).chain_update(data).finalize().into())
+    Hash(
+        Sha256::new()
+            .chain_update([0])
+            .chain_update(data)
+            .finalize()
+            .into(),
+    )
 }
 
 /// The hash of an interior node: `SHA-256(0x01 ‖ left ‖ right)`.
@@ -140,7 +146,9 @@ pub fn tree_hash_from(n: i64, hashes: &[Hash]) -> Hash {
         return Hash(Sha256::digest([]).into());
     }
     let (last, rest) = hashes.split_last().expect("at least one subtree hash");
-    rest.iter().rev().fold(*last, |right, left| node_hash(*left, right))
+    rest.iter()
+        .rev()
+        .fold(*last, |right, left| node_hash(*left, right))
 }
 
 /// A signed tree head: the number of records and the root hash.
@@ -173,7 +181,9 @@ impl Tree {
         if n < 0 || count != n.to_string() {
             return Err(TlogError::MalformedTree);
         }
-        let hash = STANDARD.decode(hash).map_err(|_| TlogError::MalformedTree)?;
+        let hash = STANDARD
+            .decode(hash)
+            .map_err(|_| TlogError::MalformedTree)?;
         if hash.len() != HASH_SIZE {
             return Err(TlogError::MalformedTree);
         }
@@ -588,7 +598,12 @@ mod tests {
             for old in &trees[1..] {
                 let read = TileRead::plan(tree, h, &sub_tree_index(0, old.n)).unwrap();
                 let hashes = read.finish(&fetch(&read)).unwrap();
-                assert_eq!(tree_hash_from(old.n, &hashes), old.hash, "h={h} n={}", old.n);
+                assert_eq!(
+                    tree_hash_from(old.n, &hashes),
+                    old.hash,
+                    "h={h} n={}",
+                    old.n
+                );
             }
         }
     }
@@ -611,7 +626,10 @@ mod tests {
         }
         let mut short = good.clone();
         short[0].pop();
-        assert!(matches!(read.finish(&short), Err(TlogError::TileSize { .. })));
+        assert!(matches!(
+            read.finish(&short),
+            Err(TlogError::TileSize { .. })
+        ));
         // A forked log: the same size, one record different.
         let mut fork = MemoryLog::default();
         for i in 0..40 {

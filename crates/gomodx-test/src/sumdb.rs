@@ -148,7 +148,11 @@ impl TestSumdb {
         }
         // Tiles: the served log's, except for a rollback, which serves the
         // honest (newer) log's, against which its older tree is checked.
-        let tiles_of = if *lie == Lie::Rollback { &honest } else { &served };
+        let tiles_of = if *lie == Lie::Rollback {
+            &honest
+        } else {
+            &served
+        };
         let size = i64::try_from(texts.len()).expect("a log size fits in i64");
         for tile in Tile::new_tiles(TILE_HEIGHT, 0, size) {
             write_file(&dir.join(tile.path()), &tiles_of.tile_data(tile))?;
