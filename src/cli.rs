@@ -97,8 +97,10 @@ pub enum Command {
     ///
     /// With arguments, go.sum gains the hashes of the downloaded modules the
     /// main module requires, as go writes it. A hash that go.sum does not
-    /// record is trusted only when GOSUMDB=off or GONOSUMDB/GOPRIVATE cover
-    /// the module: gomodx cannot consult the checksum database yet.
+    /// record is checked with the checksum database (GOSUMDB, through GOPROXY
+    /// when a proxy supports it), with transparency-log proofs, as go does;
+    /// only GOSUMDB=off or GONOSUMDB/GOPRIVATE skip that. With --offline only
+    /// the database's cached lookups and tiles are used.
     Download(DownloadArgs),
     /// Inspect and manage gomodx's store and Go's module cache.
     Cache(CacheArgs),

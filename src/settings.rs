@@ -51,6 +51,9 @@ pub struct FetchSettings {
     pub gosumdb: String,
     /// `GONOSUMDB` (default `GOPRIVATE`).
     pub gonosumdb: String,
+    /// `$GOPATH/pkg/sumdb` of the first GOPATH entry, where go keeps each
+    /// checksum database's latest tree (`None` without GOPATH).
+    pub sumdb_dir: Option<PathBuf>,
     /// The content of the netrc file (`NETRC`, default `~/.netrc`), if any.
     pub netrc: String,
     /// `GOAUTH` (default `netrc`).
@@ -123,6 +126,10 @@ impl GlobalSettings {
             gonoproxy: go("GONOPROXY"),
             gosumdb: go("GOSUMDB"),
             gonosumdb: go("GONOSUMDB"),
+            sumdb_dir: std::env::split_paths(&go("GOPATH"))
+                .next()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .map(|dir| dir.join("pkg/sumdb")),
             netrc,
             goauth: go("GOAUTH"),
             http_timeout,
@@ -180,6 +187,7 @@ impl GlobalSettings {
             gosumdb: fetch.gosumdb.clone(),
             gonosumdb: fetch.gonosumdb.clone(),
             toolchain_needs_sumdb: SumPolicy::toolchain_needs_sumdb_for(&fetch.goproxy),
+            sumdb_dir: fetch.sumdb_dir.clone(),
         };
         Ok(Fetcher::with_freshness(
             FetchConfig {

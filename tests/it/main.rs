@@ -18,5 +18,6 @@ mod outdated;
 mod proxies;
 mod repair;
 mod resolve_random;
+mod sumdb;
 mod universes;
 mod verify;

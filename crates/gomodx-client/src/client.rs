@@ -361,6 +361,19 @@ impl Client {
         Err(tries.into_error())
     }
 
+    /// `<base>/<path>` from one base URL, whole, with the usual retries and
+    /// credentials but no fall-through (the checksum database protocol).
+    pub async fn get(&self, base: &ProxyUrl, path: &str) -> Result<Vec<u8>, FetchError> {
+        let resource = base.resource("", path);
+        let mut body = Vec::new();
+        self.inner
+            .transport
+            .fetch(base, &resource, &mut body, None)
+            .await
+            .map_err(|(error, _)| error)?;
+        Ok(body)
+    }
+
     /// Go's `proxyRepo.Latest` against one proxy. Only `@latest` itself
     /// is revalidated; the fallback through the list is asked afresh.
     async fn latest_from(

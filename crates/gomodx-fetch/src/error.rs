@@ -29,11 +29,10 @@ pub enum Error {
     #[error(transparent)]
     ChecksumMismatch(Box<ChecksumMismatch>),
 
-    /// A hash that go.sum does not record, for a module the checksum
-    /// database would have to vouch for. gomodx does not consult it yet, so
-    /// the content is refused rather than trusted.
+    /// The checksum database did not vouch for a hash go.sum does not
+    /// record. Nothing of the content was stored, exported or added to go.sum.
     #[error(transparent)]
-    Unverified(Box<Unverified>),
+    Sumdb(Box<SumdbFailure>),
 
     /// The checksum database is required (for `golang.org/toolchain`) but
     /// `GOSUMDB=off` (Go's wording).
@@ -182,22 +181,61 @@ pub struct ChecksumMismatch {
     pub proxy: String,
 }
 
-/// A hash nothing vouches for: not in go.sum, and the checksum database
-/// (which gomodx cannot consult yet) would be needed.
+/// Go's `sumdbMismatch` text.
+const SUMDB_MISMATCH: &str = "SECURITY ERROR
+This download does NOT match the one reported by the checksum server.
+The bits may have been replaced on the origin server, or an attacker may
+have intercepted the download attempt.
+
+For more information, see 'go help module-auth'.";
+
+/// Go's `sumdbAbsent` text.
+const SUMDB_ABSENT: &str = "SECURITY ERROR
+This download does NOT match one reported by the checksum server.
+The checksum server has provided checksums, but the checksums do
+not contain an entry for the download.
+The checksum server may be malfunctioning, or an attacker may have
+intercepted the checksum request.
+The download cannot be verified.
+
+For more information, see 'go help module-auth'.";
+
+/// A hash the checksum database did not vouch for (Go's `checkSumDB`).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error(
-    "verifying {}: missing go.sum entry, and gomodx cannot consult the checksum database ({sumdb}) yet\n\tdownloaded: {downloaded}\n\tproxy:      {proxy}\n\nThe download was not trusted and nothing was added to go.sum. To proceed, either:\n\t- add the hash to go.sum after checking it, e.g. with `go mod download {}` (which asks {sumdb}), or\n\t- trust the proxy for this module: GONOSUMDB={} (or GOPRIVATE), or GOSUMDB=off for everything",
-    key_display(module), base_version(module), module.path
-)]
-pub struct Unverified {
+#[error("{}: verifying {}: {reason}", base_version(module), noun(module))]
+pub struct SumdbFailure {
     /// The go.sum key (see [`ChecksumMismatch`]).
     pub module: ModuleVersion,
-    /// The hash of what was downloaded.
-    pub downloaded: String,
-    /// Where the content came from.
-    pub proxy: String,
-    /// The GOSUMDB that would have been asked.
-    pub sumdb: String,
+    /// What went wrong.
+    pub reason: SumdbReason,
+}
+
+/// Why the checksum database did not vouch for a hash.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SumdbReason {
+    /// The database records another hash.
+    #[error(
+        "checksum mismatch\n\tdownloaded: {downloaded}\n\t{database}: {recorded}\n\n{SUMDB_MISMATCH}"
+    )]
+    Mismatch {
+        /// The hash of what was downloaded.
+        downloaded: String,
+        /// The database's name.
+        database: String,
+        /// The hash the database records.
+        recorded: String,
+    },
+    /// The database's answer has no hash for it.
+    #[error("checksum missing from sumdb response\n\n{SUMDB_ABSENT}")]
+    Absent,
+    /// The database could not be asked, or its answer did not verify.
+    #[error("checksum database {database}: {error}")]
+    Lookup {
+        /// The database's name (GOSUMDB as given, if it could not be parsed).
+        database: String,
+        /// What failed.
+        error: gomodx_sumdb::SumdbError,
+    },
 }
 
 impl Error {
@@ -222,7 +260,7 @@ impl Error {
     pub fn is_security(&self) -> bool {
         matches!(
             self,
-            Error::ChecksumMismatch(_) | Error::Unverified(_) | Error::SumdbDisabled { .. }
+            Error::ChecksumMismatch(_) | Error::Sumdb(_) | Error::SumdbDisabled { .. }
         )
     }
 }
@@ -306,24 +344,19 @@ mod tests {
     }
 
     #[test]
-    fn unverified_says_how_to_proceed() {
-        let error = Error::Unverified(Box::new(Unverified {
-            module: ModuleVersion::new("rsc.io/quote", "v1.5.2"),
-            downloaded: "h1:aaa=".into(),
-            proxy: "https://proxy.golang.org".into(),
-            sumdb: "sum.golang.org".into(),
+    fn sumdb_failures_name_module_database_and_hashes() {
+        let error = Error::Sumdb(Box::new(SumdbFailure {
+            module: ModuleVersion::new("rsc.io/quote", "v1.5.2/go.mod"),
+            reason: SumdbReason::Mismatch {
+                downloaded: "h1:aaa=".into(),
+                database: "sum.golang.org".into(),
+                recorded: "h1:bbb=".into(),
+            },
         }));
-        let text = error.to_string();
-        for needle in [
-            "rsc.io/quote@v1.5.2",
-            "h1:aaa=",
-            "GONOSUMDB=rsc.io/quote",
-            "GOSUMDB=off",
-            "go mod download rsc.io/quote@v1.5.2",
-            "sum.golang.org",
-        ] {
-            assert!(text.contains(needle), "{needle} in {text}");
-        }
+        assert!(error.to_string().starts_with(
+            "rsc.io/quote@v1.5.2: verifying go.mod: checksum mismatch\n\tdownloaded: h1:aaa=\n\tsum.golang.org: h1:bbb=\n\nSECURITY ERROR\n"
+        ));
+        assert!(error.is_security());
     }
 
     #[test]

@@ -126,13 +126,23 @@ impl Fetcher {
 
     /// A fetcher working with `config` under the `freshness` policy.
     pub fn with_freshness(config: FetchConfig, freshness: Freshness) -> Self {
+        let offline = match &freshness.connectivity {
+            crate::Connectivity::Offline { reason } => Some(reason.clone()),
+            crate::Connectivity::Online => None,
+        };
+        let sums = SumChecker::new(
+            config.sums,
+            config.client.clone(),
+            config.mod_cache.root(),
+            offline,
+        );
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         Self {
             inner: Arc::new(Inner {
                 client: config.client,
                 store: config.store,
                 mod_cache: config.mod_cache,
-                sums: SumChecker::new(config.sums),
+                sums,
                 network: Semaphore::new(config.jobs.max(1)),
                 cpu: Semaphore::new(cpus),
                 writable_dirs: config.writable_dirs,
@@ -275,11 +285,18 @@ impl Fetcher {
     pub fn go_mod_now(&self, module: &ModuleVersion) -> Option<Result<GoModFile, Error>> {
         self.inner.mods.get_or_init_now(module, || {
             let stored = self.stored_go_mod(module).transpose()?;
-            // Only when GOMODCACHE has it already: writes are left to
-            // the blocking pool of the async path.
+            // Only when GOMODCACHE has it already and go.sum settles its
+            // hash: writes and checksum-database lookups are left to the
+            // async path.
             match stored {
-                Ok((file, true)) => Some(Ok(file)),
-                Ok((_, false)) => None,
+                Ok((file, true, source)) => {
+                    let checked =
+                        self.inner
+                            .sums
+                            .check_now(&go_mod_key(module), &file.h1, &source)?;
+                    Some(checked.map(|()| file))
+                }
+                Ok((_, false, _)) => None,
                 Err(err) => Some(Err(err)),
             }
         })
@@ -292,7 +309,11 @@ impl Fetcher {
     }
 
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
-        if let Some((stored, exported)) = self.stored_go_mod(module)? {
+        if let Some((stored, exported, source)) = self.stored_go_mod(module)? {
+            self.inner
+                .sums
+                .check(&go_mod_key(module), &stored.h1, &source)
+                .await?;
             if !exported {
                 self.write_export(module, CacheFile::Mod, stored.data.to_vec())
                     .await?;
@@ -306,7 +327,8 @@ impl Fetcher {
         let h1 = hash_go_mod(&served.value);
         self.inner
             .sums
-            .check(&go_mod_key(module), &h1, &served.proxy)?;
+            .check(&go_mod_key(module), &h1, &served.proxy)
+            .await?;
         self.keep(
             module,
             ArtifactKind::Mod,
@@ -325,23 +347,26 @@ impl Fetcher {
         })
     }
 
-    /// The go.mod from the store, checked against go.sum, and whether
-    /// GOMODCACHE holds it already; `None` when the store holds no intact
-    /// copy.
-    fn stored_go_mod(&self, module: &ModuleVersion) -> Result<Option<(GoModFile, bool)>, Error> {
+    /// The go.mod from the store (its hash not checked yet), whether
+    /// GOMODCACHE holds it already, and where it came from; `None` when
+    /// the store holds no intact copy.
+    fn stored_go_mod(
+        &self,
+        module: &ModuleVersion,
+    ) -> Result<Option<(GoModFile, bool, String)>, Error> {
         let Some(stored) = self.stored(module, CacheFile::Mod)? else {
             return Ok(None);
         };
-        let h1 = hash_go_mod(&stored.bytes);
-        self.inner
-            .sums
-            .check(&go_mod_key(module), &h1, &stored_source(&stored.reference))?;
         let file = GoModFile {
+            h1: hash_go_mod(&stored.bytes),
             data: stored.bytes.into(),
-            h1,
             path: stored.path,
         };
-        Ok(Some((file, stored.exported)))
+        Ok(Some((
+            file,
+            stored.exported,
+            stored_source(&stored.reference),
+        )))
     }
 
     /// A small artifact (`.info`, `.mod`) of the store, its bytes verified

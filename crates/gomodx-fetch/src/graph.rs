@@ -172,6 +172,7 @@ async fn mod_cache_go_mod(fetcher: &Fetcher, module: &ModuleVersion) -> Option<V
         .inner
         .sums
         .check(&key, &hash_go_mod(&data), &source)
+        .await
         .ok()?;
     Some(data)
 }

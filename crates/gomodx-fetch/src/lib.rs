@@ -3,10 +3,10 @@
 //! A [`Fetcher`] gets each immutable artifact of a module version — `.info`,
 //! `.mod`, `.zip` and the extracted tree — from gomodx's store when it holds
 //! an intact copy and from the GOPROXY otherwise, checks hashes against
-//! go.sum ([`SumPolicy`]; until gomodx consults the checksum database, an
-//! unrecorded hash is refused unless `GOSUMDB=off`/`GONOSUMDB` cover the
-//! module), keeps what passed in the store, and exports it into GOMODCACHE
-//! exactly as the go command writes it.
+//! go.sum and, for hashes go.sum lacks, the checksum database with
+//! transparency-log proofs ([`SumPolicy`], `gomodx-sumdb`), keeps what
+//! passed in the store, and exports it into GOMODCACHE exactly as the go
+//! command writes it.
 //!
 //! - Zips stream into a store blob as they download (memory does not grow
 //!   with their size); names are checked, `h1:` computed and go.sum
@@ -46,7 +46,7 @@ mod sums;
 mod zip;
 
 pub use download::ModuleDownload;
-pub use error::{ChecksumMismatch, Error, NotAllowed, Unverified};
+pub use error::{ChecksumMismatch, Error, NotAllowed, SumdbFailure, SumdbReason};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
 pub use freshness::{Answer, AnswerSource, Connectivity, Freshness, Missing, Refresh, age};
 pub use gomodx_module::time::ZERO_TIME;

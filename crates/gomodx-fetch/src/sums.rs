@@ -1,21 +1,24 @@
-//! Checking hashes against go.sum, and the trust rule that stands in for
-//! the checksum database until gomodx can consult it.
+//! Checking hashes against go.sum and the checksum database.
 //!
 //! As in Go's `checkModSum`: a hash go.sum records is accepted; a different
 //! recorded `h1:` hash is a hard error. A hash go.sum does not know is
-//! accepted (and remembered as new, for the caller to write to go.sum) only
-//! when the checksum database is not in play for the module — `GOSUMDB=off`,
-//! or the path matches `GONOSUMDB` (which defaults to `GOPRIVATE`). Otherwise
-//! it is refused: never silently trusted, never added to go.sum.
+//! accepted without asking only when the checksum database is not in play
+//! for the module — `GOSUMDB=off`, or the path matches `GONOSUMDB` (which
+//! defaults to `GOPRIVATE`). Otherwise the database must vouch for it
+//! (`gomodx-sumdb`, with transparency-log proofs); only then is it
+//! remembered as new, for the caller to write to go.sum.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
+use gomodx_client::Client;
 use gomodx_modfile::GoSum;
 use gomodx_module::ModuleVersion;
 use gomodx_module::path::match_prefix_patterns;
+use gomodx_sumdb::{Database, DatabaseConfig, SumdbError};
 
-use crate::error::{ChecksumMismatch, Error, Unverified};
+use crate::error::{ChecksumMismatch, Error, SumdbFailure, SumdbReason};
 
 /// The module go toolchains are downloaded as; go.sum cannot vouch for it.
 const TOOLCHAIN_MODULE: &str = "golang.org/toolchain";
@@ -34,6 +37,9 @@ pub struct SumPolicy {
     /// database whatever go.sum, `GOSUMDB` and `GONOSUMDB` say: go requires
     /// it unless GOPROXY is a single `file://` URL.
     pub toolchain_needs_sumdb: bool,
+    /// Where go keeps each database's latest signed tree:
+    /// `$GOPATH/pkg/sumdb` for the first GOPATH entry (`None` without one).
+    pub sumdb_dir: Option<PathBuf>,
 }
 
 impl SumPolicy {
@@ -45,6 +51,7 @@ impl SumPolicy {
             gosumdb: "off".to_owned(),
             gonosumdb: String::new(),
             toolchain_needs_sumdb: false,
+            sumdb_dir: None,
         }
     }
 
@@ -61,18 +68,36 @@ impl SumPolicy {
     }
 }
 
-/// A [`SumPolicy`] in use: checks hashes and remembers what it accepted.
-#[derive(Debug)]
+/// A [`SumPolicy`] in use: checks hashes, asks the checksum database when
+/// go would, and remembers what it accepted.
 pub(crate) struct SumChecker {
     policy: SumPolicy,
+    /// How the database is reached: the client, GOMODCACHE's
+    /// `cache/download/sumdb` and, offline, why.
+    client: Client,
+    cache_dir: PathBuf,
+    offline: Option<String>,
+    /// Dialled on first need (Go's `dbDial`, once per process).
+    database: OnceLock<Result<Arc<Database>, SumdbError>>,
     /// Hashes accepted that go.sum does not record yet.
     added: Mutex<BTreeSet<(ModuleVersion, String)>>,
 }
 
 impl SumChecker {
-    pub(crate) fn new(policy: SumPolicy) -> Self {
+    /// A checker for `policy`, reaching the database with `client`,
+    /// caching under `mod_cache` (GOMODCACHE); `offline` forbids the network.
+    pub(crate) fn new(
+        policy: SumPolicy,
+        client: Client,
+        mod_cache: &std::path::Path,
+        offline: Option<String>,
+    ) -> Self {
         Self {
             policy,
+            client,
+            cache_dir: mod_cache.join("cache/download/sumdb"),
+            offline,
+            database: OnceLock::new(),
             added: Mutex::new(BTreeSet::new()),
         }
     }
@@ -87,46 +112,116 @@ impl SumChecker {
     }
 
     /// Checks `hash` for the go.sum key `key` (`path version` or
-    /// `path version/go.mod`); `source` names where the content came from.
-    pub(crate) fn check(&self, key: &ModuleVersion, hash: &str, source: &str) -> Result<(), Error> {
+    /// `path version/go.mod`) without waiting: `None` when the checksum
+    /// database has to be asked ([`Self::check`]). `source` names where the
+    /// content came from.
+    pub(crate) fn check_now(
+        &self,
+        key: &ModuleVersion,
+        hash: &str,
+        source: &str,
+    ) -> Option<Result<(), Error>> {
         // go.sum never suffices for toolchains: go asks the database anyway.
         let toolchain = key.path == TOOLCHAIN_MODULE && self.policy.toolchain_needs_sumdb;
         if let Some(go_sum) = &self.policy.go_sum {
             let recorded = go_sum.hashes(key);
             let matched = recorded.iter().any(|h| h == hash);
             if matched && !toolchain {
-                return Ok(());
+                return Some(Ok(()));
             }
             if let Some(other) = recorded.iter().find(|h| !matched && h.starts_with("h1:")) {
-                return Err(Error::ChecksumMismatch(Box::new(ChecksumMismatch {
+                return Some(Err(Error::ChecksumMismatch(Box::new(ChecksumMismatch {
                     module: key.clone(),
                     downloaded: hash.to_owned(),
                     recorded: other.clone(),
                     sum_file: "go.sum".to_owned(),
                     proxy: source.to_owned(),
-                })));
+                }))));
             }
         }
         if toolchain && self.policy.gosumdb == "off" {
-            return Err(Error::SumdbDisabled {
+            return Some(Err(Error::SumdbDisabled {
                 module: key.clone(),
-            });
+            }));
         }
         if self.policy.uses_sumdb(&key.path) {
-            return Err(Error::Unverified(Box::new(Unverified {
-                module: key.clone(),
-                downloaded: hash.to_owned(),
-                proxy: source.to_owned(),
-                sumdb: self.policy.gosumdb.clone(),
-            })));
+            return None;
         }
+        self.add(key, hash);
+        Some(Ok(()))
+    }
+
+    /// Checks `hash` for `key` as [`Self::check_now`] does, asking the
+    /// checksum database when go would (Go's `checkSumDB`).
+    pub(crate) async fn check(
+        &self,
+        key: &ModuleVersion,
+        hash: &str,
+        source: &str,
+    ) -> Result<(), Error> {
+        if let Some(result) = self.check_now(key, hash, source) {
+            return result;
+        }
+        let failure = |reason| {
+            Error::Sumdb(Box::new(SumdbFailure {
+                module: key.clone(),
+                reason,
+            }))
+        };
+        let lookup_failure = |database: &str, error| {
+            failure(SumdbReason::Lookup {
+                database: database.to_owned(),
+                error,
+            })
+        };
+        let database = self
+            .database()
+            .map_err(|error| lookup_failure(&self.policy.gosumdb, error))?;
+        let lines = database
+            .lookup(&key.path, &key.version)
+            .await
+            .map_err(|error| lookup_failure(database.name(), error))?;
+        let have = format!("{} {} {hash}", key.path, key.version);
+        let prefix = format!("{} {} h1:", key.path, key.version);
+        for line in &lines {
+            if *line == have {
+                self.add(key, hash);
+                return Ok(());
+            }
+            if line.starts_with(&prefix) {
+                return Err(failure(SumdbReason::Mismatch {
+                    downloaded: hash.to_owned(),
+                    database: database.name().to_owned(),
+                    recorded: line[prefix.len() - 3..].to_owned(),
+                }));
+            }
+        }
+        Err(failure(SumdbReason::Absent))
+    }
+
+    fn database(&self) -> Result<Arc<Database>, SumdbError> {
+        self.database
+            .get_or_init(|| {
+                let config = DatabaseConfig {
+                    gosumdb: self.policy.gosumdb.clone(),
+                    proxies: self.client.proxies().clone(),
+                    cache_dir: self.cache_dir.clone(),
+                    config_dir: self.policy.sumdb_dir.clone(),
+                    offline: self.offline.clone(),
+                };
+                Database::dial(config, self.client.clone()).map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// Remembers an accepted hash go.sum lacks (inside a module only).
+    fn add(&self, key: &ModuleVersion, hash: &str) {
         if self.policy.go_sum.is_some() {
             self.added
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .insert((key.clone(), hash.to_owned()));
         }
-        Ok(())
     }
 
     /// The hashes accepted so far that go.sum did not record, sorted.
@@ -151,18 +246,36 @@ mod tests {
         ModuleVersion::new(path, "v1.5.2")
     }
 
+    fn new_checker(policy: SumPolicy) -> SumChecker {
+        let proxies = gomodx_client::ProxyList::parse("off", "").unwrap();
+        let client = Client::new(gomodx_client::ClientConfig::new(proxies));
+        let offline = Some("the test".to_owned());
+        SumChecker::new(
+            policy,
+            client,
+            std::path::Path::new("/nonexistent"),
+            offline,
+        )
+    }
+
     fn go_sum() -> GoSum {
         GoSum::parse("go.sum", format!("rsc.io/quote v1.5.2 {H1}\n").as_bytes()).unwrap()
     }
 
     #[test]
     fn recorded_hashes_pass_and_others_fail() {
-        let checker = SumChecker::new(SumPolicy {
+        let checker = new_checker(SumPolicy {
             gosumdb: "sum.golang.org".into(),
             ..SumPolicy::sumdb_off(Some(go_sum()))
         });
-        checker.check(&key("rsc.io/quote"), H1, "p").unwrap();
-        let err = checker.check(&key("rsc.io/quote"), OTHER, "p").unwrap_err();
+        checker
+            .check_now(&key("rsc.io/quote"), H1, "p")
+            .unwrap()
+            .unwrap();
+        let err = checker
+            .check_now(&key("rsc.io/quote"), OTHER, "p")
+            .unwrap()
+            .unwrap_err();
         assert!(
             matches!(&err, Error::ChecksumMismatch(m) if m.recorded == H1),
             "{err}"
@@ -172,43 +285,74 @@ mod tests {
 
     #[test]
     fn unknown_hashes_need_sumdb_off_or_gonosumdb() {
-        let strict = SumChecker::new(SumPolicy {
+        let strict = new_checker(SumPolicy {
             gosumdb: "sum.golang.org".into(),
             gonosumdb: "example.com/private".into(),
             ..SumPolicy::sumdb_off(Some(go_sum()))
         });
-        let err = strict.check(&key("rsc.io/sampler"), H1, "p").unwrap_err();
-        assert!(matches!(err, Error::Unverified(_)));
+        assert!(
+            strict.check_now(&key("rsc.io/sampler"), H1, "p").is_none(),
+            "the database must be asked"
+        );
         strict
-            .check(&key("example.com/private/x"), H1, "p")
+            .check_now(&key("example.com/private/x"), H1, "p")
+            .unwrap()
             .unwrap();
         assert_eq!(
             strict.added(),
             [(key("example.com/private/x"), H1.to_owned())]
         );
 
-        let off = SumChecker::new(SumPolicy::sumdb_off(Some(go_sum())));
-        off.check(
+        let off = new_checker(SumPolicy::sumdb_off(Some(go_sum())));
+        off.check_now(
             &ModuleVersion::new("rsc.io/sampler", "v1.3.0/go.mod"),
             OTHER,
             "p",
         )
+        .unwrap()
         .unwrap();
         assert_eq!(off.added().len(), 1);
-        let err = off.check(&key("rsc.io/quote"), OTHER, "p").unwrap_err();
+        let err = off
+            .check_now(&key("rsc.io/quote"), OTHER, "p")
+            .unwrap()
+            .unwrap_err();
         assert!(err.is_security(), "go.sum still wins with GOSUMDB=off");
     }
 
     #[test]
     fn outside_a_module_nothing_is_recorded() {
-        let checker = SumChecker::new(SumPolicy::sumdb_off(None));
-        checker.check(&key("rsc.io/quote"), H1, "p").unwrap();
+        let checker = new_checker(SumPolicy::sumdb_off(None));
+        checker
+            .check_now(&key("rsc.io/quote"), H1, "p")
+            .unwrap()
+            .unwrap();
         assert!(checker.added().is_empty());
-        let strict = SumChecker::new(SumPolicy {
+        let strict = new_checker(SumPolicy {
             gosumdb: "sum.golang.org".into(),
             ..SumPolicy::sumdb_off(None)
         });
-        assert!(strict.check(&key("rsc.io/quote"), H1, "p").is_err());
+        assert!(strict.check_now(&key("rsc.io/quote"), H1, "p").is_none());
+    }
+
+    #[tokio::test]
+    async fn offline_lookups_say_what_the_cache_lacks() {
+        let strict = new_checker(SumPolicy {
+            gosumdb: "sum.golang.org".into(),
+            sumdb_dir: Some("/nonexistent/sumdb".into()),
+            ..SumPolicy::sumdb_off(Some(go_sum()))
+        });
+        let err = strict
+            .check(&key("rsc.io/sampler"), H1, "p")
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(
+                "sum.golang.org/lookup/rsc.io/sampler@v1.5.2 is not in the checksum database cache"
+            ),
+            "{text}"
+        );
+        assert!(strict.added().is_empty());
     }
 
     #[test]
@@ -224,16 +368,16 @@ mod tests {
             format!("{TOOLCHAIN_MODULE} {} {H1}\n", toolchain.version).as_bytes(),
         )
         .unwrap();
-        let checker = SumChecker::new(SumPolicy {
+        let checker = new_checker(SumPolicy {
             toolchain_needs_sumdb: true,
             ..SumPolicy::sumdb_off(Some(go_sum.clone()))
         });
-        let err = checker.check(&toolchain, H1, "p").unwrap_err();
+        let err = checker.check_now(&toolchain, H1, "p").unwrap().unwrap_err();
         assert_eq!(
             err.to_string(),
             "golang.org/toolchain@v0.0.1-go1.21.0.linux-amd64: verifying go.mod: checksum database disabled by GOSUMDB=off"
         );
-        let relaxed = SumChecker::new(SumPolicy::sumdb_off(Some(go_sum)));
-        relaxed.check(&toolchain, H1, "p").unwrap();
+        let relaxed = new_checker(SumPolicy::sumdb_off(Some(go_sum)));
+        relaxed.check_now(&toolchain, H1, "p").unwrap().unwrap();
     }
 }

@@ -37,7 +37,8 @@ impl Fetcher {
         };
         self.inner
             .sums
-            .check(module, &h1, &stored_source(&reference))?;
+            .check(module, &h1, &stored_source(&reference))
+            .await?;
         if self.refreshes(&module.path) && !self.recheck_zip(module, &reference.sha256, &h1).await?
         {
             return Ok(None);
@@ -88,7 +89,7 @@ impl Fetcher {
         })
         .await?;
         drop(cpu);
-        self.inner.sums.check(module, &h1, &served.proxy)?;
+        self.inner.sums.check(module, &h1, &served.proxy).await?;
 
         let (store, key, proxy, hash) = (
             self.inner.store.clone(),

@@ -12,6 +12,9 @@
 //! - [`server`]: [`ProxyServer`], a loopback HTTP GOPROXY over any tree, with
 //!   latency, bandwidth caps, error statuses, truncated/corrupted bodies,
 //!   connection resets, and a request log.
+//! - [`sumdb`]: [`sumdb::TestSumdb`], a checksum database with its own key
+//!   and log, fed from a [`ProxyTree`], served by [`ProxyServer`] directly
+//!   or under a proxy's `sumdb/<name>/`, able to lie.
 //! - [`go`]: the real `go` as an oracle: [`go::go_bin`] and the hermetic
 //!   [`GoEnv`].
 //!
@@ -49,6 +52,7 @@
 pub mod go;
 mod rng;
 pub mod server;
+pub mod sumdb;
 pub mod testdata;
 pub mod tree;
 pub mod txtar;
