@@ -293,9 +293,12 @@ fn read_workspace_module(
     Ok(mod_file)
 }
 
-/// Go's `makeMainModules` replacements: go.work's win for every path they
-/// name; the modules' directory replacements are made relative to the
-/// workspace; two modules replacing one version differently is an error.
+/// The workspace's replacements, as Go's `replacementFrom` finds them:
+/// go.work's first (its version-specific, then its path-wide ones), then
+/// the modules' (later modules winning); the modules' directory
+/// replacements made relative to the workspace. Go's `makeMainModules`
+/// checks: a main module replaced at all versions in go.work, the same
+/// version replaced differently by two modules.
 fn workspace_replacements(
     work: &Work,
     dir: &Path,
@@ -318,7 +321,6 @@ fn workspace_replacements(
             )));
         }
     }
-    let mut replace: Vec<(ModuleVersion, ModuleVersion)> = Vec::new();
     let mut by_work = HashMap::new();
     for r in &work.file.replace {
         if r.old.version.is_empty() && main_paths.contains(r.old.path.as_str()) {
@@ -339,18 +341,21 @@ fn workspace_replacements(
                 display(&r.new)
             )));
         }
-        replace.push((r.old.clone(), r.new.clone()));
     }
     let work_paths: HashSet<&str> = work.file.replace.iter().map(|r| r.old.path.as_str()).collect();
-    // What each module's replacement means, as an absolute directory for
-    // comparison and relative to the workspace for the graph.
+    // Module replacements, with go.work's laid over them: a path-wide one
+    // in go.work hides every module replacement of that path.
+    let hidden: HashSet<&str> = by_work
+        .keys()
+        .filter(|old| old.version.is_empty())
+        .map(|old| old.path.as_str())
+        .collect();
+    let mut replace: Vec<(ModuleVersion, ModuleVersion)> = Vec::new();
+    // Each module replacement as an absolute directory, for the conflict check.
     let mut absolute: HashMap<ModuleVersion, ModuleVersion> = HashMap::new();
     for module in modules {
         let mut own = HashSet::new();
         for r in &module.mod_file.replace {
-            if work_paths.contains(r.old.path.as_str()) {
-                continue;
-            }
             let (abs, canonical) = if r.new.version.is_empty() && !Path::new(&r.new.path).is_absolute() {
                 let abs = clean_join(&module.root, &r.new.path);
                 let rel = relative_to(dir, &abs).map_or_else(|| abs.display().to_string(), |rel| {
@@ -367,23 +372,28 @@ fn workspace_replacements(
             } else {
                 (r.new.clone(), r.new.clone())
             };
-            if let Some(prev) = absolute.get(&r.old)
-                && !own.contains(&r.old)
-                && *prev != abs
-            {
-                return Err(Error::Go(format!(
-                    "conflicting replacements for {}:\n\t{}\n\t{}\nuse \"go work edit -replace {}=[override]\" to resolve",
-                    display(&r.old),
-                    display(prev),
-                    display(&abs),
-                    display(&r.old)
-                )));
+            if !work_paths.contains(r.old.path.as_str()) {
+                if let Some(prev) = absolute.get(&r.old)
+                    && !own.contains(&r.old)
+                    && *prev != abs
+                {
+                    return Err(Error::Go(format!(
+                        "conflicting replacements for {}:\n\t{}\n\t{}\nuse \"go work edit -replace {}=[override]\" to resolve",
+                        display(&r.old),
+                        display(prev),
+                        display(&abs),
+                        display(&r.old)
+                    )));
+                }
+                own.insert(r.old.clone());
+                absolute.insert(r.old.clone(), abs);
             }
-            own.insert(r.old.clone());
-            absolute.insert(r.old.clone(), abs);
-            replace.push((r.old.clone(), canonical));
+            if !hidden.contains(r.old.path.as_str()) {
+                replace.push((r.old.clone(), canonical));
+            }
         }
     }
+    replace.extend(work.file.replace.iter().map(|r| (r.old.clone(), r.new.clone())));
     let excludes = modules
         .iter()
         .flat_map(|m| m.mod_file.exclude.iter().map(|x| x.module.clone()));

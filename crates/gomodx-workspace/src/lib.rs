@@ -35,7 +35,7 @@ pub enum Error {
     #[error("go.mod file not found in current directory or any parent directory; see 'go help modules'")]
     NoMainModule,
     /// A go.work without modules.
-    #[error("no modules were found in the current workspace; see 'go help work'")]
+    #[error("cannot match \"all\": no modules were found in the current workspace; see 'go help work'")]
     EmptyWorkspace,
     /// An error go reports with this text (after `go: `).
     #[error("{0}")]
