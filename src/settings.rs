@@ -8,9 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use gomodx_client::{Client, ClientConfig, Netrc, ProxyList, RetryPolicy, TraceHook};
-use gomodx_fetch::{
-    Connectivity, FetchConfig, Fetcher, Freshness, Refresh, Reporter, SumPolicy,
-};
+use gomodx_fetch::{Connectivity, FetchConfig, Fetcher, Freshness, Refresh, Reporter, SumPolicy};
 use gomodx_goenv::{GoEnv, GoFlags};
 use gomodx_modcache::ModCache;
 use gomodx_modfile::GoSum;
@@ -169,8 +167,9 @@ impl GlobalSettings {
         let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
         let mut client = fetch.client_config(proxies);
         client.trace = trace;
-        let store = Store::open(&fetch.store_dir)
-            .with_context(|| format!("opening the gomodx store at {}", fetch.store_dir.display()))?;
+        let store = Store::open(&fetch.store_dir).with_context(|| {
+            format!("opening the gomodx store at {}", fetch.store_dir.display())
+        })?;
         let sums = SumPolicy {
             go_sum,
             gosumdb: fetch.gosumdb.clone(),

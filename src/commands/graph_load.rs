@@ -56,7 +56,8 @@ impl Loaded {
         printer: &Printer,
     ) -> Result<Self> {
         let main = find(settings, printer)?;
-        let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), None, false)?;
+        let fetcher =
+            settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), None, false)?;
         let mode = match mode {
             Mode::ReadOnly => gomodx_workspace::Mode::ReadOnly {
                 mod_flag: settings.go_flags.mod_mode.clone(),

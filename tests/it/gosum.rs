@@ -19,7 +19,10 @@ fn cases(build_list: &[String]) -> Vec<(Vec<String>, Vec<String>)> {
     let args = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let mut out = vec![
         (args(&["mod", "download"]), args(&["download"])),
-        (args(&["mod", "download", "-json", "all"]), args(&["download", "--json", "all"])),
+        (
+            args(&["mod", "download", "-json", "all"]),
+            args(&["download", "--json", "all"]),
+        ),
         (
             args(&["mod", "download", "-json", "example.com/not/there"]),
             args(&["download", "--json", "example.com/not/there"]),
@@ -32,10 +35,7 @@ fn cases(build_list: &[String]) -> Vec<(Vec<String>, Vec<String>)> {
             args(&["mod", "download", "-json", path]),
             args(&["download", "--json", path]),
         ));
-        out.push((
-            args(&["mod", "download", path]),
-            args(&["download", path]),
-        ));
+        out.push((args(&["mod", "download", path]), args(&["download", path])));
         if !version.is_empty() {
             let at = format!("{path}@{version}");
             out.push((
@@ -72,9 +72,21 @@ fn compare(
     let want = go.run(&go_dir, &go_args);
     let got = gomodx.run(&our_dir, &our_args);
     let mut out = Vec::new();
-    let name = format!("seed {seed} {go_args:?} (go.sum {})", if seed_sum.is_some() { "partial" } else { "missing" });
+    let name = format!(
+        "seed {seed} {go_args:?} (go.sum {})",
+        if seed_sum.is_some() {
+            "partial"
+        } else {
+            "missing"
+        }
+    );
     if want.status.success() != got.status.success() {
-        out.push(format!("{name}: exit {} vs go {}: {}", got.status, want.status, stderr(&got)));
+        out.push(format!(
+            "{name}: exit {} vs go {}: {}",
+            got.status,
+            want.status,
+            stderr(&got)
+        ));
     }
     let read = |dir: &Path| std::fs::read_to_string(dir.join("go.sum")).ok();
     if read(&go_dir) != read(&our_dir) {
@@ -89,7 +101,9 @@ fn compare(
         let ours = normalize_json(&parse(&got.stdout), &gomodx.mod_cache());
         let theirs = normalize_json(&parse(&want.stdout), &go.gomodcache());
         if ours != theirs {
-            out.push(format!("{name}: JSON\n--- go:\n{theirs:#?}\n--- gomodx:\n{ours:#?}"));
+            out.push(format!(
+                "{name}: JSON\n--- go:\n{theirs:#?}\n--- gomodx:\n{ours:#?}"
+            ));
         }
     }
     Some(out)
@@ -100,13 +114,18 @@ fn go_sum_from_scratch_and_bare_downloads_match_go() {
     let mut failures = Vec::new();
     for seed in SEEDS {
         let tmp = tempfile::tempdir().unwrap();
-        let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(seed, 4 + seed as usize % 6));
+        let OnDisk { tree, main, .. } =
+            universes::write(tmp.path(), universes::config(seed, 4 + seed as usize % 6));
         let Some(go) = go_env(&tree.file_url()) else {
-            println!("SKIPPED: go is not installed");
+            crate::workspace::skipped();
             return;
         };
         let listed = go.run(&main, &["list", "-m", "all"]);
-        assert!(listed.status.success(), "go list -m all: {}", stderr(&listed));
+        assert!(
+            listed.status.success(),
+            "go list -m all: {}",
+            stderr(&listed)
+        );
         let build_list: Vec<String> = String::from_utf8_lossy(&listed.stdout)
             .lines()
             .map(str::to_owned)

@@ -39,7 +39,12 @@ impl Workspace {
         let mut replace = String::new();
         // Not the modules that replace others in `a`: go refuses a module
         // version used for two paths when it loads packages (`why -m`).
-        let targets: Vec<usize> = universe.main.replaces.iter().map(|r| r.with_module).collect();
+        let targets: Vec<usize> = universe
+            .main
+            .replaces
+            .iter()
+            .map(|r| r.with_module)
+            .collect();
         for (i, module) in universe.modules.iter().enumerate() {
             let pick = (seed as usize + i) % 3;
             if pick == 0 || module.versions.is_empty() || targets.contains(&i) {
@@ -72,6 +77,15 @@ impl Workspace {
             dir,
         }
     }
+}
+
+/// Says that a test did not run: there is no go to compare with.
+pub fn skipped() {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stdout(),
+        "SKIPPED: go >= 1.21 is not installed (set GOMODX_GO)"
+    );
 }
 
 fn write(file: &Path, text: &str) {
@@ -111,13 +125,21 @@ fn differences(
         };
         let (go_err, our_err) = (error(stderr(&want), "go: "), error(stderr(&got), "error: "));
         let stderr_differs = !want.status.success() && go_err != our_err;
-        if want.status.success() != got.status.success() || want.stdout != got.stdout || stderr_differs {
+        if want.status.success() != got.status.success()
+            || want.stdout != got.stdout
+            || stderr_differs
+        {
             let (theirs, ours) = (
                 String::from_utf8_lossy(&want.stdout),
                 String::from_utf8_lossy(&got.stdout),
             );
-            let (theirs, ours): (Vec<&str>, Vec<&str>) = (theirs.lines().collect(), ours.lines().collect());
-            let first = theirs.iter().zip(&ours).position(|(a, b)| a != b).unwrap_or(theirs.len().min(ours.len()));
+            let (theirs, ours): (Vec<&str>, Vec<&str>) =
+                (theirs.lines().collect(), ours.lines().collect());
+            let first = theirs
+                .iter()
+                .zip(&ours)
+                .position(|(a, b)| a != b)
+                .unwrap_or(theirs.len().min(ours.len()));
             let from = first.saturating_sub(8);
             out.push(format!(
                 "{go_args:?} in {}, from line {from}\n--- go ({}):\n{}\n{}\n--- gomodx ({}):\n{}\n{}",
@@ -151,10 +173,7 @@ fn workspace_cases(universe: &Universe) -> Vec<(Vec<&str>, Vec<&str>)> {
         ),
         (vec!["mod", "graph"], vec!["graph"]),
         (why_go, why_ours),
-        (
-            vec!["mod", "download", "-json"],
-            vec!["download", "--json"],
-        ),
+        (vec!["mod", "download", "-json"], vec!["download", "--json"]),
         (vec!["mod", "verify"], vec!["verify"]),
     ]
 }
@@ -166,7 +185,7 @@ fn random_workspaces_match_go() {
     for seed in 1..=24 {
         let ws = Workspace::new(seed);
         let Some((go, gomodx)) = envs(&ws.tree, "") else {
-            println!("SKIPPED: go is not installed");
+            skipped();
             return;
         };
         // Both read the one module cache go fills.
@@ -193,13 +212,17 @@ fn gowork_off_and_explicit_paths_match_go() {
     let work = ws.dir.join("go.work").display().to_string();
     for gowork in ["off", work.as_str(), "go.work", "/nowhere/go.work"] {
         let Some((go, gomodx)) = envs(&ws.tree, gowork) else {
-            println!("SKIPPED: go is not installed");
+            skipped();
             return;
         };
         go.run(&ws.dir, &["mod", "download", "all"]);
         let cases = workspace_cases(&ws.universe);
         let failures = differences(&go, &gomodx, &ws.dir.join("a"), &cases[..5]);
-        assert!(failures.is_empty(), "GOWORK={gowork}:\n{}", failures.join("\n\n"));
+        assert!(
+            failures.is_empty(),
+            "GOWORK={gowork}:\n{}",
+            failures.join("\n\n")
+        );
     }
 }
 
@@ -209,7 +232,7 @@ fn go_work_sum_from_scratch_is_gos() {
     for seed in [2, 3, 7, 10] {
         let ws = Workspace::new(seed);
         let Some((go, _)) = envs(&ws.tree, "") else {
-            println!("SKIPPED: go is not installed");
+            skipped();
             return;
         };
         let mut gomodx = Gomodx::new(&ws.tree.file_url());
@@ -218,7 +241,10 @@ fn go_work_sum_from_scratch_is_gos() {
         std::fs::remove_file(ws.dir.join("a/go.sum")).unwrap();
         for (args, ours) in [
             (vec!["mod", "download"], vec!["download"]),
-            (vec!["mod", "download", "-json", "all"], vec!["download", "--json", "all"]),
+            (
+                vec!["mod", "download", "-json", "all"],
+                vec!["download", "--json", "all"],
+            ),
         ] {
             let sum = ws.dir.join("go.work.sum");
             let _ = std::fs::remove_file(&sum);
@@ -227,7 +253,12 @@ fn go_work_sum_from_scratch_is_gos() {
             std::fs::remove_file(&sum).unwrap_or_default();
             let got = gomodx.run(&ws.dir, &ours);
             let our_sum = std::fs::read_to_string(&sum).unwrap_or_default();
-            assert_eq!(got.status.success(), want.status.success(), "{}", stderr(&got));
+            assert_eq!(
+                got.status.success(),
+                want.status.success(),
+                "{}",
+                stderr(&got)
+            );
             assert_eq!(our_sum, go_sum, "seed {seed}: go.work.sum after {args:?}");
             assert!(!ws.dir.join("a/go.sum").exists() && !ws.dir.join("b/go.sum").exists());
         }
@@ -240,11 +271,14 @@ fn go_work_sum_from_scratch_is_gos() {
 fn replacements_and_excludes_match_go() {
     let ws = Workspace::new(4);
     let Some((go, gomodx)) = envs(&ws.tree, "") else {
-        println!("SKIPPED: go is not installed");
+        skipped();
         return;
     };
     let first = &ws.universe.modules[0];
-    write(&ws.dir.join("local/go.mod"), &format!("module {}\n\ngo 1.21\n", first.path));
+    write(
+        &ws.dir.join("local/go.mod"),
+        &format!("module {}\n\ngo 1.21\n", first.path),
+    );
     let b = std::fs::read_to_string(ws.dir.join("b/go.mod")).unwrap();
     write(
         &ws.dir.join("b/go.mod"),
@@ -254,7 +288,12 @@ fn replacements_and_excludes_match_go() {
         ),
     );
     go.run(&ws.dir, &["mod", "download"]);
-    let failures = differences(&go, &gomodx, &ws.dir.join("b"), &workspace_cases(&ws.universe));
+    let failures = differences(
+        &go,
+        &gomodx,
+        &ws.dir.join("b"),
+        &workspace_cases(&ws.universe),
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -263,7 +302,7 @@ fn replacements_and_excludes_match_go() {
 fn bad_workspaces_fail_as_go_does() {
     let ws = Workspace::new(6);
     let Some((go, gomodx)) = envs(&ws.tree, "") else {
-        println!("SKIPPED: go is not installed");
+        skipped();
         return;
     };
     let work = ws.dir.join("go.work");
@@ -284,7 +323,11 @@ fn bad_workspaces_fail_as_go_does() {
     for text in cases {
         write(&work, text);
         let failures = differences(&go, &gomodx, &ws.dir, &commands);
-        assert!(failures.is_empty(), "go.work:\n{text}\n{}", failures.join("\n\n"));
+        assert!(
+            failures.is_empty(),
+            "go.work:\n{text}\n{}",
+            failures.join("\n\n")
+        );
         let out = gomodx.run(&ws.dir, &["list", "-m", "all"]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         assert_eq!(std::fs::read_to_string(&work).unwrap(), *text);
@@ -292,7 +335,10 @@ fn bad_workspaces_fail_as_go_does() {
     }
     // go reports this one and goes on where it can (`mod graph`, `mod
     // verify`); gomodx stops, as `list` does.
-    write(&work, "go 1.23.4\nuse ./a\nreplace example.org/wsb => ./b\nuse ./b\n");
+    write(
+        &work,
+        "go 1.23.4\nuse ./a\nreplace example.org/wsb => ./b\nuse ./b\n",
+    );
     let failures = differences(&go, &gomodx, &ws.dir, &commands[..1]);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // -mod may only be readonly or vendor in a workspace.

@@ -33,9 +33,8 @@ pub async fn load_graph(
     required_sums: Option<&GoSum>,
 ) -> Result<ModuleGraph, LoadError> {
     let loader = GraphLoader::new(main, options)?;
-    let check = |module: &ModuleVersion| {
-        required_sums.and_then(|go_sum| missing_sum(go_sum, main, module))
-    };
+    let check =
+        |module: &ModuleVersion| required_sums.and_then(|go_sum| missing_sum(go_sum, main, module));
     drive(fetcher, loader, main_dir, main.module_path(), &check).await
 }
 

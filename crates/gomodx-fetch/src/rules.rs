@@ -33,7 +33,10 @@ impl MainRules {
     pub fn from_mod_file(mod_file: &ModFile, root: &Path) -> Self {
         Self::from_parts(
             mod_file.exclude.iter().map(|e| e.module.clone()),
-            mod_file.replace.iter().map(|r| (r.old.clone(), r.new.clone())),
+            mod_file
+                .replace
+                .iter()
+                .map(|r| (r.old.clone(), r.new.clone())),
             root,
         )
     }

@@ -67,7 +67,11 @@ pub fn parse_work(file: &str, data: &[u8]) -> Result<WorkFile, ErrorList> {
             Stmt::Block(block) => {
                 let verb = block.tokens.join(" ");
                 if !matches!(verb.as_str(), "godebug" | "use" | "replace") {
-                    errs.push(Error::new(file, block.start, ErrorKind::UnknownBlockType(verb)));
+                    errs.push(Error::new(
+                        file,
+                        block.start,
+                        ErrorKind::UnknownBlockType(verb),
+                    ));
                     continue;
                 }
                 (Some(block.comments.clone()), block.lines.clone(), verb, 0)

@@ -103,8 +103,7 @@ impl Plan {
             })
             .cloned()
             .collect();
-        let pruned = !main.is_workspace()
-            && gover::compare(main.go_version(), "1.17").is_ge();
+        let pruned = !main.is_workspace() && gover::compare(main.go_version(), "1.17").is_ge();
         let mut need_graph = false;
         if !explicit {
             if main.is_workspace() || (!pruned && main.requires().next().is_some()) {
@@ -117,9 +116,7 @@ impl Plan {
         let root = |path: &str| main.root_version(path).filter(|_| pruned);
         need_graph |= args.iter().any(|arg| match arg.split_once('@') {
             _ if arg == "all" || arg.contains("...") => true,
-            Some((path, query)) => {
-                (query == "upgrade" || query == "patch") && root(path).is_none()
-            }
+            Some((path, query)) => (query == "upgrade" || query == "patch") && root(path).is_none(),
             None => root(arg).is_none(),
         });
         let (main, graph) = if need_graph {
@@ -166,13 +163,19 @@ impl Plan {
         fetcher: &Fetcher,
         queue: Arc<dyn Fn(&ModuleVersion) + Send + Sync>,
     ) -> Vec<ModuleJson> {
-        let rules = Arc::new(self.main.as_ref().map(|m| m.rules.clone()).unwrap_or_default());
+        let rules = Arc::new(
+            self.main
+                .as_ref()
+                .map(|m| m.rules.clone())
+                .unwrap_or_default(),
+        );
         let tasks: Vec<_> = self
             .targets
             .iter()
             .cloned()
             .map(|target| {
-                let (fetcher, queue, rules) = (fetcher.clone(), Arc::clone(&queue), Arc::clone(&rules));
+                let (fetcher, queue, rules) =
+                    (fetcher.clone(), Arc::clone(&queue), Arc::clone(&rules));
                 let current = match &target {
                     Target::Query { path, .. } => self.current(path),
                     Target::Unknown(_) => String::new(),
@@ -292,7 +295,7 @@ fn resolve(arg: &str, main: &MainModules, graph: Option<&ModuleGraph>) -> Vec<Ta
                 None => m,
             },
         };
-        (!target.version.is_empty()).then(|| Target::Query {
+        (!target.version.is_empty()).then_some(Target::Query {
             path: target.path,
             query: target.version,
         })
@@ -323,7 +326,9 @@ fn resolve(arg: &str, main: &MainModules, graph: Option<&ModuleGraph>) -> Vec<Ta
         None => main.root_version(arg),
     };
     match selected {
-        Some(version) => as_target(ModuleVersion::new(arg, version)).into_iter().collect(),
+        Some(version) => as_target(ModuleVersion::new(arg, version))
+            .into_iter()
+            .collect(),
         None => vec![Target::Unknown(arg.to_owned())],
     }
 }

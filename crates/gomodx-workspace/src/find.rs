@@ -251,9 +251,7 @@ fn work_file(ctx: &Context) -> Result<Option<PathBuf>, Error> {
             Ok(None)
         }
         path if Path::new(path).is_absolute() => Ok(Some(PathBuf::from(path))),
-        _ => Err(Error::Go(
-            "invalid GOWORK: not an absolute path".to_owned(),
-        )),
+        _ => Err(Error::Go("invalid GOWORK: not an absolute path".to_owned())),
     }
 }
 
@@ -342,7 +340,12 @@ fn workspace_replacements(
             )));
         }
     }
-    let work_paths: HashSet<&str> = work.file.replace.iter().map(|r| r.old.path.as_str()).collect();
+    let work_paths: HashSet<&str> = work
+        .file
+        .replace
+        .iter()
+        .map(|r| r.old.path.as_str())
+        .collect();
     // Module replacements, with go.work's laid over them: a path-wide one
     // in go.work hides every module replacement of that path.
     let hidden: HashSet<&str> = by_work
@@ -356,22 +359,26 @@ fn workspace_replacements(
     for module in modules {
         let mut own = HashSet::new();
         for r in &module.mod_file.replace {
-            let (abs, canonical) = if r.new.version.is_empty() && !Path::new(&r.new.path).is_absolute() {
-                let abs = clean_join(&module.root, &r.new.path);
-                let rel = relative_to(dir, &abs).map_or_else(|| abs.display().to_string(), |rel| {
-                    if gomodx_modfile::is_directory_path(&rel) {
-                        rel
-                    } else {
-                        format!("./{rel}")
-                    }
-                });
-                (
-                    ModuleVersion::new(abs.display().to_string(), ""),
-                    ModuleVersion::new(rel, ""),
-                )
-            } else {
-                (r.new.clone(), r.new.clone())
-            };
+            let (abs, canonical) =
+                if r.new.version.is_empty() && !Path::new(&r.new.path).is_absolute() {
+                    let abs = clean_join(&module.root, &r.new.path);
+                    let rel = relative_to(dir, &abs).map_or_else(
+                        || abs.display().to_string(),
+                        |rel| {
+                            if gomodx_modfile::is_directory_path(&rel) {
+                                rel
+                            } else {
+                                format!("./{rel}")
+                            }
+                        },
+                    );
+                    (
+                        ModuleVersion::new(abs.display().to_string(), ""),
+                        ModuleVersion::new(rel, ""),
+                    )
+                } else {
+                    (r.new.clone(), r.new.clone())
+                };
             if !work_paths.contains(r.old.path.as_str()) {
                 if let Some(prev) = absolute.get(&r.old)
                     && !own.contains(&r.old)
@@ -393,7 +400,12 @@ fn workspace_replacements(
             }
         }
     }
-    replace.extend(work.file.replace.iter().map(|r| (r.old.clone(), r.new.clone())));
+    replace.extend(
+        work.file
+            .replace
+            .iter()
+            .map(|r| (r.old.clone(), r.new.clone())),
+    );
     let excludes = modules
         .iter()
         .flat_map(|m| m.mod_file.exclude.iter().map(|x| x.module.clone()));

@@ -17,8 +17,8 @@
 //! This crate never prints and never reads environment variables: the
 //! caller passes them in [`Context`].
 
-mod find;
 pub mod download;
+mod find;
 pub mod list;
 mod load;
 pub mod sums;
@@ -32,10 +32,14 @@ pub use load::{Loaded, Mode};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// No go.mod at or above the working directory, and no go.work.
-    #[error("go.mod file not found in current directory or any parent directory; see 'go help modules'")]
+    #[error(
+        "go.mod file not found in current directory or any parent directory; see 'go help modules'"
+    )]
     NoMainModule,
     /// A go.work without modules.
-    #[error("cannot match \"all\": no modules were found in the current workspace; see 'go help work'")]
+    #[error(
+        "cannot match \"all\": no modules were found in the current workspace; see 'go help work'"
+    )]
     EmptyWorkspace,
     /// An error go reports with this text (after `go: `).
     #[error("{0}")]

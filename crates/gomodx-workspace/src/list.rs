@@ -13,7 +13,11 @@ use crate::Loaded;
 /// Lists the modules `patterns` name (the main modules without
 /// patterns), each described as `mode` asks, in go's order; the warnings
 /// are go's for patterns that match nothing.
-pub async fn list(loaded: &Loaded, patterns: &[String], mode: ListMode) -> (Vec<ModuleInfo>, Vec<String>) {
+pub async fn list(
+    loaded: &Loaded,
+    patterns: &[String],
+    mode: ListMode,
+) -> (Vec<ModuleInfo>, Vec<String>) {
     let (requests, warnings) = requests(loaded, patterns);
     // Polled together on the caller's thread: the warm case does no
     // waiting, and queries that do wait still overlap.
@@ -30,7 +34,9 @@ pub async fn list(loaded: &Loaded, patterns: &[String], mode: ListMode) -> (Vec<
 pub fn check_patterns(patterns: &[String]) -> Result<(), crate::Error> {
     for arg in patterns {
         if arg.contains('\\') {
-            return Err(crate::Error::Go("module paths never use backslash".to_owned()));
+            return Err(crate::Error::Go(
+                "module paths never use backslash".to_owned(),
+            ));
         }
         if arg == "." || arg == ".." || arg.starts_with("./") || arg.starts_with("../") {
             return Err(crate::Error::Go(format!(
@@ -69,7 +75,10 @@ fn requests(loaded: &Loaded, patterns: &[String]) -> (Vec<Request>, Vec<String>)
     let build_list = loaded.graph.build_list();
     if patterns.is_empty() {
         let mains = loaded.graph.main_modules();
-        return (mains.into_iter().cloned().map(Request::Listed).collect(), Vec::new());
+        return (
+            mains.into_iter().cloned().map(Request::Listed).collect(),
+            Vec::new(),
+        );
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
@@ -283,6 +292,16 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: ListMode) -> Modul
             Box::pin(add_update(loaded, &mut replace)).await;
         }
     }
+    // go's `rawGoVersion` is keyed by the module version whose go.mod was
+    // read: when loading the graph read `m`'s own go.mod (as another
+    // version's replacement), its go line stands for the replacement's.
+    if mode.details
+        && read_by_graph(loaded, &m)
+        && let Ok(file) = loaded.fetcher.go_mod(&m).await
+        && let Some(go) = go_line("go.mod", &file.data)
+    {
+        replace.go_version = go;
+    }
     info.dir.clone_from(&replace.dir);
     info.go_mod.clone_from(&replace.go_mod);
     info.retracted.clone_from(&replace.retracted);
@@ -292,6 +311,17 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: ListMode) -> Modul
     }
     info.replace = Some(Box::new(replace));
     info
+}
+
+/// Whether loading the graph read the go.mod of `m`: some node whose
+/// requirements it holds is `m` or is replaced by `m`.
+fn read_by_graph(loaded: &Loaded, m: &ModuleVersion) -> bool {
+    let graph = &loaded.graph;
+    let mut read = false;
+    graph.graph().walk_breadth_first(|node| {
+        read |= graph.required_by(node).is_some() && graph.replacement(node).unwrap_or(node) == m;
+    });
+    read
 }
 
 /// Go's `completeFromModCache`: time, go version, cached files, go.sum
@@ -428,7 +458,6 @@ fn go_line(name: &str, data: &[u8]) -> Option<String> {
     let file = gomodx_modfile::parse_lax(name, data).ok()?;
     file.go.map(|go| go.version)
 }
-
 
 #[cfg(test)]
 mod tests {

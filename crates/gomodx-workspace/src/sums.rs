@@ -25,7 +25,8 @@ impl Keep {
     /// of the build list, each as its replacement.
     pub fn graph(graph: &ModuleGraph) -> Self {
         let mut keep = Self::default();
-        let resolve = |m: &ModuleVersion| graph.replacement(m).cloned().unwrap_or_else(|| m.clone());
+        let resolve =
+            |m: &ModuleVersion| graph.replacement(m).cloned().unwrap_or_else(|| m.clone());
         graph.graph().walk_breadth_first(|m| {
             if graph.required_by(m).is_some() {
                 keep.go_mod(&resolve(m));
