@@ -265,8 +265,8 @@ fn go_work_sum_from_scratch_is_gos() {
     }
 }
 
-/// A fixed workspace: a directory replacement in a module, a version
-/// replacement in go.work, an exclude.
+/// A directory replacement in a workspace module: relative to that
+/// module's directory, shown relative to the workspace.
 #[test]
 fn replacements_and_excludes_match_go() {
     let ws = Workspace::new(4);
@@ -274,7 +274,12 @@ fn replacements_and_excludes_match_go() {
         skipped();
         return;
     };
+    // The directory holds a copy of one of the module's versions.
     let first = &ws.universe.modules[0];
+    let at = format!("{}@{}", first.path, first.versions[0].version);
+    let fetched = go.mod_download_json(&ws.dir, &[&at]);
+    let source = fetched[0]["Dir"].as_str().expect("go downloaded the module");
+    crate::download::harness::copy_dir(Path::new(source), &ws.dir.join("local"));
     write(
         &ws.dir.join("local/go.mod"),
         &format!("module {}\n\ngo 1.21\n", first.path),
