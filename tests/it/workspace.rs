@@ -278,7 +278,9 @@ fn replacements_and_excludes_match_go() {
     let first = &ws.universe.modules[0];
     let at = format!("{}@{}", first.path, first.versions[0].version);
     let fetched = go.mod_download_json(&ws.dir, &[&at]);
-    let source = fetched[0]["Dir"].as_str().expect("go downloaded the module");
+    let source = fetched[0]["Dir"]
+        .as_str()
+        .expect("go downloaded the module");
     crate::download::harness::copy_dir(Path::new(source), &ws.dir.join("local"));
     write(
         &ws.dir.join("local/go.mod"),

@@ -441,3 +441,86 @@ pub(crate) fn merge(into: &mut GoSum, from: &GoSum) {
         into.insert(key.clone(), hash);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(file: &Path, text: &str) {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+
+    fn find(dir: &Path, gowork: Option<&str>) -> Result<Option<MainModules>, Error> {
+        MainModules::find(&Context {
+            working_dir: dir.to_path_buf(),
+            gowork: gowork.map(str::to_owned),
+            goroot: None,
+        })
+    }
+
+    #[test]
+    fn gowork_decides_between_workspace_and_module() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        write(&ws.join("go.work"), "go 1.22\nuse ./a\n");
+        write(&ws.join("a/go.mod"), "module example.com/a\n\ngo 1.22\n");
+        let sub = ws.join("a/sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let found = find(&sub, None).unwrap().unwrap();
+        assert!(found.is_workspace());
+        assert_eq!(found.root, ws);
+        assert_eq!(found.sum_file, ws.join("go.work.sum"));
+        let off = find(&sub, Some("off")).unwrap().unwrap();
+        assert!(!off.is_workspace());
+        assert_eq!(off.root, ws.join("a"));
+        let err = find(&sub, Some("go.work")).unwrap_err();
+        assert_eq!(err.to_string(), "invalid GOWORK: not an absolute path");
+    }
+
+    #[test]
+    fn replacements_follow_gos_precedence() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        write(
+            &ws.join("go.work"),
+            "go 1.22\nuse (\n\t./a\n\t./b\n)\nreplace x.com/x v1.0.0 => x.com/x v1.1.0\nreplace y.com/y => y.com/y v2.0.0\n",
+        );
+        write(
+            &ws.join("a/go.mod"),
+            "module example.com/a\n\ngo 1.22\n\nreplace (\n\tx.com/x => ../local\n\ty.com/y v1.0.0 => ../y\n)\n",
+        );
+        write(&ws.join("b/go.mod"), "module example.com/b\n\ngo 1.22\n");
+        let main = find(ws, None).unwrap().unwrap();
+        let mv = ModuleVersion::new;
+        // go.work's exact replacement, then the module's path-wide one,
+        // made relative to the workspace.
+        assert_eq!(
+            main.replace[&mv("x.com/x", "v1.0.0")],
+            mv("x.com/x", "v1.1.0")
+        );
+        assert_eq!(main.replace[&mv("x.com/x", "")], mv("./local", ""));
+        // A path-wide go.work replacement hides the module's.
+        assert!(!main.replace.contains_key(&mv("y.com/y", "v1.0.0")));
+
+        write(
+            &ws.join("b/go.mod"),
+            "module example.com/b\n\ngo 1.22\n\nreplace z.com/z => ./z\n",
+        );
+        write(
+            &ws.join("a/go.mod"),
+            "module example.com/a\n\ngo 1.22\n\nreplace z.com/z => ../b/z\n",
+        );
+        // The same directory named from two modules is no conflict.
+        assert!(find(ws, None).is_ok());
+        write(
+            &ws.join("a/go.mod"),
+            "module example.com/a\n\ngo 1.22\n\nreplace z.com/z => ./z\n",
+        );
+        let err = find(ws, None).unwrap_err().to_string();
+        assert!(
+            err.starts_with("conflicting replacements for z.com/z:\n\t"),
+            "{err}"
+        );
+    }
+}
