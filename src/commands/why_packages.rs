@@ -30,6 +30,11 @@ struct Node {
     parent: Option<String>,
 }
 
+/// Whether `path` is one of the main modules.
+fn is_main_module(loaded: &Loaded, path: &str) -> bool {
+    loaded.paths().any(|p| p == path)
+}
+
 /// The import graph of the packages in `all`, with each package's importer
 /// on a shortest chain from the main module.
 pub struct PackageGraph {
@@ -54,21 +59,23 @@ impl PackageGraph {
         let closes_over_tests =
             gomodx_module::gover::compare(loaded.graph.main_go_version(), "1.16").is_lt();
         let mut dirs: HashMap<String, Option<PathBuf>> = HashMap::new();
-        let main = loaded.graph.main_module().path.clone();
-        dirs.insert(main.clone(), Some(loaded.root.clone()));
-
         let mut packages: BTreeMap<String, Node> = BTreeMap::new();
         // (node name, package path, in `all`)
         let mut queue: VecDeque<(String, String, bool)> = VecDeque::new();
-        for (path, _) in main_packages(&loaded.root, &main) {
-            let node = Node {
-                module: main.clone(),
-                test: false,
-                depth: 1,
-                parent: None,
-            };
-            packages.insert(path.clone(), node);
-            queue.push_back((path.clone(), path, true));
+        // Every main module's packages (a workspace has several).
+        for module in &loaded.modules {
+            let main = module.mod_file.module_path().to_owned();
+            dirs.insert(main.clone(), Some(module.root.clone()));
+            for (path, _) in main_packages(&module.root, &main) {
+                let node = Node {
+                    module: main.clone(),
+                    test: false,
+                    depth: 1,
+                    parent: None,
+                };
+                packages.insert(path.clone(), node);
+                queue.push_back((path.clone(), path, true));
+            }
         }
         while let Some((name, pkg, in_all)) = queue.pop_front() {
             let node = packages[&name].clone();
@@ -82,7 +89,7 @@ impl PackageGraph {
                 .flatten()
                 .unwrap_or_default();
             let children_in_all = if node.test {
-                in_all && (node.module == main || closes_over_tests)
+                in_all && (is_main_module(loaded, &node.module) || closes_over_tests)
             } else {
                 in_all
             };

@@ -380,15 +380,21 @@ fn no_arguments_download_the_requirements() {
         versions,
         [r#""rsc.io/quote"@"v1.5.2""#, r#""rsc.io/sampler"@"v1.3.1""#]
     );
-    assert!(
-        !main.join("go.sum").exists(),
-        "no go.sum written without arguments"
-    );
+    // Without arguments go writes go.sum before downloading: the go.mod
+    // hashes of the graph it loaded.
+    let go_sum = main.join("go.sum");
+    let ours = std::fs::read_to_string(&go_sum).ok();
+    let _ = std::fs::remove_file(&go_sum);
     if let Some(go) = go_env(&tree.file_url()) {
         let go_objects = go.mod_download_json(&main, &[]);
         assert_eq!(
             normalize_json(&objects, &gomodx.mod_cache()),
             normalize_json(&go_objects, &go.gomodcache())
+        );
+        assert_eq!(
+            ours,
+            std::fs::read_to_string(&go_sum).ok(),
+            "go.sum without arguments"
         );
     }
 

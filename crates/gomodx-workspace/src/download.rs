@@ -300,7 +300,7 @@ fn resolve(arg: &str, main: &MainModules, graph: Option<&ModuleGraph>) -> Vec<Ta
                 None => m,
             },
         };
-        (!target.version.is_empty()).then(|| Target::Query {
+        (!target.version.is_empty()).then_some(Target::Query {
             path: target.path,
             query: target.version,
         })

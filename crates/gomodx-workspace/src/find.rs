@@ -291,9 +291,12 @@ fn read_workspace_module(
     Ok(mod_file)
 }
 
-/// Go's `makeMainModules` replacements: go.work's win for every path they
-/// name; the modules' directory replacements are made relative to the
-/// workspace; two modules replacing one version differently is an error.
+/// The workspace's replacements, as Go's `replacementFrom` finds them:
+/// go.work's first (its version-specific, then its path-wide ones), then
+/// the modules' (later modules winning); the modules' directory
+/// replacements made relative to the workspace. Go's `makeMainModules`
+/// checks: a main module replaced at all versions in go.work, the same
+/// version replaced differently by two modules.
 fn workspace_replacements(
     work: &Work,
     dir: &Path,
@@ -316,7 +319,6 @@ fn workspace_replacements(
             )));
         }
     }
-    let mut replace: Vec<(ModuleVersion, ModuleVersion)> = Vec::new();
     let mut by_work = HashMap::new();
     for r in &work.file.replace {
         if r.old.version.is_empty() && main_paths.contains(r.old.path.as_str()) {
@@ -337,7 +339,6 @@ fn workspace_replacements(
                 display(&r.new)
             )));
         }
-        replace.push((r.old.clone(), r.new.clone()));
     }
     let work_paths: HashSet<&str> = work
         .file
@@ -345,15 +346,19 @@ fn workspace_replacements(
         .iter()
         .map(|r| r.old.path.as_str())
         .collect();
-    // What each module's replacement means, as an absolute directory for
-    // comparison and relative to the workspace for the graph.
+    // Module replacements, with go.work's laid over them: a path-wide one
+    // in go.work hides every module replacement of that path.
+    let hidden: HashSet<&str> = by_work
+        .keys()
+        .filter(|old| old.version.is_empty())
+        .map(|old| old.path.as_str())
+        .collect();
+    let mut replace: Vec<(ModuleVersion, ModuleVersion)> = Vec::new();
+    // Each module replacement as an absolute directory, for the conflict check.
     let mut absolute: HashMap<ModuleVersion, ModuleVersion> = HashMap::new();
     for module in modules {
         let mut own = HashSet::new();
         for r in &module.mod_file.replace {
-            if work_paths.contains(r.old.path.as_str()) {
-                continue;
-            }
             let (abs, canonical) =
                 if r.new.version.is_empty() && !Path::new(&r.new.path).is_absolute() {
                     let abs = clean_join(&module.root, &r.new.path);
@@ -374,23 +379,33 @@ fn workspace_replacements(
                 } else {
                     (r.new.clone(), r.new.clone())
                 };
-            if let Some(prev) = absolute.get(&r.old)
-                && !own.contains(&r.old)
-                && *prev != abs
-            {
-                return Err(Error::Go(format!(
-                    "conflicting replacements for {}:\n\t{}\n\t{}\nuse \"go work edit -replace {}=[override]\" to resolve",
-                    display(&r.old),
-                    display(prev),
-                    display(&abs),
-                    display(&r.old)
-                )));
+            if !work_paths.contains(r.old.path.as_str()) {
+                if let Some(prev) = absolute.get(&r.old)
+                    && !own.contains(&r.old)
+                    && *prev != abs
+                {
+                    return Err(Error::Go(format!(
+                        "conflicting replacements for {}:\n\t{}\n\t{}\nuse \"go work edit -replace {}=[override]\" to resolve",
+                        display(&r.old),
+                        display(prev),
+                        display(&abs),
+                        display(&r.old)
+                    )));
+                }
+                own.insert(r.old.clone());
+                absolute.insert(r.old.clone(), abs);
             }
-            own.insert(r.old.clone());
-            absolute.insert(r.old.clone(), abs);
-            replace.push((r.old.clone(), canonical));
+            if !hidden.contains(r.old.path.as_str()) {
+                replace.push((r.old.clone(), canonical));
+            }
         }
     }
+    replace.extend(
+        work.file
+            .replace
+            .iter()
+            .map(|r| (r.old.clone(), r.new.clone())),
+    );
     let excludes = modules
         .iter()
         .flat_map(|m| m.mod_file.exclude.iter().map(|x| x.module.clone()));
@@ -424,5 +439,88 @@ pub(crate) fn read_go_sum(path: &Path) -> Result<GoSum, Error> {
 pub(crate) fn merge(into: &mut GoSum, from: &GoSum) {
     for (key, hash) in from.lines() {
         into.insert(key.clone(), hash);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(file: &Path, text: &str) {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+
+    fn find(dir: &Path, gowork: Option<&str>) -> Result<Option<MainModules>, Error> {
+        MainModules::find(&Context {
+            working_dir: dir.to_path_buf(),
+            gowork: gowork.map(str::to_owned),
+            goroot: None,
+        })
+    }
+
+    #[test]
+    fn gowork_decides_between_workspace_and_module() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        write(&ws.join("go.work"), "go 1.22\nuse ./a\n");
+        write(&ws.join("a/go.mod"), "module example.com/a\n\ngo 1.22\n");
+        let sub = ws.join("a/sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let found = find(&sub, None).unwrap().unwrap();
+        assert!(found.is_workspace());
+        assert_eq!(found.root, ws);
+        assert_eq!(found.sum_file, ws.join("go.work.sum"));
+        let off = find(&sub, Some("off")).unwrap().unwrap();
+        assert!(!off.is_workspace());
+        assert_eq!(off.root, ws.join("a"));
+        let err = find(&sub, Some("go.work")).unwrap_err();
+        assert_eq!(err.to_string(), "invalid GOWORK: not an absolute path");
+    }
+
+    #[test]
+    fn replacements_follow_gos_precedence() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        write(
+            &ws.join("go.work"),
+            "go 1.22\nuse (\n\t./a\n\t./b\n)\nreplace x.com/x v1.0.0 => x.com/x v1.1.0\nreplace y.com/y => y.com/y v2.0.0\n",
+        );
+        write(
+            &ws.join("a/go.mod"),
+            "module example.com/a\n\ngo 1.22\n\nreplace (\n\tx.com/x => ../local\n\ty.com/y v1.0.0 => ../y\n)\n",
+        );
+        write(&ws.join("b/go.mod"), "module example.com/b\n\ngo 1.22\n");
+        let main = find(ws, None).unwrap().unwrap();
+        let mv = ModuleVersion::new;
+        // go.work's exact replacement, then the module's path-wide one,
+        // made relative to the workspace.
+        assert_eq!(
+            main.replace[&mv("x.com/x", "v1.0.0")],
+            mv("x.com/x", "v1.1.0")
+        );
+        assert_eq!(main.replace[&mv("x.com/x", "")], mv("./local", ""));
+        // A path-wide go.work replacement hides the module's.
+        assert!(!main.replace.contains_key(&mv("y.com/y", "v1.0.0")));
+
+        write(
+            &ws.join("b/go.mod"),
+            "module example.com/b\n\ngo 1.22\n\nreplace z.com/z => ./z\n",
+        );
+        write(
+            &ws.join("a/go.mod"),
+            "module example.com/a\n\ngo 1.22\n\nreplace z.com/z => ../b/z\n",
+        );
+        // The same directory named from two modules is no conflict.
+        assert!(find(ws, None).is_ok());
+        write(
+            &ws.join("a/go.mod"),
+            "module example.com/a\n\ngo 1.22\n\nreplace z.com/z => ./z\n",
+        );
+        let err = find(ws, None).unwrap_err().to_string();
+        assert!(
+            err.starts_with("conflicting replacements for z.com/z:\n\t"),
+            "{err}"
+        );
     }
 }

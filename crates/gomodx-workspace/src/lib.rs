@@ -37,7 +37,9 @@ pub enum Error {
     )]
     NoMainModule,
     /// A go.work without modules.
-    #[error("no modules were found in the current workspace; see 'go help work'")]
+    #[error(
+        "cannot match \"all\": no modules were found in the current workspace; see 'go help work'"
+    )]
     EmptyWorkspace,
     /// An error go reports with this text (after `go: `).
     #[error("{0}")]

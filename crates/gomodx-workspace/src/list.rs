@@ -320,6 +320,16 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: ListMode) -> Modul
             Box::pin(add_update(loaded, &mut replace)).await;
         }
     }
+    // go's `rawGoVersion` is keyed by the module version whose go.mod was
+    // read: when loading the graph read `m`'s own go.mod (as another
+    // version's replacement), its go line stands for the replacement's.
+    if mode.details
+        && read_by_graph(loaded, &m)
+        && let Ok(file) = loaded.fetcher.go_mod(&m).await
+        && let Some(go) = go_line("go.mod", &file.data)
+    {
+        replace.go_version = go;
+    }
     info.dir.clone_from(&replace.dir);
     info.go_mod.clone_from(&replace.go_mod);
     info.retracted.clone_from(&replace.retracted);
@@ -329,6 +339,17 @@ async fn listed_info(loaded: &Loaded, m: ModuleVersion, mode: ListMode) -> Modul
     }
     info.replace = Some(Box::new(replace));
     info
+}
+
+/// Whether loading the graph read the go.mod of `m`: some node whose
+/// requirements it holds is `m` or is replaced by `m`.
+fn read_by_graph(loaded: &Loaded, m: &ModuleVersion) -> bool {
+    let graph = &loaded.graph;
+    let mut read = false;
+    graph.graph().walk_breadth_first(|node| {
+        read |= graph.required_by(node).is_some() && graph.replacement(node).unwrap_or(node) == m;
+    });
+    read
 }
 
 /// Go's `completeFromModCache`: time, go version, cached files, go.sum

@@ -88,9 +88,12 @@ impl MainModules {
         mod_cache: &Path,
         locked: bool,
     ) -> Result<(), Error> {
+        // In a workspace, go leaves what a module's go.sum records out of
+        // go.work.sum.
+        let in_modules = |key: &ModuleVersion| !self.module_sums.hashes(key).is_empty();
         let kept: Vec<_> = checked
             .iter()
-            .filter(|(key, hash)| keep.contains(key) && !self.module_sums.contains(key, hash))
+            .filter(|(key, _)| keep.contains(key) && !in_modules(key))
             .collect();
         if kept.is_empty() {
             return Ok(());
@@ -100,6 +103,7 @@ impl MainModules {
             .ok()
             .and_then(|()| FileLock::exclusive(&mod_cache.join("cache/lock")).ok());
         let mut go_sum = read_go_sum(&self.sum_file)?;
+        go_sum.retain(|key| !in_modules(key));
         let kept: Vec<_> = kept
             .into_iter()
             .filter(|(key, hash)| !go_sum.hashes(key).contains(hash))
