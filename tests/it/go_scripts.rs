@@ -21,6 +21,11 @@
 //! unlisted. `GOMODX_SCRIPTS=substring` runs only the matching scripts and
 //! reports without failing.
 
+#![expect(
+    clippy::print_stdout,
+    reason = "the agreement report is the runner's output"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
