@@ -20,7 +20,7 @@ pub fn should_build_any_tags(content: &[u8]) -> bool {
         .all(|rest| {
             // Space-separated alternatives of comma-separated conjunctions.
             rest.split_whitespace()
-                .any(|alt| alt.split(',').all(|term| plus_build_term(term)))
+                .any(|alt| alt.split(',').all(plus_build_term))
                 || rest.trim().is_empty()
         })
 }
