@@ -56,7 +56,7 @@ pub fn run(settings: &GlobalSettings, args: &DoctorArgs, printer: &Printer) -> R
             let (rules, env) = (&loaded.rules, &env);
             async move {
                 fetcher
-                    .diagnose(rules, status, before.as_ref(), env, &recorded)
+                    .diagnose(rules, status, before.as_ref(), env, recorded)
                     .await
             }
         }),

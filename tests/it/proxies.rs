@@ -56,18 +56,28 @@ fn a_dead_proxy_before_a_pipe_costs_nothing() {
         requests_with_dead, requests,
         "the same requests reach the live proxy"
     );
-    let refused = trace
+    let asked: Vec<&str> = trace
         .lines()
-        .filter(|l| l.starts_with(&format!("# get {dead}/")) && l.contains(": "))
-        .count();
+        .filter(|l| l.starts_with(&format!("# get {dead}/")) && !l.contains(": "))
+        .collect();
+    let mut distinct = asked.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        asked.len(),
+        "a refusal is never retried:\n{trace}"
+    );
+    let refused = asked.len();
     assert!(refused >= 1, "{trace}");
     assert!(
         refused < requests,
         "the dead proxy is remembered, not asked for every file ({refused} of {requests}):\n{trace}"
     );
-    // Within 10% of the list without it (plus scheduling noise on a busy
-    // machine); a retried refusal would add at least 0.5 s per file.
-    let bound = alone.mul_f64(1.1) + Duration::from_millis(400);
+    // Within 10% of the list without it, plus an allowance for a machine
+    // busy with other tests (measured alone: the same time); retried
+    // refusals, as before, added 3.5 s per file.
+    let bound = alone.mul_f64(1.1) + Duration::from_secs(2);
     assert!(
         with_dead <= bound,
         "{with_dead:?} with a dead first proxy, {alone:?} without"
