@@ -554,10 +554,12 @@ impl Database {
         }
     }
 
-    /// `<cache>/<file>`; `None` when missing or empty.
+    /// `<cache>/<file>`; `None` when missing, empty or unreadable.
     async fn read_cache(&self, file: &str) -> Option<Vec<u8>> {
-        let data = tokio::fs::read(self.config.cache_dir.join(file))
+        let path = self.config.cache_dir.join(file);
+        let data = tokio::task::spawn_blocking(move || read_locked(&path))
             .await
+            .ok()?
             .ok()?;
         (!data.is_empty()).then_some(data)
     }
@@ -585,7 +587,7 @@ impl Database {
     /// The latest tree note on disk (empty when there is none).
     async fn read_config(&self) -> Result<Vec<u8>, SumdbError> {
         let path = self.config_file()?;
-        blocking(move || match std::fs::read(&path) {
+        blocking(move || match read_locked(&path) {
             Ok(data) => Ok(data),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(io_error("read", &path, &e)),
@@ -619,6 +621,16 @@ impl Database {
         })
         .await
     }
+}
+
+/// Reads a file under a shared lock, as go's `lockedfile.Read` does (go
+/// rewrites these files in place under an exclusive lock).
+fn read_locked(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    file.lock_shared()?;
+    let mut data = Vec::new();
+    file.read_to_end(&mut data)?;
+    Ok(data)
 }
 
 /// Go's check that a database name is `host[/path]`.
