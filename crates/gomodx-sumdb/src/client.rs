@@ -687,6 +687,46 @@ impl<K: Eq + StdHash + Clone, V: Clone> OnceMap<K, V> {
 mod tests {
     use super::*;
 
+    fn dial(gosumdb: &str) -> Result<Database, SumdbError> {
+        let proxies = ProxyList::parse("off", "").unwrap();
+        let config = DatabaseConfig {
+            gosumdb: gosumdb.to_owned(),
+            proxies: proxies.clone(),
+            cache_dir: PathBuf::from("/nonexistent"),
+            config_dir: None,
+            offline: None,
+        };
+        Database::dial(
+            config,
+            Client::new(gomodx_client::ClientConfig::new(proxies)),
+        )
+    }
+
+    #[test]
+    fn gosumdb_values_as_go_reads_them() {
+        let default = dial("sum.golang.org").unwrap();
+        assert_eq!(default.name(), "sum.golang.org");
+        assert_eq!(default.direct.redacted(), "https://sum.golang.org");
+        assert!(!default.explicit_url);
+        let china = dial("sum.golang.google.cn").unwrap();
+        assert_eq!(china.name(), "sum.golang.org");
+        assert_eq!(china.direct.redacted(), "https://sum.golang.google.cn");
+        assert!(china.explicit_url);
+        let with_url = dial("sum.golang.org http://127.0.0.1:9/db").unwrap();
+        assert_eq!(with_url.direct.redacted(), "http://127.0.0.1:9/db");
+        let message = |gosumdb: &str| dial(gosumdb).unwrap_err().to_string();
+        assert_eq!(message(""), "missing GOSUMDB");
+        assert_eq!(message("a b c"), "invalid GOSUMDB: too many fields");
+        assert_eq!(
+            message("example.com"),
+            "invalid GOSUMDB: malformed verifier id"
+        );
+        assert_eq!(
+            message("sum.golang.org+033de0af+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"),
+            "invalid GOSUMDB: invalid verifier hash"
+        );
+    }
+
     #[test]
     fn database_names() {
         assert!(valid_db_name("sum.golang.org"));
