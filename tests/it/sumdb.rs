@@ -355,3 +355,36 @@ fn through_the_proxy_with_fall_through_and_direct_fallback() {
     );
     assert!(ours.go_sum.is_empty());
 }
+
+#[test]
+fn gonosumdb_and_goprivate_skip_the_database_like_go() {
+    let case = case(27, NAME);
+    // The database lies about one module, which GONOSUMDB (or GOPRIVATE)
+    // keeps it from being asked about.
+    let module = case.tree.modules[0].clone();
+    case.db
+        .write(&case.db_dir, &Lie::WrongHash(module.clone()))
+        .unwrap();
+    let db_server = ProxyServer::start(case.db_dir.clone(), Faults::none());
+    let proxy = ProxyServer::start(case.tree.root.clone(), Faults::none());
+    let gosumdb = case.db.gosumdb(Some(&db_server.url()));
+    let args = case.args();
+    for var in ["GONOSUMDB", "GOPRIVATE"] {
+        let Some((mut go, mut gomodx)) = pair(&proxy.url(), &gosumdb) else {
+            return;
+        };
+        // GOPRIVATE would also route the module around the proxy.
+        for (key, value) in [(var, module.path.as_str()), ("GONOPROXY", "none")] {
+            go.set(key, value);
+            gomodx.set(key, value);
+        }
+        let theirs = run_go(&go, &case.main, &args);
+        assert_eq!(theirs.code, 0, "go with {var}: {}", theirs.stderr);
+        db_server.clear_requests();
+        let ours = run_gomodx(&gomodx, &case.main, &args);
+        assert_eq!(ours.code, 0, "gomodx with {var}: {}", ours.stderr);
+        assert_eq!(ours.go_sum, theirs.go_sum, "{var}");
+        let asked = format!("/lookup/{}@", module.path);
+        assert_eq!(db_server.count(|p| p.starts_with(&asked)), 0, "{var}");
+    }
+}

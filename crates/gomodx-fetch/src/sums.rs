@@ -216,7 +216,7 @@ impl SumChecker {
 
     /// Remembers an accepted hash go.sum lacks (inside a module only).
     fn add(&self, key: &ModuleVersion, hash: &str) {
-        if self.policy.go_sum.is_some() {
+        if self.policy.go_sum.is_some() && !self.is_recorded(key, hash) {
             self.added
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)

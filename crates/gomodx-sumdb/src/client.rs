@@ -554,10 +554,12 @@ impl Database {
         }
     }
 
-    /// `<cache>/<file>`; `None` when missing or empty.
+    /// `<cache>/<file>`; `None` when missing, empty or unreadable.
     async fn read_cache(&self, file: &str) -> Option<Vec<u8>> {
-        let data = tokio::fs::read(self.config.cache_dir.join(file))
+        let path = self.config.cache_dir.join(file);
+        let data = tokio::task::spawn_blocking(move || read_locked(&path))
             .await
+            .ok()?
             .ok()?;
         (!data.is_empty()).then_some(data)
     }
@@ -585,7 +587,7 @@ impl Database {
     /// The latest tree note on disk (empty when there is none).
     async fn read_config(&self) -> Result<Vec<u8>, SumdbError> {
         let path = self.config_file()?;
-        blocking(move || match std::fs::read(&path) {
+        blocking(move || match read_locked(&path) {
             Ok(data) => Ok(data),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(io_error("read", &path, &e)),
@@ -619,6 +621,16 @@ impl Database {
         })
         .await
     }
+}
+
+/// Reads a file under a shared lock, as go's `lockedfile.Read` does (go
+/// rewrites these files in place under an exclusive lock).
+fn read_locked(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    file.lock_shared()?;
+    let mut data = Vec::new();
+    file.read_to_end(&mut data)?;
+    Ok(data)
 }
 
 /// Go's check that a database name is `host[/path]`.
@@ -674,6 +686,46 @@ impl<K: Eq + StdHash + Clone, V: Clone> OnceMap<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dial(gosumdb: &str) -> Result<Database, SumdbError> {
+        let proxies = ProxyList::parse("off", "").unwrap();
+        let config = DatabaseConfig {
+            gosumdb: gosumdb.to_owned(),
+            proxies: proxies.clone(),
+            cache_dir: PathBuf::from("/nonexistent"),
+            config_dir: None,
+            offline: None,
+        };
+        Database::dial(
+            config,
+            Client::new(gomodx_client::ClientConfig::new(proxies)),
+        )
+    }
+
+    #[test]
+    fn gosumdb_values_as_go_reads_them() {
+        let default = dial("sum.golang.org").unwrap();
+        assert_eq!(default.name(), "sum.golang.org");
+        assert_eq!(default.direct.redacted(), "https://sum.golang.org");
+        assert!(!default.explicit_url);
+        let china = dial("sum.golang.google.cn").unwrap();
+        assert_eq!(china.name(), "sum.golang.org");
+        assert_eq!(china.direct.redacted(), "https://sum.golang.google.cn");
+        assert!(china.explicit_url);
+        let with_url = dial("sum.golang.org http://127.0.0.1:9/db").unwrap();
+        assert_eq!(with_url.direct.redacted(), "http://127.0.0.1:9/db");
+        let message = |gosumdb: &str| dial(gosumdb).unwrap_err().to_string();
+        assert_eq!(message(""), "missing GOSUMDB");
+        assert_eq!(message("a b c"), "invalid GOSUMDB: too many fields");
+        assert_eq!(
+            message("example.com"),
+            "invalid GOSUMDB: malformed verifier id"
+        );
+        assert_eq!(
+            message("sum.golang.org+033de0af+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"),
+            "invalid GOSUMDB: invalid verifier hash"
+        );
+    }
 
     #[test]
     fn database_names() {

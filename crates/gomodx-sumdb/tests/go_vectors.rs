@@ -18,6 +18,7 @@ const RECORDS: i64 = 300;
 
 /// The go binary (`GOMODX_GO`, else `go` on PATH); `None` to skip, unless
 /// `GOMODX_REQUIRE_GO` is set.
+#[allow(clippy::print_stderr)]
 fn go_bin() -> Option<PathBuf> {
     let go = std::env::var_os("GOMODX_GO")
         .map(PathBuf::from)
