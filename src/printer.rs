@@ -98,7 +98,10 @@ impl Printer {
 
     /// Text on stdout as it is (lines ending in newlines), in one write.
     pub fn data_block(&self, text: &str) {
-        let _ = AutoStream::new(std::io::stdout(), self.color).write_all(text.as_bytes());
+        let mut stdout = AutoStream::new(std::io::stdout(), self.color);
+        let _ = stdout.write_all(text.as_bytes());
+        // Before any error that follows on stderr, as go flushes.
+        let _ = stdout.flush();
     }
 
     /// Whether progress bars may be drawn (stderr is a terminal, not quiet or verbose).
