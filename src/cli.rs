@@ -216,8 +216,8 @@ pub struct CacheCleanArgs {
     /// Print what would be removed without removing it.
     #[arg(short = 'n', long)]
     pub dry_run: bool,
-    /// What to remove: `path` or `path@version`.
-    #[arg(value_name = "MODULES", required_unless_present_any = ["all", "older_than"])]
+    /// What to remove: `path` or `path@version` (or `--all`, `--older-than`).
+    #[arg(value_name = "MODULES")]
     pub modules: Vec<String>,
 }
 

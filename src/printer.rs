@@ -47,6 +47,16 @@ impl Printer {
         }
     }
 
+    /// A closing status line: green when everything succeeded, red when
+    /// something failed (printed after the errors).
+    pub fn outcome(&self, ok: bool, verb: &str, message: impl std::fmt::Display) {
+        if ok {
+            self.status(verb, message);
+        } else if !self.quiet {
+            let _ = writeln!(self.stderr(), "{ERROR}{verb:>12}{ERROR:#} {message}");
+        }
+    }
+
     /// A cargo-style status line shown only with `-v`.
     pub fn verbose_status(&self, verb: &str, message: impl std::fmt::Display) {
         if self.verbose > 0 {

@@ -69,7 +69,20 @@ pub fn run(
 
     let failures = objects.iter().filter(|o| o.error.is_some()).count();
     let failed = failures > 0;
-    printer.status(
+    if args.json {
+        for object in &objects {
+            printer.data(object.to_json().to_indented());
+        }
+    } else if let Some(offline) = super::provenance::offline_error(&fetcher) {
+        printer.report_error(&offline);
+    } else {
+        for error in objects.iter().filter_map(|o| o.error.as_ref()) {
+            printer.error(error);
+        }
+    }
+    // The summary after the errors, where it is read.
+    printer.outcome(
+        !failed,
         "Finished",
         format_args!(
             "{} downloaded ({}), {} from store{} in {:.2}s",
@@ -84,17 +97,6 @@ pub fn run(
             started.elapsed().as_secs_f64()
         ),
     );
-    if args.json {
-        for object in &objects {
-            printer.data(object.to_json().to_indented());
-        }
-    } else if let Some(offline) = super::provenance::offline_error(&fetcher) {
-        printer.report_error(&offline);
-    } else {
-        for error in objects.iter().filter_map(|o| o.error.as_ref()) {
-            printer.error(error);
-        }
-    }
     // go writes go.sum after explicit downloads, but not when it already
     // exited on an error (it only gets that far with -json).
     if let Some(main) = main.as_ref().filter(|_| explicit && (args.json || !failed)) {
