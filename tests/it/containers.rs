@@ -2,7 +2,7 @@
 //! --modcache DIR` from go.mod/go.sum alone, `--for-build` slim caches,
 //! `--reproducible` trees, and `cache export` / `cache import` tarballs —
 //! each time go 1.27 then builds the main module with `GOPROXY=off` and
-//! `GOFLAGS=-mod=mod` from that cache alone.
+//! go's default `-mod=readonly` from that cache alone.
 
 use std::path::Path;
 
@@ -25,13 +25,13 @@ fn gomodx_ok(gomodx: &Gomodx, main: &Path, args: &[&str]) -> String {
 }
 
 /// go builds a copy of `main` from `mod_cache` alone (`GOPROXY=off`,
-/// `GOFLAGS=-mod=mod`). Returns false when go is not installed.
+/// go's default `-mod=readonly`). Returns false when go is not installed.
 fn go_builds_offline(main: &Path, mod_cache: &Path) -> bool {
     let Some(mut go) = go_env("off") else {
         return false;
     };
     go.set("GOMODCACHE", mod_cache)
-        .set("GOFLAGS", "-mod=mod -modcacherw");
+        .set("GOFLAGS", "-modcacherw");
     let work = go.root().join("main");
     copy_dir(main, &work);
     let binary = go.root().join("main.bin");
