@@ -7,7 +7,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A fast companion to `go mod`: module resolution, fetching and module-cache freshness.
 #[derive(Debug, Parser)]
-#[command(name = "gomodx", version, about, max_term_width = 100)]
+#[command(
+    name = "gomodx",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "Environment: Go's (GOMODCACHE, GOPROXY, GONOPROXY, GOPRIVATE, GOSUMDB, \
+GONOSUMDB, GOFLAGS, NETRC, GOENV), and GOMODX_CACHE (gomodx's store, default \
+<user cache dir>/gomodx), GOMODX_OFFLINE, GOMODX_MAX_AGE, GOMODX_HTTP_TIMEOUT, \
+GOMODX_NO_PROGRESS, NO_COLOR.\n\nGo's flag spellings are accepted: -json, --json, -json=false, -mod=mod."
+)]
 pub struct Cli {
     /// Options shared by every command.
     #[command(flatten)]
@@ -225,8 +234,8 @@ pub struct CacheCleanArgs {
     /// Print what would be removed without removing it.
     #[arg(short = 'n', long)]
     pub dry_run: bool,
-    /// What to remove: `path` or `path@version`.
-    #[arg(value_name = "MODULES", required_unless_present_any = ["all", "older_than"])]
+    /// What to remove: `path` or `path@version` (or `--all`, `--older-than`).
+    #[arg(value_name = "MODULES")]
     pub modules: Vec<String>,
 }
 

@@ -47,6 +47,16 @@ impl Printer {
         }
     }
 
+    /// A closing status line: green when everything succeeded, red when
+    /// something failed (printed after the errors).
+    pub fn outcome(&self, ok: bool, verb: &str, message: impl std::fmt::Display) {
+        if ok {
+            self.status(verb, message);
+        } else if !self.quiet {
+            let _ = writeln!(self.stderr(), "{ERROR}{verb:>12}{ERROR:#} {message}");
+        }
+    }
+
     /// A cargo-style status line shown only with `-v`.
     pub fn verbose_status(&self, verb: &str, message: impl std::fmt::Display) {
         if self.verbose > 0 {
@@ -98,7 +108,10 @@ impl Printer {
 
     /// Text on stdout as it is (lines ending in newlines), in one write.
     pub fn data_block(&self, text: &str) {
-        let _ = AutoStream::new(std::io::stdout(), self.color).write_all(text.as_bytes());
+        let mut stdout = AutoStream::new(std::io::stdout(), self.color);
+        let _ = stdout.write_all(text.as_bytes());
+        // Before any error that follows on stderr, as go flushes.
+        let _ = stdout.flush();
     }
 
     /// Whether progress bars may be drawn (stderr is a terminal, not quiet or verbose).

@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use crate::ExitStatus;
 use crate::cli::CleanArgs;
 use crate::printer::Printer;
+use crate::reporters::human_bytes;
 use crate::settings::GlobalSettings;
 
 /// Removes the whole GOMODCACHE as go does: directories are made writable
@@ -23,10 +24,36 @@ pub fn run(settings: &GlobalSettings, args: &CleanArgs, printer: &Printer) -> Re
     if args.dry_run || args.trace {
         printer.raw(format_args!("rm -rf {}", mod_cache.display()));
     }
-    if !args.dry_run
-        && let Err(err) = gomodx_fs::remove_dir_all_force(&mod_cache)
-    {
+    let (files, bytes) = usage(&mod_cache);
+    if args.dry_run {
+        printer.status(
+            "Would remove",
+            format_args!("{files} files ({})", human_bytes(bytes)),
+        );
+        return Ok(ExitStatus::Success);
+    }
+    if let Err(err) = gomodx_fs::remove_dir_all_force(&mod_cache) {
         bail!("unable to remove module cache: {err}");
     }
+    printer.status(
+        "Removed",
+        format_args!(
+            "{files} files ({}) from {}",
+            human_bytes(bytes),
+            mod_cache.display()
+        ),
+    );
     Ok(ExitStatus::Success)
+}
+
+/// The files below `dir` and their total size (nothing when it is missing).
+fn usage(dir: &std::path::Path) -> (u64, u64) {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .fold((0, 0), |(files, bytes), entry| {
+            let size = entry.metadata().map_or(0, |m| m.len());
+            (files + 1, bytes + size)
+        })
 }

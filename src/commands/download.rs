@@ -79,7 +79,20 @@ pub fn run(
 
     let failures = objects.iter().filter(|o| o.error.is_some()).count();
     let failed = failures > 0;
-    printer.status(
+    if args.json {
+        for object in &objects {
+            printer.data(object.to_json().to_indented());
+        }
+    } else if let Some(offline) = super::provenance::offline_error(&fetcher) {
+        printer.report_error(&offline);
+    } else {
+        for error in objects.iter().filter_map(|o| o.error.as_ref()) {
+            printer.error(error);
+        }
+    }
+    // The summary after the errors, where it is read.
+    printer.outcome(
+        !failed,
         "Finished",
         format_args!(
             "{} downloaded ({}), {} from store{} in {:.2}s",
@@ -94,17 +107,6 @@ pub fn run(
             started.elapsed().as_secs_f64()
         ),
     );
-    if args.json {
-        for object in &objects {
-            printer.data(object.to_json().to_indented());
-        }
-    } else if let Some(offline) = super::provenance::offline_error(&fetcher) {
-        printer.report_error(&offline);
-    } else {
-        for error in objects.iter().filter_map(|o| o.error.as_ref()) {
-            printer.error(error);
-        }
-    }
     plan.finish(&fetcher, &mod_cache, failed, args.json)?;
     if !failed {
         let modules: Vec<_> = objects.iter().map(|o| o.module()).collect();

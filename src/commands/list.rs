@@ -19,7 +19,9 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     if !args.modules {
         bail!("gomodx list lists modules only: pass -m");
     }
-    if args.format.is_some() && args.json {
+    // An empty -f is go's default format.
+    let format = args.format.as_deref().filter(|f| !f.is_empty());
+    if format.is_some() && args.json {
         bail!("go list -f cannot be used with -json");
     }
     if args.reuse.is_some() {
@@ -27,9 +29,7 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         bail!("go list -reuse cannot be used inside a module");
     }
     // go parses the template before loading anything.
-    let template = args
-        .format
-        .as_deref()
+    let template = format
         .map(ListTemplate::parse)
         .transpose()
         .map_err(anyhow::Error::msg)?;

@@ -4,7 +4,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use gotmpl::parse::{BranchNode, CommandNode, Expr, ListNode, Node};
 use gotmpl::{MissingKey, Template, TemplateError, Value};
+
+/// The function appended to every printing action: prints values as go's
+/// `fmt` does where gotmpl's maps cannot (a module by its `String` method).
+const PRINT: &str = "gomodxPrint";
 
 /// A module as the template sees it: every field of go's `ModulePublic`
 /// (zero values included, as a Go struct has them).
@@ -117,6 +122,9 @@ fn go_time(rfc3339: &str) -> String {
     }
 }
 
+/// Marks an error [`print`] words as go does.
+const NIL_POINTER: &str = "gomodx-nil-pointer: ";
+
 /// A parsed `-f` template.
 pub struct ListTemplate {
     source: String,
@@ -127,11 +135,35 @@ impl ListTemplate {
     /// Parses `source` as go does (`template.New("main")` with `join`);
     /// the error is go's message (`template: main:LINE: …`).
     pub fn parse(source: &str) -> Result<Self, String> {
-        let template = Template::new("main")
-            .missing_key(MissingKey::Error)
-            .func("join", join)
-            .parse(source)
-            .map_err(|err| parse_error(&err))?;
+        let new = || {
+            Template::new("main")
+                .missing_key(MissingKey::Error)
+                .func("join", join)
+                .func(PRINT, print)
+        };
+        let mut template = new().parse(source).map_err(|err| parse_error(&err))?;
+        check_structure(source)?;
+        let print_command = new()
+            .parse(&format!("{{{{. | {PRINT} \"\"}}}}"))
+            .ok()
+            .and_then(|t| match t.lookup("main")?.nodes.first()? {
+                Node::Action(action) => action.pipe.commands.last().cloned(),
+                _ => None,
+            })
+            .ok_or("gomodx: cannot build the template printer")?;
+        for name in template
+            .templates()
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+        {
+            if let Some(tree) = template.lookup(&name) {
+                let mut tree = tree.clone();
+                check_functions(&tree)?;
+                add_printer(&mut tree, &print_command, source);
+                template = template.add_parse_tree(&name, tree);
+            }
+        }
         Ok(Self {
             source: source.to_owned(),
             template,
@@ -143,7 +175,9 @@ impl ListTemplate {
     /// keeps what was written before it, as go flushes it.
     pub fn render(&self, module: &Fields, out: &mut Vec<u8>) -> Result<(), String> {
         let mut text = Vec::new();
-        let result = self.template.execute(&mut text, &module.to_value());
+        let result = self
+            .template
+            .execute_template(&mut text, "main", &module.to_value());
         // gotmpl prints a nil as a missing map key (`<no value>`); every
         // field exists here, so each is a nil pointer, which go prints `<nil>`.
         let text = String::from_utf8_lossy(&text).replace("<no value>", "<nil>");
@@ -160,6 +194,10 @@ impl ListTemplate {
     /// Go's execution error: `template: main:LINE:COL: executing "main"
     /// at <NODE>: MESSAGE`, where gotmpl can be placed in the source.
     fn exec_error(&self, err: &TemplateError) -> String {
+        let text = err.to_string();
+        if let Some((_, go)) = text.split_once(NIL_POINTER) {
+            return go.to_owned();
+        }
         let TemplateError::MissingKey { key } = err else {
             return format!("template: main: executing \"main\": {err}");
         };
@@ -206,10 +244,205 @@ fn field_node(source: &str, key: &str) -> Option<(usize, String)> {
 fn parse_error(err: &TemplateError) -> String {
     match err {
         TemplateError::Parse { line, message, .. } | TemplateError::Lex { line, message, .. } => {
+            // go names a stray character by its code point.
+            let message = match message
+                .strip_prefix("unexpected character: '")
+                .and_then(|c| c.strip_suffix('\''))
+                .and_then(|c| c.chars().next())
+            {
+                Some(c) => format!("bad character U+{:04X} '{c}'", u32::from(c)),
+                None => message.clone(),
+            };
             format!("template: main:{line}: {message}")
         }
         other => other.to_string(),
     }
+}
+
+/// Go's parse-time check of block structure, which gotmpl leaves out:
+/// every `if`, `range`, `with`, `define` and `block` ends with `{{end}}`,
+/// `{{else}}` and `{{end}}` only inside one.
+fn check_structure(source: &str) -> Result<(), String> {
+    let mut open = 0usize;
+    let mut rest = source;
+    let mut offset = 0;
+    while let Some(start) = rest.find("{{") {
+        let body = &rest[start + 2..];
+        let Some(end) = body.find("}}") else { break };
+        let line = source[..offset + start].matches('\n').count() + 1;
+        let action = body[..end]
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        let word = action.split_whitespace().next().unwrap_or_default();
+        match word {
+            "if" | "range" | "with" | "define" | "block" => open += 1,
+            "end" | "else" if open == 0 => {
+                return Err(format!("template: main:{line}: unexpected {{{{{word}}}}}"));
+            }
+            "end" => open -= 1,
+            _ => {}
+        }
+        offset += start + 2 + end + 2;
+        rest = &body[end + 2..];
+    }
+    if open > 0 {
+        let line = source.matches('\n').count() + 1;
+        return Err(format!("template: main:{line}: unexpected EOF"));
+    }
+    Ok(())
+}
+
+/// Go's parse-time check that every function exists (gotmpl checks when
+/// it runs): text/template's builtins and go list's `join`.
+fn check_functions(list: &ListNode) -> Result<(), String> {
+    const KNOWN: &[&str] = &[
+        "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf",
+        "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne", "join",
+    ];
+    fn exprs(expr: &Expr) -> Result<(), String> {
+        match expr {
+            Expr::Identifier(pos, name) if !KNOWN.contains(&name.as_str()) => Err(format!(
+                "template: main:{}: function {:?} not defined",
+                pos.line,
+                name.as_str()
+            )),
+            Expr::Pipe(_, pipe) => pipe
+                .commands
+                .iter()
+                .flat_map(|c| &c.args)
+                .try_for_each(exprs),
+            Expr::Chain(_, inner, _) => exprs(inner),
+            _ => Ok(()),
+        }
+    }
+    let pipe = |pipe: &gotmpl::parse::PipeNode| {
+        pipe.commands
+            .iter()
+            .flat_map(|c| &c.args)
+            .try_for_each(exprs)
+    };
+    for node in &list.nodes {
+        match node {
+            Node::Action(action) => pipe(&action.pipe)?,
+            Node::List(inner) => check_functions(inner)?,
+            Node::If(b) | Node::Range(b) | Node::With(b) => {
+                pipe(&b.pipe)?;
+                check_functions(&b.body)?;
+                if let Some(other) = &b.else_body {
+                    check_functions(other)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Appends `print` to the pipeline of every action that prints, with the
+/// field chain the action prints (`.Replace.Path`) and where, for go's
+/// nil-pointer error.
+fn add_printer(list: &mut ListNode, print: &CommandNode, source: &str) {
+    let branch = |branch: &mut BranchNode| {
+        add_printer(&mut branch.body, print, source);
+        if let Some(other) = &mut branch.else_body {
+            add_printer(other, print, source);
+        }
+    };
+    for node in &mut list.nodes {
+        match node {
+            Node::Action(action) if action.pipe.decl.is_empty() => {
+                let mut command = print.clone();
+                if let [CommandNode { args, .. }] = action.pipe.commands.as_slice()
+                    && let [Expr::Field(pos, fields)] = args.as_slice()
+                    && fields.len() > 1
+                {
+                    let chain: String = fields.iter().map(|f| format!(".{f}")).collect();
+                    let last = fields.last().map_or(0, |f| f.len() + 1);
+                    let at = pos.offset + chain.len() - last;
+                    let before = &source[..at.min(source.len())];
+                    let col = before.rfind('\n').map_or(at, |nl| at - nl - 1);
+                    let place = format!("{}:{col}\t{chain}", pos.line);
+                    if let Some(Expr::String(_, text)) = command.args.get_mut(1) {
+                        *text = place.into();
+                    }
+                }
+                action.pipe.commands.push(command);
+            }
+            Node::List(inner) => add_printer(inner, print, source),
+            Node::If(b) | Node::Range(b) | Node::With(b) => branch(b),
+            _ => {}
+        }
+    }
+}
+
+/// The fields of go's `ModulePublic` that are never nil.
+const NOT_NIL: &[&str] = &[
+    "Path",
+    "Version",
+    "Query",
+    "Main",
+    "Indirect",
+    "Dir",
+    "GoMod",
+    "GoVersion",
+    "Deprecated",
+    "Sum",
+    "GoModSum",
+    "Reuse",
+    "Err",
+];
+
+/// The fields of go's `ModulePublic` that may be nil.
+const NILLABLE: &[&str] = &[
+    "Versions",
+    "Replace",
+    "Time",
+    "Update",
+    "Retracted",
+    "Error",
+    "Origin",
+    "String",
+];
+
+/// How go's `fmt` prints a module (its `String` method) and a
+/// `*ModuleError` (`{text}`); other values as they are. A field chain
+/// that gives nil where go has a value went through a nil pointer.
+fn print(args: &[Value]) -> gotmpl::Result<Value> {
+    let value = args.last().cloned().unwrap_or(Value::Nil);
+    if let (Value::Nil, Some(Value::String(place))) = (&value, args.first())
+        && let Some((at, chain)) = place.split_once('\t')
+        && let Some((owner, field)) = chain.rsplit_once('.')
+        && !NILLABLE.contains(&field)
+    {
+        let kind = if owner.ends_with(".Error") {
+            "ModuleError"
+        } else {
+            "ModulePublic"
+        };
+        let known = if kind == "ModuleError" {
+            field == "Err"
+        } else {
+            NOT_NIL.contains(&field) || NILLABLE.contains(&field)
+        };
+        if !known {
+            return Err(TemplateError::Exec(format!(
+                "{NIL_POINTER}template: main:{at}: executing \"main\" at <{chain}>: can't evaluate field {field} in type *modinfo.{kind}"
+            )));
+        }
+        return Err(TemplateError::Exec(format!(
+            "{NIL_POINTER}template: main:{at}: executing \"main\" at <{chain}>: nil pointer evaluating *modinfo.{kind}.{field}"
+        )));
+    }
+    if let Value::Map(map) = &value {
+        if let Some(text) = map.get("String") {
+            return Ok(text.clone());
+        }
+        if let (1, Some(text)) = (map.len(), map.get("Err")) {
+            return Ok(Value::String(format!("{{{text}}}").into()));
+        }
+    }
+    Ok(value)
 }
 
 /// go list's `join`: `strings.Join(list, sep)`.

@@ -2,7 +2,7 @@
 //! --modcache DIR` from go.mod/go.sum alone, `--for-build` slim caches,
 //! `--reproducible` trees, and `cache export` / `cache import` tarballs —
 //! each time go 1.27 then builds the main module with `GOPROXY=off` and
-//! `GOFLAGS=-mod=mod` from that cache alone.
+//! go's default `-mod=readonly` from that cache alone.
 
 use std::path::Path;
 
@@ -25,13 +25,13 @@ fn gomodx_ok(gomodx: &Gomodx, main: &Path, args: &[&str]) -> String {
 }
 
 /// go builds a copy of `main` from `mod_cache` alone (`GOPROXY=off`,
-/// `GOFLAGS=-mod=mod`). Returns false when go is not installed.
+/// go's default `-mod=readonly`). Returns false when go is not installed.
 fn go_builds_offline(main: &Path, mod_cache: &Path) -> bool {
     let Some(mut go) = go_env("off") else {
         return false;
     };
     go.set("GOMODCACHE", mod_cache)
-        .set("GOFLAGS", "-mod=mod -modcacherw");
+        .set("GOFLAGS", "-modcacherw");
     let work = go.root().join("main");
     copy_dir(main, &work);
     let binary = go.root().join("main.bin");
@@ -229,4 +229,60 @@ fn tamper(tar_bytes: &[u8]) -> Vec<u8> {
     let at = usize::try_from(offset).unwrap();
     bytes[at] ^= 0x20;
     bytes
+}
+
+/// docs/containers.md's recipe for a module with a local `replace`: the
+/// layer is built from go.mod, go.sum and the replacement's go.mod alone,
+/// and go then builds the full source from it offline, in its default
+/// `-mod=readonly`.
+#[test]
+fn local_replace_layer_from_go_mod_files_builds_offline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let src = tmp.path().join("src");
+    for (name, content) in [
+        (
+            "go.mod",
+            "module example.com/app\n\ngo 1.21\n\nrequire example.com/gen v0.0.0\n\nreplace example.com/gen => ./tools/gen\n",
+        ),
+        (
+            "main.go",
+            "package main\n\nimport \"example.com/gen\"\n\nfunc main() { println(gen.Hello()) }\n",
+        ),
+        (
+            "tools/gen/go.mod",
+            "module example.com/gen\n\ngo 1.21\n\nrequire rsc.io/quote v1.5.2\n",
+        ),
+        (
+            "tools/gen/gen.go",
+            "package gen\n\nimport \"rsc.io/quote\"\n\nfunc Hello() string { return quote.Hello() }\n",
+        ),
+    ] {
+        let file = src.join(name);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, content).unwrap();
+    }
+    go.run_ok(&src, &["mod", "tidy"]);
+    // The module layer's build context: the files the recipe copies.
+    let layer = tmp.path().join("layer");
+    for name in ["go.mod", "go.sum", "tools/gen/go.mod"] {
+        std::fs::create_dir_all(layer.join(name).parent().unwrap()).unwrap();
+        std::fs::copy(src.join(name), layer.join(name)).unwrap();
+    }
+    let gomodx = Gomodx::new(&tree.file_url());
+    let dir = tmp.path().join("modcache");
+    gomodx_ok(
+        &gomodx,
+        &layer,
+        &[
+            "download",
+            "--modcache",
+            dir.to_str().unwrap(),
+            "--for-build",
+        ],
+    );
+    assert!(go_builds_offline(&src, &dir));
 }

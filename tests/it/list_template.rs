@@ -1,1 +1,159 @@
-//! `gomodx list -m -f`, `-versions`, `-retracted` and `-u M@V` against go.
+//! `gomodx list -m -f`, `-versions`, `-retracted` and `-u M@V` against go
+//! on the same module (Go's test proxy): the same bytes, errors and status.
+
+use crate::flags::{Scenario, USE};
+
+/// Templates people write for `go list -m -f`.
+const TEMPLATES: &[&str] = &[
+    "{{.Path}} {{.Version}}",
+    "{{.Path}}@{{.Version}}",
+    "{{.Path}}\t{{.Version}}\t{{.Indirect}}",
+    "{{if not .Main}}{{.Path}}{{end}}",
+    "{{if .Indirect}}{{.Path}} (indirect){{end}}",
+    "{{with .Update}}{{.Path}}: {{.Version}}{{end}}",
+    "{{.Path}}{{with .Replace}} => {{.Path}} {{.Version}}{{end}}",
+    "{{if .Deprecated}}{{.Path}}: {{.Deprecated}}{{end}}",
+    "{{.Path}} {{.Retracted}}",
+    "{{range .Retracted}}{{.}};{{end}}",
+    "{{join .Retracted \", \"}}",
+    "{{printf \"%-30s %s\" .Path .Version}}",
+    "{{printf \"%q\" .Path}}",
+    "{{.Path}} {{.GoVersion}}",
+    "{{.Main}} {{.Indirect}} {{.Replace}} {{.Update}}",
+    "{{.Time}}",
+    "{{len .Path}}",
+    "{{.Path}}{{\"\\n\"}}",
+    "{{if and .Indirect (not .Main)}}{{.Path}}{{else}}-{{end}}",
+    "{{.Path}} {{.Sum}} {{.GoModSum}}",
+    "{{- .Path -}}",
+    "{{$m := .}}{{$m.Path}}",
+    "{{.String}}",
+    "{{.Dir}}|{{.GoMod}}",
+    "",
+];
+
+#[test]
+fn templates_give_gos_bytes() {
+    let Some(s) = Scenario::new(USE) else { return };
+    let mut compared = 0;
+    for template in TEMPLATES {
+        for (flags, patterns) in [
+            (&["-u"][..], &["all"][..]),
+            (&[][..], &["all"]),
+            (
+                &["-retracted"],
+                &["example.com/retract", "rsc.io/quote@v1.5.2"],
+            ),
+        ] {
+            let mut args = vec!["list", "-m"];
+            args.extend_from_slice(flags);
+            args.extend_from_slice(&["-f", template]);
+            args.extend_from_slice(patterns);
+            s.same(&args, &args);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 3 * TEMPLATES.len());
+    // The seed's own command.
+    let out = s.same(
+        &["list", "-m", "-f", "{{.Path}} {{.Version}}", "all"],
+        &["list", "-m", "-f", "{{.Path}} {{.Version}}", "all"],
+    );
+    assert!(!out.stdout.is_empty());
+}
+
+#[test]
+fn malformed_templates_fail_as_go() {
+    let Some(s) = Scenario::new(USE) else { return };
+    for template in [
+        "{{.Path",
+        "{{.Path}",
+        "{{if .Main}}x",
+        "{{end}}",
+        "{{nosuchfunc .Path}}",
+        "{{.NoSuchField}}",
+        "{{.Path}} {{.Nope}}",
+        "{{.Error.Nope}}",
+        "{{.Error.Err}}",
+        "{{else}}",
+        "{{.Replace.Path}}",
+        "{{.Path}} {{.Replace.Version}}",
+        "{{with .Update}}{{.Path}}",
+    ] {
+        let args = ["list", "-m", "-f", template, "all"];
+        s.same(&args, &args);
+    }
+}
+
+#[test]
+fn versions_retracted_and_updates_of_queries() {
+    let Some(s) = Scenario::new(USE) else { return };
+    for args in [
+        &["list", "-m", "-versions", "rsc.io/quote"][..],
+        &["list", "-m", "-versions", "example.com/retract"],
+        &[
+            "list",
+            "-m",
+            "-versions",
+            "-retracted",
+            "example.com/retract",
+        ],
+        &["list", "-m", "-versions", "-json", "example.com/retract"],
+        &[
+            "list",
+            "-m",
+            "-versions",
+            "-retracted",
+            "-json",
+            "example.com/retract",
+        ],
+        &["list", "-m", "-versions", "example.com/deprecated/a"],
+        &[
+            "list",
+            "-m",
+            "-versions",
+            "-u",
+            "rsc.io/quote",
+            "example.com/deprecated/a",
+        ],
+        &["list", "-m", "-versions", "rsc.io/..."],
+        &["list", "-m", "-versions", "rsc.io/quote@v1.5.0"],
+        &[
+            "list",
+            "-m",
+            "-versions",
+            "-f",
+            "{{.Path}}: {{join .Versions \",\"}}",
+            "rsc.io/quote",
+        ],
+        // Not in the build list: go lists its versions all the same.
+        &["list", "-m", "-versions", "example.com/undeprecated"],
+        &["list", "-m", "-versions", "example.com/not/there"],
+        &["list", "-m", "-u", "rsc.io/quote@v1.2.0"],
+        &["list", "-m", "-u", "-json", "rsc.io/quote@v1.2.0"],
+        &[
+            "list",
+            "-m",
+            "-u",
+            "rsc.io/quote@v1.5.2",
+            "example.com/retract@v1.0.0-bad",
+        ],
+        &[
+            "list",
+            "-m",
+            "-u",
+            "-retracted",
+            "example.com/retract@v1.0.0-bad",
+        ],
+        &[
+            "list",
+            "-m",
+            "-u",
+            "-f",
+            "{{.Path}} {{.Version}} {{with .Update}}{{.Version}}{{end}}",
+            "rsc.io/quote@v1.2.0",
+        ],
+    ] {
+        s.same(args, args);
+    }
+}

@@ -6,6 +6,7 @@ mod cache;
 mod containers;
 mod doctor;
 mod download;
+mod first_day;
 mod flags;
 mod freshness;
 mod go_scripts;

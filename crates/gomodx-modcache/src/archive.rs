@@ -11,6 +11,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read as _, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use gomodx_fs::FsError;
@@ -99,9 +100,11 @@ pub fn export_tar(root: &Path, file: &Path, epoch: u64) -> Result<ArchiveSummary
         file: file.to_path_buf(),
         source,
     };
+    // 0666 less the umask, as go and tar create files (not tempfile's 0600).
     let temp = tempfile::Builder::new()
         .prefix(".gomodx-export-")
         .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(tar_error)?;
     let mut builder = tar::Builder::new(BufWriter::new(temp.as_file()));
@@ -200,6 +203,13 @@ mod tests {
             .collect();
         assert!(names.iter().all(|n| !n.ends_with(".lock")), "{names:?}");
         assert_eq!(names.first().map(String::as_str), Some("cache/"));
+        // Not tempfile's 0600: 0666 less the umask (tests run with 022 or stricter).
+        let mode = fs::metadata(a.path().join("a.tar"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o600, 0o600);
+        assert_ne!(mode & 0o777, 0o600, "{mode:o}");
     }
 
     #[test]

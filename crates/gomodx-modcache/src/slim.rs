@@ -131,6 +131,10 @@ pub fn normalize(root: &Path, epoch: u64, writable: bool) -> Result<(), FsError>
             .and_then(|file| file.set_times(times))
             .map_err(|e| FsError::new("set times", &entry.path, e))?;
     }
+    // The root's own time too: it changes whenever an entry is added.
+    File::open(root)
+        .and_then(|file| file.set_times(times))
+        .map_err(|e| FsError::new("set times", root, e))?;
     Ok(())
 }
 
@@ -248,11 +252,15 @@ mod tests {
         let tree = cache.extracted_dir(&module()).unwrap();
         assert_eq!(mode(&tree), 0o555);
         assert_eq!(mode(&tree.join("sub/a.go")), 0o444);
-        let mtime = fs::metadata(tree.join("sub")).unwrap().modified().unwrap();
-        assert_eq!(
-            mtime,
-            SystemTime::UNIX_EPOCH + Duration::from_secs(DEFAULT_EPOCH)
-        );
+        for dir in [tree.join("sub"), cache.root().to_path_buf()] {
+            let mtime = fs::metadata(&dir).unwrap().modified().unwrap();
+            assert_eq!(
+                mtime,
+                SystemTime::UNIX_EPOCH + Duration::from_secs(DEFAULT_EPOCH),
+                "{}",
+                dir.display()
+            );
+        }
         remove_dir_all_force(cache.root()).unwrap();
     }
 }

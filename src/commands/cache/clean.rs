@@ -26,6 +26,13 @@ pub fn run(
     args: &CacheCleanArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
+    if args.modules.is_empty() && !args.all && args.older_than.is_none() {
+        printer.error(
+            "nothing to clean: name modules (`path` or `path@version`), \
+             or pass `--all` to remove everything (`--older-than` for old entries)",
+        );
+        return Ok(ExitStatus::Usage);
+    }
     let selectors = args
         .modules
         .iter()

@@ -28,6 +28,12 @@ pub fn run(settings: &GlobalSettings, args: &CacheLsArgs, printer: &Printer) -> 
     let selected = entries
         .iter()
         .filter(|(module, _)| selectors.is_empty() || selectors.iter().any(|s| s.matches(module)));
+    if !args.json {
+        printer.data(format_args!(
+            "{:<48} {:<24} {:<22} {:<24} AGE",
+            "MODULE", "VERSION", "STORE", "MODCACHE"
+        ));
+    }
     for (module, entry) in selected {
         let tree_bytes = entry.tree.as_deref().map_or(0, tree_size);
         let kinds: Vec<&str> = entry.store_kinds.iter().map(|k| k.extension()).collect();
@@ -64,7 +70,7 @@ pub fn run(settings: &GlobalSettings, args: &CacheLsArgs, printer: &Printer) -> 
                 ),
             };
             printer.data(format_args!(
-                "{:<48} {:<24} store: {:<22} modcache: {:<24} {age}",
+                "{:<48} {:<24} {:<22} {:<24} {age}",
                 module.path, module.version, store, modcache
             ));
         }

@@ -118,12 +118,16 @@ pub fn every_version(tree: &ProxyTree, skip: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Copies a main module directory (go.mod, go.sum, sources).
+/// Copies a main module directory (go.mod, go.sum, sources, subdirectories).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
     }
 }
 
