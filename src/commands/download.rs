@@ -400,7 +400,7 @@ async fn download_target(
                 // go still reads the go.mod (for its go version) before giving up.
                 let _ = fetcher.go_mod(&module).await;
                 return Some(ModuleJson {
-                    error: Some(error.to_string()),
+                    error: Some(error.for_module(&module).to_string()),
                     ..object
                 });
             }
@@ -417,7 +417,10 @@ async fn download_target(
 fn query_error(path: &str, query: &str, error: &Error) -> String {
     match error {
         Error::NoPatchBase { .. } => format!("{path}@{query}: {error}"),
-        _ => error.to_string(),
+        _ => error
+            .clone()
+            .for_module(&ModuleVersion::new(path, query))
+            .to_string(),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::proxy::{ProxyUrl, Resource, Target};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::sink::DownloadSink;
 use crate::{detail, urls};
+use gomodx_fs::os_error_text;
 
 /// Receives `-x` style trace lines: `# get <url>` before a request and
 /// `# get <url>: <status> (<secs>s)` (or `# get <url>: <error>`) after it.
@@ -472,36 +473,9 @@ async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError>
     }
 }
 
-/// An OS error worded like Go's (`no such file or directory`): the C
-/// library text, lower-cased, without Rust's `(os error N)` suffix.
-pub(crate) fn os_error_text(error: &io::Error) -> String {
-    let text = error.to_string();
-    let Some(code) = error.raw_os_error() else {
-        return text;
-    };
-    let text = text
-        .strip_suffix(&format!(" (os error {code})"))
-        .unwrap_or(&text);
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn os_errors_read_like_go() {
-        let not_found = io::Error::from_raw_os_error(2);
-        assert_eq!(os_error_text(&not_found), "no such file or directory");
-        let denied = io::Error::from_raw_os_error(13);
-        assert_eq!(os_error_text(&denied), "permission denied");
-        let custom = io::Error::other("Custom text");
-        assert_eq!(os_error_text(&custom), "Custom text");
-    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
