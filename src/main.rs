@@ -23,10 +23,10 @@ use crate::printer::Printer;
 pub enum ExitStatus {
     /// 0: the command did what was asked.
     Success,
-    /// 1: the operation failed (verification, network, missing input), as go exits 1.
+    /// 1: the operation failed (verification, network, missing input, bad
+    /// configuration), as go exits 1. (2, for bad arguments, is the
+    /// argument parser's.)
     Failure,
-    /// 2: gomodx was used wrongly (bad arguments, bad configuration).
-    Usage,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -34,7 +34,6 @@ impl From<ExitStatus> for ExitCode {
         match status {
             ExitStatus::Success => Self::SUCCESS,
             ExitStatus::Failure => Self::from(1),
-            ExitStatus::Usage => Self::from(2),
         }
     }
 }

@@ -32,7 +32,7 @@ pub fn run(
     let fetch = settings.fetch()?;
     let main = MainModule::find(settings)?.map(Arc::new);
     let started = Instant::now();
-    let reporter = DownloadReporter::new(printer, printer.shows_progress() && !fetch.no_progress);
+    let reporter = DownloadReporter::new(printer, printer.shows_progress());
     let trace = (args.trace || settings.go_flags.trace).then(|| reporter.trace_hook());
     let fetcher = Fetcher::with_freshness(
         FetchConfig {
@@ -155,6 +155,9 @@ pub(super) fn client_config(fetch: &FetchSettings, proxies: ProxyList) -> Client
     if let Some(timeout) = fetch.http_timeout {
         config.connect_timeout = timeout;
         config.read_timeout = timeout;
+    }
+    if let Some(deadline) = fetch.http_deadline {
+        config.deadline = deadline;
     }
     config
 }

@@ -4,6 +4,7 @@
 mod auth;
 mod cache;
 mod containers;
+mod deadline;
 mod disk_errors;
 mod doctor;
 mod download;

@@ -34,6 +34,7 @@ pub(crate) struct TransportConfig {
     pub retry: RetryPolicy,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    pub deadline: Duration,
     pub user_agent: String,
     pub trace: Option<TraceHook>,
 }
@@ -98,7 +99,23 @@ impl Transport {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match self.attempt(proxy, resource, sink, limit).await {
+            let attempt = self.attempt(proxy, resource, sink, limit);
+            let result = tokio::time::timeout(self.config.deadline, attempt)
+                .await
+                .unwrap_or_else(|_| {
+                    // A body trickling in never trips the read timeout;
+                    // this does, and retrying would only trickle again.
+                    let cause = format!(
+                        "request deadline of {}s exceeded",
+                        self.config.deadline.as_secs_f64()
+                    );
+                    Err(FetchError::Read {
+                        url: resource.display.clone(),
+                        cause,
+                        spurious: false,
+                    })
+                });
+            match result {
                 Ok(len) => return Ok(len),
                 Err(e) if e.is_spurious() && attempts <= self.config.retry.max_retries => {
                     let delay = self.config.retry.delay(attempts, e.retry_after());

@@ -197,16 +197,21 @@ impl From<gomodx_client::Error> for Error {
 }
 
 impl Error {
-    /// This error with `module` named, for store and GOMODCACHE errors
-    /// (whose messages name a file but not the module); others name it
-    /// already, as go words them.
+    /// This error with `module` named, for disk errors of the store and
+    /// GOMODCACHE (whose messages name a file but not the module); others
+    /// name it already, in go's words (`unzip <zip>: …` included).
     pub fn for_module(self, module: &ModuleVersion) -> Self {
-        match self {
-            Error::Store(_) | Error::Export(_) | Error::Internal(_) => Error::InModule {
-                module: module.clone(),
-                cause: Box::new(self),
-            },
-            other => other,
+        let disk = match &self {
+            Error::Store(_) | Error::Internal(_) => true,
+            Error::Export(export) => matches!(**export, gomodx_modcache::ExportError::Fs(_)),
+            _ => false,
+        };
+        if !disk {
+            return self;
+        }
+        Error::InModule {
+            module: module.clone(),
+            cause: Box::new(self),
         }
     }
 
