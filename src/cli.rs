@@ -32,12 +32,21 @@ pub struct GlobalArgs {
     /// Change to DIR before running the command (like `go -C`).
     #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
     pub directory: Option<PathBuf>,
-    /// Use verbose output (-vv for more).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
-    pub verbose: u8,
+    /// Use verbose output.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Print only errors and data; no status lines or progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Never draw progress bars (also GOMODX_NO_PROGRESS=1).
+    #[arg(
+        long,
+        global = true,
+        env = "GOMODX_NO_PROGRESS",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        action = clap::ArgAction::SetTrue
+    )]
+    pub no_progress: bool,
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

@@ -24,9 +24,11 @@ use crate::printer::Printer;
 pub enum ExitStatus {
     /// 0: the command did what was asked.
     Success,
-    /// 1: the operation failed (verification, network, missing input), as go exits 1.
+    /// 1: the operation failed (verification, network, missing input, bad
+    /// configuration), as go exits 1.
     Failure,
-    /// 2: gomodx was used wrongly (bad arguments, bad configuration).
+    /// 2: bad arguments — the argument parser's, or a command given
+    /// nothing to do (`cache clean` without modules or `--all`).
     Usage,
 }
 

@@ -17,7 +17,8 @@ const HINT: Style = AnsiColor::Cyan.on_default().bold();
 #[derive(Debug, Clone)]
 pub struct Printer {
     quiet: bool,
-    verbose: u8,
+    verbose: bool,
+    no_progress: bool,
     color: anstream::ColorChoice,
 }
 
@@ -32,6 +33,7 @@ impl Printer {
         Self {
             quiet: args.quiet,
             verbose: args.verbose,
+            no_progress: args.no_progress,
             color,
         }
     }
@@ -59,7 +61,7 @@ impl Printer {
 
     /// A cargo-style status line shown only with `-v`.
     pub fn verbose_status(&self, verb: &str, message: impl std::fmt::Display) {
-        if self.verbose > 0 {
+        if self.verbose {
             self.status(verb, message);
         }
     }
@@ -71,7 +73,7 @@ impl Printer {
 
     /// A detail line shown only with `-v`.
     pub fn verbose(&self, message: impl std::fmt::Display) {
-        if self.verbose > 0 && !self.quiet {
+        if self.verbose && !self.quiet {
             let _ = writeln!(self.stderr(), "{message}");
         }
     }
@@ -114,9 +116,10 @@ impl Printer {
         let _ = stdout.flush();
     }
 
-    /// Whether progress bars may be drawn (stderr is a terminal, not quiet or verbose).
+    /// Whether progress bars may be drawn: stderr is a terminal, and
+    /// neither quiet, verbose nor `--no-progress` (GOMODX_NO_PROGRESS).
     pub fn shows_progress(&self) -> bool {
-        !self.quiet && self.verbose == 0 && std::io::stderr().is_terminal()
+        !self.quiet && !self.verbose && !self.no_progress && std::io::stderr().is_terminal()
     }
 }
 

@@ -60,10 +60,10 @@ pub struct FetchSettings {
     pub goauth: String,
     /// `GOMODX_HTTP_TIMEOUT` (seconds): the connect and read timeout.
     pub http_timeout: Option<Duration>,
+    /// `GOMODX_HTTP_DEADLINE` (seconds): the limit for one whole request.
+    pub http_deadline: Option<Duration>,
     /// `GOMODX_TEST_NO_RETRY_DELAY=1`: retry at once (tests).
     pub no_retry_delay: bool,
-    /// `GOMODX_NO_PROGRESS=1`: never draw progress bars.
-    pub no_progress: bool,
 }
 
 impl GlobalSettings {
@@ -103,17 +103,21 @@ impl GlobalSettings {
                 .context("cannot determine the user cache directory; set GOMODX_CACHE")?
                 .join("gomodx"),
         };
-        let http_timeout = var("GOMODX_HTTP_TIMEOUT")
-            .map(|text| {
-                text.parse::<f64>()
-                    .ok()
-                    .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
-                    .map(Duration::from_secs_f64)
-                    .with_context(|| {
-                        format!("GOMODX_HTTP_TIMEOUT={text:?} is not a positive number of seconds")
-                    })
-            })
-            .transpose()?;
+        let seconds = |key: &str| {
+            var(key)
+                .map(|text| {
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+                        .map(Duration::from_secs_f64)
+                        .with_context(|| {
+                            format!("{key}={text:?} is not a positive number of seconds")
+                        })
+                })
+                .transpose()
+        };
+        let http_timeout = seconds("GOMODX_HTTP_TIMEOUT")?;
+        let http_deadline = seconds("GOMODX_HTTP_DEADLINE")?;
         let netrc = self
             .go_env
             .get("NETRC")
@@ -133,8 +137,8 @@ impl GlobalSettings {
             netrc,
             goauth: go("GOAUTH"),
             http_timeout,
+            http_deadline,
             no_retry_delay: var("GOMODX_TEST_NO_RETRY_DELAY").is_some_and(|v| v != "0"),
-            no_progress: var("GOMODX_NO_PROGRESS").is_some_and(|v| v != "0"),
         })
     }
 
@@ -231,6 +235,9 @@ impl FetchSettings {
         if let Some(timeout) = self.http_timeout {
             config.connect_timeout = timeout;
             config.read_timeout = timeout;
+        }
+        if let Some(deadline) = self.http_deadline {
+            config.deadline = deadline;
         }
         config
     }

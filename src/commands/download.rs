@@ -24,8 +24,7 @@ pub fn run(
 ) -> Result<ExitStatus> {
     let main = find_any(settings, printer)?;
     let started = Instant::now();
-    let no_progress = settings.fetch()?.no_progress;
-    let reporter = DownloadReporter::new(printer, printer.shows_progress() && !no_progress);
+    let reporter = DownloadReporter::new(printer, printer.shows_progress());
     let trace = settings.go_flags.trace.then(|| reporter.trace_hook());
     let fetcher = settings.fetcher(
         main.as_ref().map(|m| m.go_sum.clone()),

@@ -451,9 +451,17 @@ fn refresh_rehashes_cached_zips_and_replaces_corrupt_ones_loudly() {
     std::fs::remove_file(&zip).unwrap();
     std::fs::write(&zip, b"not a zip").unwrap();
 
-    // Without --refresh the cached files are trusted as they are.
+    // Without --refresh, a zip of the wrong size is replaced from the store.
     fixture.ok(&["download", "rsc.io/quote@v1.5.2"]);
-    assert_eq!(std::fs::read(&zip).unwrap(), b"not a zip");
+    assert_eq!(std::fs::read(&zip).unwrap(), good);
+
+    // A change that keeps the size is only found by re-hashing.
+    let mut flipped = good.clone();
+    flipped[good.len() / 2] ^= 0xff;
+    std::fs::remove_file(&zip).unwrap();
+    std::fs::write(&zip, &flipped).unwrap();
+    fixture.ok(&["download", "rsc.io/quote@v1.5.2"]);
+    assert_eq!(std::fs::read(&zip).unwrap(), flipped);
 
     let output = fixture.ok(&["--refresh", "download", "rsc.io/quote@v1.5.2"]);
     let text = stderr(&output);

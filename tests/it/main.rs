@@ -4,6 +4,8 @@
 mod auth;
 mod cache;
 mod containers;
+mod deadline;
+mod disk_errors;
 mod doctor;
 mod download;
 mod first_day;

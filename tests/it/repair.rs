@@ -110,9 +110,9 @@ impl Case {
             assert!(!ok, "go mod verify should see the damage first:\n{text}");
         }
         self.download(flags);
-        match self.go_verify() {
-            Some((ok, text)) => assert!(ok, "go mod verify after the repair:\n{text}"),
-            None => eprintln!("SKIPPED: the go mod verify half (go not found)"),
+        // Without go (go_bin says SKIPPED) only gomodx's side is checked.
+        if let Some((ok, text)) = self.go_verify() {
+            assert!(ok, "go mod verify after the repair:\n{text}");
         }
         let mode = std::fs::metadata(self.file("zip"))
             .unwrap()

@@ -246,7 +246,7 @@ fn git_dir(words: &[&str]) -> Result<PathBuf, String> {
         Err(e) => Err(format!(
             "GOAUTH=git encountered an error; cannot stat {}: {}",
             dir.display(),
-            crate::transport::os_error_text(&e)
+            gomodx_fs::os_error_text(&e)
         )),
         Ok(meta) if !meta.is_dir() => Err(format!("{NEEDS}, dir is not a directory")),
         Ok(_) => Ok(dir),

@@ -35,9 +35,12 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Limit for establishing a connection (default 10 s).
     pub connect_timeout: Duration,
-    /// Limit for each read, headers and body alike (default 30 s). There is
-    /// no limit on a whole request, so large zips can take their time.
+    /// Limit for each read, headers and body alike (default 30 s).
     pub read_timeout: Duration,
+    /// Limit for one whole request, body included (default 20 min), so a
+    /// body trickling in just fast enough for `read_timeout` cannot hold a
+    /// run forever. Not retried when reached.
+    pub deadline: Duration,
     /// The `User-Agent` header (default `gomodx/<version>`).
     pub user_agent: String,
     /// The largest zip accepted (default [`MAX_ZIP_SIZE`]).
@@ -56,6 +59,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(20 * 60),
             user_agent: format!("gomodx/{}", env!("CARGO_PKG_VERSION")),
             max_zip_size: MAX_ZIP_SIZE,
             trace: None,
@@ -156,6 +160,7 @@ impl Client {
             retry: config.retry,
             connect_timeout: config.connect_timeout,
             read_timeout: config.read_timeout,
+            deadline: config.deadline,
             user_agent: config.user_agent,
             trace: config.trace,
         });

@@ -21,6 +21,7 @@ use crate::proxy::{ProxyUrl, Resource, Target};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::sink::DownloadSink;
 use crate::{Validators, detail, urls};
+use gomodx_fs::os_error_text;
 
 /// Receives `-x` style trace lines: `# get <url>` before a request and
 /// `# get <url>: <status> (<secs>s)` (or `# get <url>: <error>`) after it.
@@ -36,6 +37,7 @@ pub(crate) struct TransportConfig {
     pub retry: RetryPolicy,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    pub deadline: Duration,
     pub user_agent: String,
     pub trace: Option<TraceHook>,
 }
@@ -108,7 +110,23 @@ impl Transport {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match self.attempt(proxy, resource, sink, limit).await {
+            let attempt = self.attempt(proxy, resource, sink, limit);
+            let result = tokio::time::timeout(self.config.deadline, attempt)
+                .await
+                .unwrap_or_else(|_| {
+                    // A body trickling in never trips the read timeout;
+                    // this does, and retrying would only trickle again.
+                    let cause = format!(
+                        "request deadline of {}s exceeded",
+                        self.config.deadline.as_secs_f64()
+                    );
+                    Err(FetchError::Read {
+                        url: resource.display.clone(),
+                        cause,
+                        spurious: false,
+                    })
+                });
+            match result {
                 Ok(len) => return Ok(len),
                 Err(e) if e.is_spurious() && attempts <= self.config.retry.max_retries => {
                     let delay = self.config.retry.delay(attempts, e.retry_after());
@@ -517,36 +535,9 @@ async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError>
     }
 }
 
-/// An OS error worded like Go's (`no such file or directory`): the C
-/// library text, lower-cased, without Rust's `(os error N)` suffix.
-pub(crate) fn os_error_text(error: &io::Error) -> String {
-    let text = error.to_string();
-    let Some(code) = error.raw_os_error() else {
-        return text;
-    };
-    let text = text
-        .strip_suffix(&format!(" (os error {code})"))
-        .unwrap_or(&text);
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn os_errors_read_like_go() {
-        let not_found = io::Error::from_raw_os_error(2);
-        assert_eq!(os_error_text(&not_found), "no such file or directory");
-        let denied = io::Error::from_raw_os_error(13);
-        assert_eq!(os_error_text(&denied), "permission denied");
-        let custom = io::Error::other("Custom text");
-        assert_eq!(os_error_text(&custom), "Custom text");
-    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()

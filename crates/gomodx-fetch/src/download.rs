@@ -49,7 +49,7 @@ impl Fetcher {
                         (_, bytes) => Outcome::FromStore { bytes },
                     },
                     Err(error) => {
-                        result.error = Some(error);
+                        result.error = Some(error.for_module(module));
                         Outcome::Failed
                     }
                 };

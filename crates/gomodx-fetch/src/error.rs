@@ -50,6 +50,19 @@ pub enum Error {
     #[error(transparent)]
     Zip(Arc<gomodx_modzip::ZipError>),
 
+    /// A downloaded zip could not be read (not a zip, truncated, a broken
+    /// entry). It was never stored or exported; the message names the
+    /// module and the proxy rather than the discarded temporary file.
+    #[error("{module}: read zip downloaded from {proxy}: {cause}")]
+    BadZip {
+        /// The module version.
+        module: ModuleVersion,
+        /// The proxy that served it (redacted).
+        proxy: String,
+        /// What the zip reader reported.
+        cause: String,
+    },
+
     /// gomodx's store failed (the message names the file).
     #[error(transparent)]
     Store(Arc<gomodx_store::StoreError>),
@@ -57,6 +70,16 @@ pub enum Error {
     /// Writing into GOMODCACHE failed.
     #[error(transparent)]
     Export(Arc<gomodx_modcache::ExportError>),
+
+    /// A disk error (store or GOMODCACHE) while working on one module
+    /// version, with that module named: `P@V: op path: cause`.
+    #[error("{module}: {cause}")]
+    InModule {
+        /// The module version.
+        module: ModuleVersion,
+        /// The store or export error.
+        cause: Box<Error>,
+    },
 
     /// A version query matched nothing (Go's `NoMatchingVersionError`).
     #[error(
@@ -268,6 +291,49 @@ impl Error {
 impl From<gomodx_client::Error> for Error {
     fn from(e: gomodx_client::Error) -> Self {
         Error::Proxy(Arc::new(e))
+    }
+}
+
+impl Error {
+    /// This error with `module` named, for disk errors of the store and
+    /// GOMODCACHE (whose messages name a file but not the module); others
+    /// name it already, in go's words (`unzip <zip>: …` included).
+    pub fn for_module(self, module: &ModuleVersion) -> Self {
+        let disk = match &self {
+            Error::Store(_) | Error::Internal(_) => true,
+            Error::Export(export) => matches!(**export, gomodx_modcache::ExportError::Fs(_)),
+            _ => false,
+        };
+        if !disk {
+            return self;
+        }
+        Error::InModule {
+            module: module.clone(),
+            cause: Box::new(self),
+        }
+    }
+
+    /// A zip error about a download's temporary file, as [`Error::BadZip`]
+    /// when the archive itself is unreadable; other zip errors (Go's
+    /// wording for files that break the rules) are kept as they are.
+    pub(crate) fn downloaded_zip(
+        module: &ModuleVersion,
+        proxy: &str,
+        error: gomodx_modzip::ZipError,
+    ) -> Self {
+        use gomodx_modzip::ZipError;
+        let cause = match &error {
+            ZipError::Archive { cause, .. } => cause.to_string(),
+            ZipError::Entry { name, cause, .. } => {
+                format!("read {name}: {}", gomodx_fs::os_error_text(cause))
+            }
+            _ => return error.into(),
+        };
+        Error::BadZip {
+            module: module.clone(),
+            proxy: proxy.to_owned(),
+            cause,
+        }
     }
 }
 

@@ -187,7 +187,7 @@ async fn read_dir_go_mod(main_dir: &Path, dir: &str) -> Result<GoModFile, Source
         Err(err) => Err(SourceError::new(format!(
             "reading {name}: open {}: {}",
             file.display(),
-            io_error_text(&err)
+            gomodx_fs::os_error_text(&err)
         ))),
     }
 }
@@ -217,21 +217,6 @@ pub fn relative_to(base: &Path, file: &Path) -> Option<String> {
         rel.push(part);
     }
     Some(rel.display().to_string())
-}
-
-/// An I/O error as Go's `syscall.Errno` prints it (`no such file or
-/// directory`), without Rust's `(os error N)` suffix.
-pub fn io_error_text(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    let text = match text.find(" (os error") {
-        Some(at) => &text[..at],
-        None => &text,
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -81,11 +81,14 @@ impl Fetcher {
         drop(permit);
 
         let cpu = self.cpu_permit().await;
-        let key = module.clone();
+        let (key, proxy) = (module.clone(), served.proxy.clone());
         let (writer, h1) = blocking(move || {
-            gomodx_modzip::check_prefixes(writer.path(), &key)?;
-            let h1 = hash_zip(writer.path())?;
-            Ok((writer, h1))
+            let checked = gomodx_modzip::check_prefixes(writer.path(), &key)
+                .and_then(|()| hash_zip(writer.path()));
+            match checked {
+                Ok(h1) => Ok((writer, h1)),
+                Err(e) => Err(Error::downloaded_zip(&key, &proxy, e)),
+            }
         })
         .await?;
         drop(cpu);

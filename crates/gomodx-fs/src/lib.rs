@@ -20,6 +20,6 @@ mod lock;
 mod tree;
 
 pub use atomic::{AtomicFile, Persisted, write_atomic};
-pub use error::FsError;
+pub use error::{FsError, os_error_text};
 pub use lock::FileLock;
 pub use tree::{make_tree_read_only, remove_dir_all_force};

@@ -30,15 +30,14 @@ pub enum ArchiveError {
     #[error(transparent)]
     Module(#[from] ModuleError),
     /// The tarball could not be written or read.
-    #[error("{op} {}: {source}", file.display())]
+    #[error("{op} {}: {}", file.display(), gomodx_fs::os_error_text(cause))]
     Tar {
         /// `write` or `read`.
         op: &'static str,
         /// The tarball.
         file: PathBuf,
         /// What went wrong.
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     /// An entry other than a file or directory below the root.
     #[error("{0}: not a regular file or directory; module caches hold only those")]
@@ -95,10 +94,10 @@ pub fn export_tar(root: &Path, file: &Path, epoch: u64) -> Result<ArchiveSummary
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let tar_error = |source| ArchiveError::Tar {
+    let tar_error = |cause| ArchiveError::Tar {
         op: "write",
         file: file.to_path_buf(),
-        source,
+        cause,
     };
     // 0666 less the umask, as go and tar create files (not tempfile's 0600).
     let temp = tempfile::Builder::new()

@@ -33,13 +33,12 @@ pub enum ExportError {
     #[error(transparent)]
     Fs(#[from] FsError),
     /// The zip could not be extracted (worded as go's `unzip <zip>: …`).
-    #[error("unzip {}: {source}", zip.display())]
+    #[error("unzip {}: {cause}", zip.display())]
     Extract {
         /// The zip being extracted (its name says which module version).
         zip: PathBuf,
         /// What went wrong.
-        #[source]
-        source: ZipError,
+        cause: ZipError,
     },
 }
 
@@ -93,9 +92,14 @@ impl ModCache {
             .expect("a cache file always has a parent");
         remove_stale_temps(dir, &file_name(&final_zip))?;
         let temp = link_or_copy_to_temp(zip, dir, &file_name(&final_zip))?;
-        let published = write_zip_hash(&ziphash, h1).and_then(|()| {
-            fs::rename(&temp, &final_zip).map_err(|e| FsError::new("rename", &temp, e).into())
-        });
+        let published = write_zip_hash(&ziphash, h1)
+            .inspect_err(|_| {
+                // A torn hash must not outlive the failure.
+                let _ = fs::remove_file(&ziphash);
+            })
+            .and_then(|()| {
+                fs::rename(&temp, &final_zip).map_err(|e| FsError::new("rename", &temp, e).into())
+            });
         if published.is_err() {
             let _ = fs::remove_file(&temp);
         }
@@ -145,11 +149,11 @@ impl ModCache {
         let partial = self.file(module, CacheFile::Partial)?;
         fs::write(&partial, b"").map_err(|e| FsError::new("create", &partial, e))?;
         let zip = self.file(module, CacheFile::Zip)?;
-        if let Err(source) = unzip(&zip, module, &dir) {
+        if let Err(cause) = unzip(&zip, module, &dir) {
             if remove_dir_all_force(&dir).is_ok() {
                 let _ = fs::remove_file(&partial);
             }
-            return Err(ExportError::Extract { zip, source });
+            return Err(ExportError::Extract { zip, cause });
         }
         fs::remove_file(&partial).map_err(|e| FsError::new("remove", &partial, e))?;
         if !writable {
@@ -191,18 +195,27 @@ fn create_parent(path: &Path) -> Result<(), FsError> {
     fs::create_dir_all(parent).map_err(|e| FsError::new("create directory", parent, e))
 }
 
-/// Creates `<dir>/<prefix><random>.tmp` exclusively, as go's `tempFile` does.
+/// How a temp file's content failed: the operation and its error.
+type TempFailure = (&'static str, io::Error);
+
+/// Creates `<dir>/<prefix><random>.tmp` exclusively, as go's `tempFile`
+/// does, filled by `create`. When `create` fails the file is removed, so
+/// no error path (a full disk, say) leaves a temp file behind.
 fn create_temp(
     dir: &Path,
     prefix: &str,
-    mut create: impl FnMut(&Path) -> io::Result<()>,
+    mut create: impl FnMut(&Path) -> Result<(), TempFailure>,
 ) -> Result<PathBuf, FsError> {
     loop {
         let candidate = dir.join(format!("{prefix}{}.tmp", random_suffix()));
         match create(&candidate) {
             Ok(()) => return Ok(candidate),
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(err) => return Err(FsError::new("create", candidate, err)),
+            Err((_, err)) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err((op, err)) => {
+                // Ours, if it exists: names are created exclusively.
+                let _ = fs::remove_file(&candidate);
+                return Err(FsError::new(op, candidate, err));
+            }
         }
     }
 }
@@ -222,8 +235,9 @@ fn write_via_temp(path: &Path, data: &[u8]) -> Result<(), ExportError> {
         let mut file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(candidate)?;
-        file.write_all(data)
+            .open(candidate)
+            .map_err(|e| ("create", e))?;
+        file.write_all(data).map_err(|e| ("write", e))
     })?;
     fs::rename(&temp, path).map_err(|e| {
         let _ = fs::remove_file(&temp);
@@ -305,7 +319,7 @@ fn link_or_copy_to_temp(source: &Path, dir: &Path, prefix: &str) -> Result<PathB
     create_temp(dir, prefix, |candidate| {
         fs::hard_link(source, candidate).or_else(|err| {
             if err.kind() == io::ErrorKind::AlreadyExists {
-                return Err(err);
+                return Err(("link", err));
             }
             copy_new(source, candidate)
         })
@@ -313,12 +327,13 @@ fn link_or_copy_to_temp(source: &Path, dir: &Path, prefix: &str) -> Result<PathB
 }
 
 /// Copies `source` to a new file `target` (0666 minus umask, like go's zips).
-fn copy_new(source: &Path, target: &Path) -> io::Result<()> {
-    let mut input = fs::File::open(source)?;
+fn copy_new(source: &Path, target: &Path) -> Result<(), TempFailure> {
     let mut output = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(target)?;
-    io::copy(&mut input, &mut output)?;
-    output.sync_all()
+        .open(target)
+        .map_err(|e| ("create", e))?;
+    let mut input = fs::File::open(source).map_err(|e| ("open", e))?;
+    io::copy(&mut input, &mut output).map_err(|e| ("write", e))?;
+    output.sync_all().map_err(|e| ("sync", e))
 }

@@ -89,10 +89,10 @@ impl Drop for Staging {
 /// Unpacks the tarball into `root`, refusing unsafe entries. Files inside
 /// extracted trees get go's mode 0444.
 fn unpack(file: &Path, root: &Path) -> Result<ArchiveSummary, ArchiveError> {
-    let read_error = |source| ArchiveError::Tar {
+    let read_error = |cause| ArchiveError::Tar {
         op: "read",
         file: file.to_path_buf(),
-        source,
+        cause,
     };
     let input = File::open(file).map_err(read_error)?;
     let mut archive = tar::Archive::new(BufReader::new(input));

@@ -32,7 +32,7 @@ impl fmt::Display for VerifyError {
                 m.path,
                 m.version,
                 path.display(),
-                go_error_text(err)
+                gomodx_fs::os_error_text(err)
             ),
             Self::ZipModified(m, zip) => {
                 write!(
@@ -126,14 +126,4 @@ fn verify_checked(cache: &ModCache, module: &ModuleVersion) -> Result<Vec<Verify
         }
     }
     Ok(errors)
-}
-
-/// The text Go prints for an OS error (`no such file or directory`), which
-/// is Rust's message without the ` (os error N)` suffix.
-fn go_error_text(err: &io::Error) -> String {
-    let text = err.to_string();
-    match text.find(" (os error ") {
-        Some(at) => text[..at].to_lowercase(),
-        None => text,
-    }
 }

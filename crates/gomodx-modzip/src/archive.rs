@@ -115,9 +115,9 @@ impl Archive {
 
 /// Maps the `zip` crate's errors about the archive at `path`.
 fn malformed(path: &Path) -> impl Fn(zip::result::ZipError) -> ZipError + '_ {
-    move |source| ZipError::Archive {
+    move |cause| ZipError::Archive {
         path: path.to_path_buf(),
-        source,
+        cause,
     }
 }
 
@@ -175,10 +175,10 @@ impl CopyError {
                 name: entry.display_name(),
                 declared: entry.size,
             },
-            Self::Read(source) => ZipError::Entry {
+            Self::Read(cause) => ZipError::Entry {
                 path: zip_path.to_path_buf(),
                 name: entry.display_name(),
-                source,
+                cause,
             },
             Self::Sink(err) => err,
         }

@@ -18,29 +18,27 @@ pub enum ZipError {
     #[error(transparent)]
     Fs(#[from] FsError),
     /// The file is not a readable zip archive.
-    #[error("read zip {}", path.display())]
+    #[error("read zip {}: {cause}", path.display())]
     Archive {
         /// The zip file.
         path: PathBuf,
         /// What the zip reader reported.
-        #[source]
-        source: zip::result::ZipError,
+        cause: zip::result::ZipError,
     },
     /// The content of one entry could not be read (bad checksum, corrupt
     /// compressed data, unsupported method, …).
-    #[error("read {name} in {}", path.display())]
+    #[error("read {name} in {}: {}", path.display(), gomodx_fs::os_error_text(cause))]
     Entry {
         /// The zip file.
         path: PathBuf,
         /// The entry name as stored.
         name: String,
         /// What the zip reader reported.
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     /// Writing the zip archive failed.
-    #[error("write zip")]
-    Write(#[source] zip::result::ZipError),
+    #[error("write zip: {0}")]
+    Write(zip::result::ZipError),
     /// The module path or version is invalid (`module.Check`).
     #[error(transparent)]
     Module(#[from] ModuleError),

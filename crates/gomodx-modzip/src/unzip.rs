@@ -49,7 +49,7 @@ fn extract(zip_path: &Path, mv: &ModuleVersion, dest: &Path) -> Result<(), ZipEr
             return Err(ZipError::Entry {
                 path: zip_path.to_path_buf(),
                 name: entry.display_name(),
-                source: io::Error::other("zip file changed while it was being extracted"),
+                cause: io::Error::other("zip file changed while it was being extracted"),
             });
         }
         index += 1;

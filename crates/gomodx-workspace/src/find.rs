@@ -5,7 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use gomodx_fetch::{MainRules, clean_join, io_error_text, relative_to, short_path};
+use gomodx_fetch::{MainRules, clean_join, relative_to, short_path};
+use gomodx_fs::os_error_text as io_error_text;
 use gomodx_modfile::{GoSum, ModFile, WorkFile};
 use gomodx_module::{ModuleVersion, gover, semver};
 
