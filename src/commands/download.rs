@@ -48,7 +48,7 @@ pub fn run(
     );
     let runtime = super::async_runtime()?;
     let explicit = !args.modules.is_empty();
-    let targets = targets(
+    let (targets, graph_sums) = targets(
         settings,
         &args.modules,
         main.as_deref(),
@@ -98,7 +98,7 @@ pub fn run(
     // go writes go.sum after explicit downloads, but not when it already
     // exited on an error (it only gets that far with -json).
     if let Some(main) = main.as_ref().filter(|_| explicit && (args.json || !failed)) {
-        main.write_go_sum(&fetcher.new_sums(), &settings.mod_cache()?)?;
+        main.write_go_sum(&fetcher.new_sums(), &graph_sums, &settings.mod_cache()?)?;
     }
     if !failed {
         let modules: Vec<_> = objects
@@ -171,37 +171,42 @@ enum Target {
 
 /// The targets for `args` as `go mod download` reads them; with no
 /// arguments, the selected versions of the paths the main go.mod requires
-/// (the build list, `all`, before go 1.17).
+/// (the build list, `all`, before go 1.17). Also the go.sum keys go keeps
+/// beyond the main module's requirements: those of the loaded module graph
+/// when `all` is asked for (see `DownloadSet::graph_sums`).
 fn targets(
     settings: &GlobalSettings,
     args: &[String],
     main: Option<&MainModule>,
     (fetcher, runtime): (&Fetcher, &tokio::runtime::Runtime),
     printer: &Printer,
-) -> Result<Vec<Target>> {
+) -> Result<(Vec<Target>, HashSet<ModuleVersion>)> {
     let Some(main) = main else {
-        return args.iter().map(|arg| parse_arg(arg, false)).collect();
+        let targets = args.iter().map(|arg| parse_arg(arg, false));
+        return Ok((targets.collect::<Result<_>>()?, HashSet::new()));
     };
-    let graph_targets = |all: bool| -> Result<Vec<Target>> {
-        Ok(
-            super::graph_load::download_set(settings, printer, all, fetcher, runtime)?
-                .into_iter()
-                .map(|m| Target::Query {
-                    path: m.path,
-                    query: m.version,
-                })
-                .collect(),
-        )
+    let graph_targets = |all: bool| -> Result<(Vec<Target>, HashSet<ModuleVersion>)> {
+        let set = super::graph_load::download_set(settings, printer, all, fetcher, runtime)?;
+        let targets = set
+            .modules
+            .into_iter()
+            .map(|m| Target::Query {
+                path: m.path,
+                query: m.version,
+            })
+            .collect();
+        Ok((targets, set.graph_sums))
     };
     if args.is_empty() {
         return if main.mod_file.require.is_empty() {
-            Ok(Vec::new())
+            Ok((Vec::new(), HashSet::new()))
         } else {
             graph_targets(false)
         };
     }
     let main_path = main.path();
     let mut targets = Vec::new();
+    let mut graph_sums = HashSet::new();
     for arg in args {
         if [
             main_path.to_owned(),
@@ -216,12 +221,14 @@ fn targets(
             continue;
         }
         if arg == "all" {
-            targets.extend(graph_targets(true)?);
+            let (all, sums) = graph_targets(true)?;
+            targets.extend(all);
+            graph_sums = sums;
             continue;
         }
         targets.push(parse_arg(arg, true)?);
     }
-    Ok(targets)
+    Ok((targets, graph_sums))
 }
 
 /// Go's argument checks (`ParsePathVersion` and `listModules`).
@@ -467,9 +474,15 @@ impl MainModule {
     }
 
     /// Adds the new hashes go keeps after an explicit download: those of
-    /// the required modules (or their replacements), zip and go.mod alike.
-    /// Nothing is written when there is nothing to add.
-    fn write_go_sum(&self, new_sums: &[(ModuleVersion, String)], mod_cache: &Path) -> Result<()> {
+    /// the required modules (or their replacements), zip and go.mod alike,
+    /// and the go.sum keys in `graph_sums`. Nothing is written when there is
+    /// nothing to add.
+    fn write_go_sum(
+        &self,
+        new_sums: &[(ModuleVersion, String)],
+        graph_sums: &HashSet<ModuleVersion>,
+        mod_cache: &Path,
+    ) -> Result<()> {
         let keep: HashSet<ModuleVersion> = self
             .mod_file
             .require
@@ -484,7 +497,8 @@ impl MainModule {
             .iter()
             .filter(|(key, _)| {
                 let version = key.version.strip_suffix("/go.mod").unwrap_or(&key.version);
-                keep.contains(&ModuleVersion::new(key.path.clone(), version))
+                graph_sums.contains(key)
+                    || keep.contains(&ModuleVersion::new(key.path.clone(), version))
             })
             .collect();
         if kept.is_empty() {

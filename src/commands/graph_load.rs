@@ -2,6 +2,7 @@
 //! for its dependencies and the loaded [`ModuleGraph`], checked as go checks
 //! it in read-only mode.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -200,19 +201,31 @@ fn read_go_sum(root: &std::path::Path) -> Result<GoSum> {
     }
 }
 
-/// What `go mod download` fetches with no arguments or `all`: the build
-/// list for `all` (and for main modules before go 1.17), else the selected
-/// versions of the paths the main go.mod requires; each as its replacement,
-/// directory replacements and the main module left out.
-/// The graph is loaded on `runtime` with the caller's `fetcher`, whose
-/// work (go.mod files read and checked) the download then reuses.
+/// What `go mod download` fetches with no arguments or `all`, and the
+/// go.sum keys it keeps once it has loaded the module graph.
+pub struct DownloadSet {
+    /// The build list for `all` (and for main modules before go 1.17), else
+    /// the selected versions of the paths the main go.mod requires; each as
+    /// its replacement, directory replacements and the main module left out.
+    pub modules: Vec<ModuleVersion>,
+    /// Go's `keepSums` with `addBuildListZipSums` (`-mod=mod`, as `go mod
+    /// download` runs): the go.mod of every module whose requirements are in
+    /// the graph, and the zip and go.mod of every module of the build list,
+    /// each as its replacement. go.mod keys carry the `/go.mod` suffix.
+    pub graph_sums: HashSet<ModuleVersion>,
+}
+
+/// The modules `go mod download` fetches with no arguments or `all` (see
+/// [`DownloadSet`]). The graph is loaded on `runtime` with the caller's
+/// `fetcher`, whose work (go.mod files read and checked) the download then
+/// reuses.
 pub fn download_set(
     settings: &GlobalSettings,
     printer: &Printer,
     all: bool,
     fetcher: &Fetcher,
     runtime: &tokio::runtime::Runtime,
-) -> Result<Vec<ModuleVersion>> {
+) -> Result<DownloadSet> {
     let loaded = Loaded::load_with(
         settings,
         &LoadOptions::default(),
@@ -251,5 +264,27 @@ pub fn download_set(
             out.push(target);
         }
     }
-    Ok(out)
+    Ok(DownloadSet {
+        modules: out,
+        graph_sums: graph_sums(graph),
+    })
+}
+
+/// The go.sum keys of [`DownloadSet::graph_sums`].
+fn graph_sums(graph: &ModuleGraph) -> HashSet<ModuleVersion> {
+    let replaced = |m: &ModuleVersion| graph.replacement(m).unwrap_or(m).clone();
+    let go_mod_key = |m: ModuleVersion| ModuleVersion::new(m.path, format!("{}/go.mod", m.version));
+    let mut keep = HashSet::new();
+    graph.graph().walk_breadth_first(|m| {
+        if graph.required_by(m).is_some() {
+            keep.insert(go_mod_key(replaced(m)));
+        }
+    });
+    for m in graph.build_list() {
+        let r = replaced(m);
+        keep.insert(go_mod_key(r.clone()));
+        keep.insert(r);
+    }
+    keep.retain(|m| !m.version.is_empty() && !m.version.starts_with('/'));
+    keep
 }
