@@ -162,8 +162,14 @@ pub(super) fn client_config(fetch: &FetchSettings, proxies: ProxyList) -> Client
 #[derive(Debug, Clone)]
 enum Target {
     /// `path@query`: resolved by the query, downloaded as itself (never
-    /// replaced), as go reports explicitly versioned arguments.
-    Query { path: String, query: String },
+    /// replaced), as go reports explicitly versioned arguments; `origin`:
+    /// the proxy's `Origin` is shown (go shows it for the arguments it
+    /// queries, not for the build list's modules).
+    Query {
+        path: String,
+        query: String,
+        origin: bool,
+    },
     /// A module path the main module requires: its required version, or
     /// its replacement.
     Required { path: String },
@@ -193,6 +199,7 @@ fn targets(
             .map(|m| Target::Query {
                 path: m.path,
                 query: m.version,
+                origin: false,
             })
             .collect();
         Ok((targets, set.graph_sums))
@@ -253,6 +260,7 @@ fn parse_arg(arg: &str, in_module: bool) -> Result<Target> {
         Some((path, query)) => Ok(Target::Query {
             path: path.to_owned(),
             query: query.to_owned(),
+            origin: true,
         }),
         None if in_module => Ok(Target::Required {
             path: arg.to_owned(),
@@ -343,7 +351,11 @@ async fn download_target(
     target: Target,
 ) -> Option<ModuleJson> {
     let (module, mut object) = match target {
-        Target::Query { path, query } => {
+        Target::Query {
+            path,
+            query,
+            origin: show_origin,
+        } => {
             let current = main
                 .and_then(|m| m.required_version(&path))
                 .unwrap_or_default();
@@ -364,6 +376,7 @@ async fn download_target(
                     let origin = info
                         .origin
                         .as_ref()
+                        .filter(|_| show_origin)
                         .map(|o| gomodx_fetch::info::origin_object(o, |_| true));
                     let query = if query == info.version {
                         String::new()

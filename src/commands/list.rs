@@ -424,7 +424,12 @@ async fn add_details(
     let cache = &loaded.mod_cache;
     let go_mod_key = ModuleVersion::new(m.path.clone(), format!("{}/go.mod", m.version));
     let have_sum = |key: &ModuleVersion| {
-        !must_have_sums || loaded.go_sum.hashes(key).iter().any(|h| h.starts_with("h1:"))
+        !must_have_sums
+            || loaded
+                .go_sum
+                .hashes(key)
+                .iter()
+                .any(|h| h.starts_with("h1:"))
     };
     let go_mod_ok = have_sum(&go_mod_key);
     if go_mod_ok || loaded.graph.required_by(m).is_some() {
