@@ -48,6 +48,11 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         versions: args.versions,
         retracted_versions: args.versions && args.retracted,
         details: args.json || template.is_some(),
+        must_have_sums: settings
+            .go_flags
+            .mod_mode
+            .as_deref()
+            .is_none_or(|m| m == "readonly"),
     };
     let (infos, warnings) = runtime.block_on(list(&loaded, &args.patterns, mode));
     for warning in warnings {

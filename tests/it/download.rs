@@ -434,3 +434,23 @@ fn no_arguments_download_the_requirements() {
         "h1:3fEykkD9k7lYzXqCYrwGAf7iNhbk4yCjHmKBN9td4L0="
     );
 }
+
+/// `download all` records in go.sum what go keeps once it has loaded the
+/// module graph: the zip and go.mod hashes of the whole build list, not
+/// only those of the main module's requirements (found by
+/// `scripts/realworld` on golang.org/x/mod, which requires only
+/// golang.org/x/tools).
+#[test]
+fn download_all_records_the_build_lists_hashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let main = tmp.path().join("main");
+    std::fs::create_dir_all(&main).unwrap();
+    std::fs::write(
+        main.join("go.mod"),
+        "module example.com/m\n\ngo 1.21\n\nrequire rsc.io/quote v1.5.2\n",
+    )
+    .unwrap();
+    std::fs::write(main.join("main.go"), TESTDATA_MAIN_GO).unwrap();
+    assert_same_as_go(&tree.file_url(), &main, &["all".to_owned()], true);
+}

@@ -373,3 +373,61 @@ fn unknown_modules_fail_like_go() {
         )],
     );
 }
+
+/// In read-only mode `list -m -json` shows a module's GoMod and Dir (and
+/// their hashes) only when go.sum records them, as go's `checksumOk`:
+/// found by `scripts/realworld` on golang.org/x/mod, whose go.sum records
+/// only golang.org/x/tools. Here go.sum records only rsc.io/quote.
+#[test]
+fn list_json_shows_files_only_with_recorded_hashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let main = tmp.path().join("main");
+    write_files(
+        &main,
+        &[
+            (
+                "go.mod",
+                "module m\n\ngo 1.21\n\nrequire rsc.io/quote v1.5.2\n",
+            ),
+            ("use.go", "package m\n\nimport _ \"rsc.io/quote\"\n"),
+        ],
+    );
+    // Every module in the cache, then a go.sum with quote's lines only.
+    let out = go.run(&main, &["mod", "download", "all"]);
+    assert!(
+        out.status.success(),
+        "go mod download all: {}",
+        stderr(&out)
+    );
+    let go_sum = std::fs::read_to_string(main.join("go.sum")).unwrap();
+    let quote: String = go_sum
+        .lines()
+        .filter(|l| l.starts_with("rsc.io/quote "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(main.join("go.sum"), quote).unwrap();
+
+    let mut gomodx = Gomodx::new(&tree.file_url());
+    gomodx.set("GOMODCACHE", go.gomodcache());
+    gomodx.set("GOPATH", go.gopath());
+    let want = go.run(&main, &["list", "-m", "-json", "all"]);
+    let got = gomodx.run(&main, &["list", "-m", "--json", "all"]);
+    let want_text = String::from_utf8_lossy(&want.stdout);
+    assert!(want.status.success(), "go list: {}", stderr(&want));
+    assert_eq!(
+        want_text.matches("\"Dir\"").count(),
+        2,
+        "go shows the main module's and quote's Dir only: {want_text}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        want_text,
+        "{}",
+        stderr(&got)
+    );
+    assert_eq!(got.status.success(), want.status.success());
+}

@@ -31,6 +31,9 @@ pub enum Target {
         path: String,
         /// The query as given.
         query: String,
+        /// Whether `-json` shows the proxy's `Origin` (go shows it for the
+        /// arguments it queries, not for the build list's modules).
+        origin: bool,
     },
     /// A path that is not in the build list.
     Unknown(String),
@@ -277,6 +280,7 @@ fn outside_arg(arg: &str) -> Result<Target, ArgError> {
         Some((path, query)) => Ok(Target::Query {
             path: path.to_owned(),
             query: query.to_owned(),
+            origin: true,
         }),
         None => Err(ArgError::Go(format!(
             "cannot match {arg:?} without -versions or an explicit version: go.mod file not found \
@@ -303,12 +307,14 @@ fn resolve(arg: &str, main: &MainModules, graph: Option<&ModuleGraph>) -> Vec<Ta
         (!target.version.is_empty()).then_some(Target::Query {
             path: target.path,
             query: target.version,
+            origin: false,
         })
     };
     if let Some((path, query)) = arg.split_once('@') {
         return vec![Target::Query {
             path: path.to_owned(),
             query: query.to_owned(),
+            origin: true,
         }];
     }
     if arg == "all" || arg.contains("...") {
@@ -398,7 +404,7 @@ async fn download_target(
     current: &str,
     target: Target,
 ) -> ModuleJson {
-    let (path, query) = match target {
+    let (path, query, show_origin) = match target {
         Target::Unknown(path) => {
             return ModuleJson {
                 error: Some(format!("module {path}: not a known dependency")),
@@ -406,7 +412,11 @@ async fn download_target(
                 ..ModuleJson::default()
             };
         }
-        Target::Query { path, query } => (path, query),
+        Target::Query {
+            path,
+            query,
+            origin,
+        } => (path, query, origin),
     };
     let rules = (!gomodx_fetch::is_revision_query(&query)).then_some(rules);
     let info = match fetcher.query(&path, &query, current, rules).await {
@@ -423,6 +433,7 @@ async fn download_target(
     let origin = info
         .origin
         .as_ref()
+        .filter(|_| show_origin)
         .map(|o| gomodx_fetch::info::origin_object(o, |_| true));
     let module = ModuleVersion::new(path, info.version);
     let mut object = ModuleJson {

@@ -58,6 +58,9 @@ pub struct ListMode {
     pub versions: bool,
     /// `-versions -retracted`: retracted versions stay in the list.
     pub retracted_versions: bool,
+    /// Go's `mustHaveSums` (`-mod=readonly`, the default): a module's
+    /// go.mod and directory are shown only when go.sum records their hash.
+    pub must_have_sums: bool,
     /// The fields only JSON shows (Dir, GoMod, GoVersion, sums).
     pub details: bool,
 }
@@ -379,33 +382,47 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: ListMode) {
         Box::pin(add_deprecation(loaded, info)).await;
     }
     if mode.details {
-        Box::pin(add_details(loaded, info, &m)).await;
+        Box::pin(add_details(loaded, info, &m, mode)).await;
     }
 }
 
-/// The files and hashes of `m` that JSON shows.
-async fn add_details(loaded: &Loaded, info: &mut ModuleInfo, m: &ModuleVersion) {
+/// The files and hashes of `m` that JSON shows. With `must_have_sums`, as
+/// go's `checksumOk`: the go.mod file, its go version and hash only when
+/// go.sum records the go.mod's hash (the go version also when the graph
+/// read that go.mod), the directory and zip hash only when it records the
+/// zip's.
+async fn add_details(loaded: &Loaded, info: &mut ModuleInfo, m: &ModuleVersion, mode: ListMode) {
     let cache = &loaded.mod_cache;
-    match loaded.fetcher.go_mod(m).await {
-        Ok(go_mod) => {
-            info.go_version = go_line("go.mod", &go_mod.data).unwrap_or_default();
-            // The fetcher has exported it there.
-            info.go_mod = go_mod.path.display().to_string();
-        }
-        Err(_) => {
-            if let Ok(file) = cache.file(m, CacheFile::Mod)
-                && file.is_file()
-            {
-                info.go_mod = file.display().to_string();
-            }
-        }
-    }
     let go_mod_key = ModuleVersion::new(m.path.clone(), format!("{}/go.mod", m.version));
-    info.go_mod_sum = recorded(loaded, &go_mod_key);
-    if let Ok(Some(dir)) = cache.complete_dir(m) {
-        info.dir = dir.display().to_string();
+    let have_sum = |key: &ModuleVersion| {
+        !mode.must_have_sums
+            || loaded
+                .go_sum
+                .hashes(key)
+                .iter()
+                .any(|h| h.starts_with("h1:"))
+    };
+    let go_mod_ok = have_sum(&go_mod_key);
+    if (go_mod_ok || loaded.graph.required_by(m).is_some())
+        && let Ok(go_mod) = loaded.fetcher.go_mod(m).await
+    {
+        info.go_version = go_line("go.mod", &go_mod.data).unwrap_or_default();
     }
-    info.sum = recorded(loaded, m);
+    if go_mod_ok {
+        // The fetcher has exported it there when it could read it.
+        if let Ok(file) = cache.file(m, CacheFile::Mod)
+            && file.is_file()
+        {
+            info.go_mod = file.display().to_string();
+        }
+        info.go_mod_sum = recorded(loaded, &go_mod_key);
+    }
+    if have_sum(m) {
+        if let Ok(Some(dir)) = cache.complete_dir(m) {
+            info.dir = dir.display().to_string();
+        }
+        info.sum = recorded(loaded, m);
+    }
 }
 
 /// The one `h1:` hash go.sum records for `key`, or `""`.
