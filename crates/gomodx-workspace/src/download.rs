@@ -457,6 +457,10 @@ async fn download_target(
 fn query_error(path: &str, query: &str, error: &FetchError) -> String {
     match error {
         FetchError::NoPatchBase { .. } => format!("{path}@{query}: {error}"),
-        _ => error.to_string(),
+        // A disk error names the module it was writing.
+        _ => error
+            .clone()
+            .for_module(&ModuleVersion::new(path, query))
+            .to_string(),
     }
 }

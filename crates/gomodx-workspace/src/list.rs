@@ -268,7 +268,13 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: ListMode
                 version: found.version,
                 ..ModuleInfo::default()
             };
-            complete(loaded, &mut info, mode).await;
+            // go checks go.sum only for modules of the build list
+            // (`checksumOk` without a requirement graph).
+            let query_mode = ListMode {
+                must_have_sums: false,
+                ..mode
+            };
+            complete(loaded, &mut info, query_mode).await;
             if mode.update {
                 Box::pin(add_update(loaded, &mut info)).await;
             }
