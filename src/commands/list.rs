@@ -8,7 +8,7 @@ use gomodx_resolver::LoadOptions;
 use gomodx_workspace::list::{ListMode, ModuleInfo, check_patterns, list};
 
 use super::graph_load::Loaded;
-use super::list_template::{Fields, ListTemplate};
+use super::list_template::ListTemplate;
 use crate::ExitStatus;
 use crate::cli::ListArgs;
 use crate::printer::{Hinted, Printer};
@@ -72,7 +72,7 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     let mut out = Vec::new();
     for info in &infos {
         if let Some(template) = &template {
-            if let Err(err) = template.render(&fields(info), &mut out) {
+            if let Err(err) = template.render(info, &mut out) {
                 // go flushes what it has written, then fails.
                 printer.data_block(&String::from_utf8_lossy(&out));
                 bail!(err);
@@ -84,7 +84,7 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         } else if args.versions {
             versions_line(info)
         } else {
-            line(info)
+            info.to_string()
         };
         out.extend_from_slice(text.as_bytes());
         out.push(b'\n');
@@ -119,31 +119,6 @@ pub fn apply_mod_mode(settings: &mut GlobalSettings, flag: Option<&str>) -> Resu
         settings.go_flags.mod_mode = Some(flag.to_owned());
     }
     Ok(())
-}
-
-/// The template's view of a module.
-fn fields(info: &ModuleInfo) -> Fields {
-    let boxed = |m: &Option<Box<ModuleInfo>>| m.as_ref().map(|m| Box::new(fields(m)));
-    Fields {
-        path: info.path.clone(),
-        version: info.version.clone(),
-        query: info.query.clone(),
-        versions: info.versions.clone(),
-        replace: boxed(&info.replace),
-        time: info.time.clone(),
-        update: boxed(&info.update),
-        main: info.main,
-        indirect: info.indirect,
-        dir: info.dir.clone(),
-        go_mod: info.go_mod.clone(),
-        go_version: info.go_version.clone(),
-        retracted: info.retracted.clone(),
-        deprecated: info.deprecated.clone(),
-        error: info.error.clone(),
-        sum: info.sum.clone(),
-        go_mod_sum: info.go_mod_sum.clone(),
-        string: line(info),
-    }
 }
 
 /// go's `-versions` line: the path, the versions, `(deprecated)`.
@@ -203,40 +178,6 @@ fn to_json(info: &ModuleInfo) -> Object {
     o
 }
 
-/// Go's `ModulePublic.String`: the text line.
-fn line(info: &ModuleInfo) -> String {
-    let version = |m: &ModuleInfo| {
-        if m.retracted.is_empty() {
-            m.version.clone()
-        } else {
-            format!("{} (retracted)", m.version)
-        }
-    };
-    let mut s = info.path.clone();
-    if !info.version.is_empty() {
-        s += &format!(" {}", version(info));
-        if let Some(update) = &info.update {
-            s += &format!(" [{}]", version(update));
-        }
-    }
-    if !info.deprecated.is_empty() {
-        s += " (deprecated)";
-    }
-    if let Some(replace) = &info.replace {
-        s += &format!(" => {}", replace.path);
-        if !replace.version.is_empty() {
-            s += &format!(" {}", version(replace));
-            if let Some(update) = &replace.update {
-                s += &format!(" [{}]", version(update));
-            }
-        }
-        if !replace.deprecated.is_empty() {
-            s += " (deprecated)";
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,7 +198,10 @@ mod tests {
             })),
             ..ModuleInfo::default()
         };
-        assert_eq!(line(&info), "a.com/a v1.0.0 (retracted) [v1.1.0] => ../a");
+        assert_eq!(
+            info.to_string(),
+            "a.com/a v1.0.0 (retracted) [v1.1.0] => ../a"
+        );
         let json = to_json(&info).to_compact();
         assert!(json.starts_with(
             r#"{"Path":"a.com/a","Version":"v1.0.0","Replace":{"Path":"../a"},"Update":{"#

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use gomodx_workspace::list::ModuleInfo;
 use gotmpl::parse::{BranchNode, CommandNode, Expr, ListNode, Node};
 use gotmpl::{MissingKey, Template, TemplateError, Value};
 
@@ -13,91 +14,49 @@ const PRINT: &str = "gomodxPrint";
 
 /// A module as the template sees it: every field of go's `ModulePublic`
 /// (zero values included, as a Go struct has them).
-#[derive(Debug, Default)]
-pub struct Fields {
-    /// `Path`.
-    pub path: String,
-    /// `Version`.
-    pub version: String,
-    /// `Query`.
-    pub query: String,
-    /// `Versions`.
-    pub versions: Vec<String>,
-    /// `Replace` (nil when absent).
-    pub replace: Option<Box<Fields>>,
-    /// `Time`, RFC 3339 (nil when empty).
-    pub time: String,
-    /// `Update` (nil when absent).
-    pub update: Option<Box<Fields>>,
-    /// `Main`.
-    pub main: bool,
-    /// `Indirect`.
-    pub indirect: bool,
-    /// `Dir`.
-    pub dir: String,
-    /// `GoMod`.
-    pub go_mod: String,
-    /// `GoVersion`.
-    pub go_version: String,
-    /// `Retracted`.
-    pub retracted: Vec<String>,
-    /// `Deprecated`.
-    pub deprecated: String,
-    /// `Error.Err` (nil when absent).
-    pub error: Option<String>,
-    /// `Sum`.
-    pub sum: String,
-    /// `GoModSum`.
-    pub go_mod_sum: String,
-    /// What go's `String` method returns.
-    pub string: String,
-}
-
-impl Fields {
-    fn to_value(&self) -> Value {
-        let text = |s: &str| Value::String(s.into());
-        let list = |items: &[String]| Value::List(items.iter().map(|s| text(s)).collect());
-        let module = |m: &Option<Box<Fields>>| m.as_ref().map_or(Value::Nil, |m| m.to_value());
-        let mut map: BTreeMap<Arc<str>, Value> = BTreeMap::new();
-        let mut put = |key: &str, value: Value| {
-            map.insert(key.into(), value);
-        };
-        put("Path", text(&self.path));
-        put("Version", text(&self.version));
-        put("Query", text(&self.query));
-        put("Versions", list(&self.versions));
-        put("Replace", module(&self.replace));
-        put(
-            "Time",
-            if self.time.is_empty() {
-                Value::Nil
-            } else {
-                text(&go_time(&self.time))
-            },
-        );
-        put("Update", module(&self.update));
-        put("Main", Value::Bool(self.main));
-        put("Indirect", Value::Bool(self.indirect));
-        put("Dir", text(&self.dir));
-        put("GoMod", text(&self.go_mod));
-        put("GoVersion", text(&self.go_version));
-        put("Retracted", list(&self.retracted));
-        put("Deprecated", text(&self.deprecated));
-        put(
-            "Error",
-            self.error.as_ref().map_or(Value::Nil, |err| {
-                let mut error = BTreeMap::new();
-                error.insert(Arc::from("Err"), text(err));
-                Value::Map(Arc::new(error))
-            }),
-        );
-        put("Sum", text(&self.sum));
-        put("GoModSum", text(&self.go_mod_sum));
-        put("Origin", Value::Nil);
-        put("Reuse", Value::Bool(false));
-        put("String", text(&self.string));
-        Value::Map(Arc::new(map))
-    }
+fn module_value(info: &ModuleInfo) -> Value {
+    let text = |s: &str| Value::String(s.into());
+    let list = |items: &[String]| Value::List(items.iter().map(|s| text(s)).collect());
+    let module = |m: &Option<Box<ModuleInfo>>| m.as_ref().map_or(Value::Nil, |m| module_value(m));
+    let mut map: BTreeMap<Arc<str>, Value> = BTreeMap::new();
+    let mut put = |key: &str, value: Value| {
+        map.insert(key.into(), value);
+    };
+    put("Path", text(&info.path));
+    put("Version", text(&info.version));
+    put("Query", text(&info.query));
+    put("Versions", list(&info.versions));
+    put("Replace", module(&info.replace));
+    put(
+        "Time",
+        if info.time.is_empty() {
+            Value::Nil
+        } else {
+            text(&go_time(&info.time))
+        },
+    );
+    put("Update", module(&info.update));
+    put("Main", Value::Bool(info.main));
+    put("Indirect", Value::Bool(info.indirect));
+    put("Dir", text(&info.dir));
+    put("GoMod", text(&info.go_mod));
+    put("GoVersion", text(&info.go_version));
+    put("Retracted", list(&info.retracted));
+    put("Deprecated", text(&info.deprecated));
+    put(
+        "Error",
+        info.error.as_ref().map_or(Value::Nil, |err| {
+            let mut error = BTreeMap::new();
+            error.insert(Arc::from("Err"), text(err));
+            Value::Map(Arc::new(error))
+        }),
+    );
+    put("Sum", text(&info.sum));
+    put("GoModSum", text(&info.go_mod_sum));
+    put("Origin", Value::Nil);
+    put("Reuse", Value::Bool(false));
+    put("String", text(&info.to_string()));
+    Value::Map(Arc::new(map))
 }
 
 /// Go's `time.Time.String` for an RFC 3339 UTC time:
@@ -173,11 +132,11 @@ impl ListTemplate {
     /// Appends `module`'s text to `out`, then a newline unless the output
     /// so far ends in one (go's `TrackingWriter.NeedNL`). On error, `out`
     /// keeps what was written before it, as go flushes it.
-    pub fn render(&self, module: &Fields, out: &mut Vec<u8>) -> Result<(), String> {
+    pub fn render(&self, module: &ModuleInfo, out: &mut Vec<u8>) -> Result<(), String> {
         let mut text = Vec::new();
         let result = self
             .template
-            .execute_template(&mut text, "main", &module.to_value());
+            .execute_template(&mut text, "main", &module_value(module));
         // gotmpl prints a nil as a missing map key (`<no value>`); every
         // field exists here, so each is a nil pointer, which go prints `<nil>`.
         let text = String::from_utf8_lossy(&text).replace("<no value>", "<nil>");
@@ -460,7 +419,7 @@ fn join(args: &[Value]) -> gotmpl::Result<Value> {
 mod tests {
     use super::*;
 
-    fn render(source: &str, fields: &Fields) -> Result<String, String> {
+    fn render(source: &str, fields: &ModuleInfo) -> Result<String, String> {
         let mut out = Vec::new();
         ListTemplate::parse(source)?.render(fields, &mut out)?;
         Ok(String::from_utf8(out).unwrap())
@@ -468,12 +427,12 @@ mod tests {
 
     #[test]
     fn renders_go_values() {
-        let fields = Fields {
+        let fields = ModuleInfo {
             path: "a.com/a".into(),
             version: "v1.0.0".into(),
             time: "2019-10-03T15:00:00Z".into(),
             versions: vec!["v1.0.0".into(), "v1.1.0".into()],
-            ..Fields::default()
+            ..ModuleInfo::default()
         };
         assert_eq!(
             render("{{.Path}} {{.Time}} {{.Replace}} {{.Main}}", &fields).unwrap(),
@@ -491,7 +450,7 @@ mod tests {
 
     #[test]
     fn errors_read_like_go() {
-        let fields = Fields::default();
+        let fields = ModuleInfo::default();
         assert_eq!(
             render("x {{.Nope}}", &fields).unwrap_err(),
             "template: main:1:4: executing \"main\" at <.Nope>: can't evaluate field Nope in type *modinfo.ModulePublic"

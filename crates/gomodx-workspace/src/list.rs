@@ -187,6 +187,42 @@ pub struct ModuleInfo {
     pub go_mod_sum: String,
 }
 
+/// Go's `ModulePublic.String`: the text line of `list -m`.
+impl std::fmt::Display for ModuleInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let version = |m: &ModuleInfo| {
+            if m.retracted.is_empty() {
+                m.version.clone()
+            } else {
+                format!("{} (retracted)", m.version)
+            }
+        };
+        f.write_str(&self.path)?;
+        if !self.version.is_empty() {
+            write!(f, " {}", version(self))?;
+            if let Some(update) = &self.update {
+                write!(f, " [{}]", version(update))?;
+            }
+        }
+        if !self.deprecated.is_empty() {
+            f.write_str(" (deprecated)")?;
+        }
+        if let Some(replace) = &self.replace {
+            write!(f, " => {}", replace.path)?;
+            if !replace.version.is_empty() {
+                write!(f, " {}", version(replace))?;
+                if let Some(update) = &replace.update {
+                    write!(f, " [{}]", version(update))?;
+                }
+            }
+            if !replace.deprecated.is_empty() {
+                f.write_str(" (deprecated)")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Request {
     async fn info(self, loaded: &Loaded, mode: ListMode) -> ModuleInfo {
         let mut info = self.describe(loaded, mode).await;
