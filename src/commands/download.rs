@@ -9,7 +9,7 @@ use anyhow::Result;
 use gomodx_modcache::ModCache;
 use gomodx_workspace::download::{ArgError, DownloadError, Plan};
 
-use super::graph_load::{find_any, offline_or};
+use super::graph_load::{Mode, find_any, offline_or};
 use crate::ExitStatus;
 use crate::cli::DownloadArgs;
 use crate::printer::{Hinted, Printer};
@@ -22,7 +22,7 @@ pub fn run(
     args: &DownloadArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let main = find_any(settings, printer)?;
+    let main = find_any(settings, printer, Mode::Lenient)?;
     let started = Instant::now();
     let reporter = DownloadReporter::new(printer, printer.shows_progress());
     let trace = settings.go_flags.trace.then(|| reporter.trace_hook());

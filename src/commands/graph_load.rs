@@ -64,7 +64,7 @@ impl Loaded {
         runtime: &tokio::runtime::Runtime,
         printer: &Printer,
     ) -> Result<Self> {
-        let main = find(settings, printer)?;
+        let main = find(settings, printer, mode)?;
         let trace = trace_hook(settings, printer);
         let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), trace)?;
         let mode = match mode {
@@ -93,8 +93,8 @@ impl Loaded {
 
 /// The main modules for these settings (an error outside any module), with
 /// go's warnings about requirements their excludes drop.
-pub fn find(settings: &GlobalSettings, printer: &Printer) -> Result<MainModules> {
-    let main = find_any(settings, printer)?.ok_or_else(|| {
+pub fn find(settings: &GlobalSettings, printer: &Printer, mode: Mode) -> Result<MainModules> {
+    let main = find_any(settings, printer, mode)?.ok_or_else(|| {
         anyhow::Error::from(Hinted {
             message: "go.mod file not found in current directory or any parent directory"
                 .to_owned(),
@@ -105,11 +105,22 @@ pub fn find(settings: &GlobalSettings, printer: &Printer) -> Result<MainModules>
 }
 
 /// [`find`], `None` outside any module.
-pub fn find_any(settings: &GlobalSettings, printer: &Printer) -> Result<Option<MainModules>> {
+pub fn find_any(
+    settings: &GlobalSettings,
+    printer: &Printer,
+    mode: Mode,
+) -> Result<Option<MainModules>> {
     let main = MainModules::find(&settings.workspace_context())?;
+    // go's rootsFromModFile: read-only mode ignores the requirement (and
+    // then fails: go.mod needs an update), -mod=mod drops it.
+    let verb = if mode == Mode::ReadOnly && settings.go_flags.mod_mode.as_deref() != Some("mod") {
+        "ignoring"
+    } else {
+        "dropping"
+    };
     for dropped in main.iter().flat_map(MainModules::dropped_requirements) {
         printer.warn(format_args!(
-            "dropping requirement on excluded version {} {}",
+            "{verb} requirement on excluded version {} {}",
             dropped.path, dropped.version
         ));
     }

@@ -8,11 +8,11 @@ use gomodx_resolver::LoadOptions;
 use gomodx_workspace::list::{ListMode, ModuleInfo, check_patterns, list};
 
 use super::graph_load::Loaded;
-use super::list_template::ListTemplate;
 use crate::ExitStatus;
 use crate::cli::ListArgs;
 use crate::printer::{Hinted, Printer};
 use crate::settings::GlobalSettings;
+use gomodx_workspace::list_template::ListTemplate;
 
 /// Lists the modules matching `args.patterns`.
 pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Result<ExitStatus> {

@@ -8,12 +8,10 @@ mod for_build;
 mod graph;
 mod graph_load;
 mod list;
-mod list_template;
 mod outdated;
 mod provenance;
 mod verify;
 mod why;
-mod why_packages;
 
 use anyhow::{Result, bail};
 

@@ -27,7 +27,7 @@ pub fn run(settings: &GlobalSettings, args: &WhyArgs, printer: &Printer) -> Resu
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     let text = if args.modules_only {
         runtime
-            .block_on(super::why_packages::PackageGraph::load(
+            .block_on(gomodx_workspace::why::PackageGraph::load(
                 &loaded,
                 !args.vendor,
             ))

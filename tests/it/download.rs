@@ -7,10 +7,8 @@
 //!
 //! Known, documented differences kept out of the inputs: `rsc.io/future`
 //! (go refuses it because it needs a newer go toolchain; gomodx is not a
-//! toolchain), zips are mode 0444 (hard links to read-only store blobs;
-//! go writes 0644), and bare module paths are only given for modules the
-//! main module requires (go loads the module graph for others, which
-//! gomodx cannot do before its resolver lands).
+//! toolchain) and zips are mode 0444 (hard links to read-only store blobs;
+//! go writes 0644).
 
 mod faults;
 pub(crate) mod harness;
@@ -62,7 +60,20 @@ func main() { println(quote.Hello()) }
 /// from gomodx's cache alone. Returns how many objects were compared, or
 /// `None` when go is not installed.
 fn assert_same_as_go(goproxy: &str, main: &Path, args: &[String], build: bool) -> Option<usize> {
-    let go = go_env(goproxy)?;
+    assert_same_as_go_with(goproxy, main, args, build, "-modcacherw")
+}
+
+/// [`assert_same_as_go`] with `GOFLAGS=goflags` on both sides (the modes
+/// of the extracted trees are compared too).
+fn assert_same_as_go_with(
+    goproxy: &str,
+    main: &Path,
+    args: &[String],
+    build: bool,
+    goflags: &str,
+) -> Option<usize> {
+    let mut go = go_env(goproxy)?;
+    go.set("GOFLAGS", goflags);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let go_main = go.root().join("main");
     copy_dir(main, &go_main);
@@ -71,7 +82,8 @@ fn assert_same_as_go(goproxy: &str, main: &Path, args: &[String], build: bool) -
     let go_output = go.run(&go_main, &go_args);
     let go_objects = gomodx_test::go::parse_json_stream(&go_output.stdout).unwrap();
 
-    let gomodx = Gomodx::new(goproxy);
+    let mut gomodx = Gomodx::new(goproxy);
+    gomodx.set("GOFLAGS", goflags);
     let our_main = gomodx.mod_cache().with_file_name("main");
     copy_dir(main, &our_main);
     let (output, objects) = gomodx.download_json(&our_main, &args);
@@ -115,7 +127,7 @@ fn assert_same_as_go(goproxy: &str, main: &Path, args: &[String], build: bool) -
             command
                 .env("GOMODCACHE", gomodx.mod_cache())
                 .env("GOPROXY", "off")
-                .env("GOFLAGS", "-modcacherw -mod=mod");
+                .env("GOFLAGS", format!("{goflags} -mod=mod"));
             let output = command.output().unwrap();
             assert!(
                 output.status.success(),
@@ -123,6 +135,10 @@ fn assert_same_as_go(goproxy: &str, main: &Path, args: &[String], build: bool) -
                 stderr(&output)
             );
         }
+    }
+    // Read-only trees (go's default) need their write bits back to go.
+    for cache in [go.gomodcache(), gomodx.mod_cache()] {
+        gomodx_fs::remove_dir_all_force(&cache).unwrap();
     }
     Some(objects.len())
 }
@@ -245,6 +261,18 @@ fn universes_over_file_proxy_match_go() {
 #[test]
 fn universes_over_http_match_go() {
     universes_match_go([22, 24, 26, 28, 30].into_iter(), true);
+}
+
+/// go's default GOMODCACHE (no `-modcacherw`): read-only extracted trees,
+/// and gomodx leaves the same files with the same modes.
+#[test]
+fn read_only_trees_match_go() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (tree, main, args) = universe_case(tmp.path(), 32);
+    let Some(compared) = assert_same_as_go_with(&tree.file_url(), &main, &args, true, "") else {
+        return;
+    };
+    assert!(compared > 20, "{compared} objects compared");
 }
 
 /// The second download of the same arguments is served by the store: no

@@ -2,7 +2,6 @@
 //! proxy and of 50 random universes, our zip and go.mod hashes equal the
 //! `Sum` and `GoModSum` that `go mod download -json` reports.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use gomodx_module::ModuleVersion;
@@ -74,7 +73,7 @@ fn h1_matches_go_on_go_testdata_proxy() {
 #[test]
 fn h1_matches_go_on_50_random_universes() {
     let seeds: Vec<u64> = (1..=50).collect();
-    let mut by_seed = BTreeMap::new();
+    let mut by_seed = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = seeds
             .chunks(25)
@@ -111,5 +110,19 @@ fn h1_matches_go_on_50_random_universes() {
             by_seed.extend(handle.join().unwrap());
         }
     });
-    assert_eq!(by_seed.len(), 50);
+    // Every seed was compared (go ran on all of them), or go is absent
+    // and the test has said SKIPPED.
+    let compared: usize = by_seed.iter().filter_map(|(_, n)| *n).sum();
+    if by_seed.iter().any(|(_, n)| n.is_some()) {
+        let missing: Vec<u64> = by_seed
+            .iter()
+            .filter(|(_, n)| n.is_none())
+            .map(|(seed, _)| *seed)
+            .collect();
+        assert!(missing.is_empty(), "seeds not compared: {missing:?}");
+        assert!(
+            compared >= 50 * 8,
+            "only {compared} module versions compared"
+        );
+    }
 }

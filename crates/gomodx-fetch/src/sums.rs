@@ -124,12 +124,17 @@ impl SumChecker {
         // go.sum never suffices for toolchains: go asks the database anyway.
         let toolchain = key.path == TOOLCHAIN_MODULE && self.policy.toolchain_needs_sumdb;
         if let Some(go_sum) = &self.policy.go_sum {
-            let recorded = go_sum.hashes(key);
-            let matched = recorded.iter().any(|h| h == hash);
-            if matched && !toolchain {
-                return Some(Ok(()));
-            }
-            if let Some(other) = recorded.iter().find(|h| !matched && h.starts_with("h1:")) {
+            // As go's haveModSumLocked: the first line that is either this
+            // hash or another h1: hash decides, in go.sum's order.
+            let decisive = go_sum
+                .hashes(key)
+                .iter()
+                .find(|h| *h == hash || h.starts_with("h1:"));
+            if decisive.is_some_and(|h| h == hash) {
+                if !toolchain {
+                    return Some(Ok(()));
+                }
+            } else if let Some(other) = decisive {
                 return Some(Err(Error::ChecksumMismatch(Box::new(ChecksumMismatch {
                     module: key.clone(),
                     downloaded: hash.to_owned(),
@@ -281,6 +286,33 @@ mod tests {
             "{err}"
         );
         assert!(checker.added().is_empty());
+    }
+
+    #[test]
+    fn the_first_recorded_h1_decides_as_in_go() {
+        let sums = |text: String| {
+            new_checker(SumPolicy::sumdb_off(Some(
+                GoSum::parse("go.sum", text.as_bytes()).unwrap(),
+            )))
+        };
+        let wrong_first = sums(format!(
+            "rsc.io/quote v1.5.2 {OTHER}\nrsc.io/quote v1.5.2 {H1}\n"
+        ));
+        let err = wrong_first
+            .check_now(&key("rsc.io/quote"), H1, "p")
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::ChecksumMismatch(m) if m.recorded == OTHER),
+            "{err}"
+        );
+        let right_first = sums(format!(
+            "rsc.io/quote v1.5.2 {H1}\nrsc.io/quote v1.5.2 {OTHER}\n"
+        ));
+        right_first
+            .check_now(&key("rsc.io/quote"), H1, "p")
+            .unwrap()
+            .unwrap();
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use gomodx_fetch::{MainRules, clean_join, relative_to, short_path};
 use gomodx_fs::os_error_text as io_error_text;
-use gomodx_modfile::{GoSum, ModFile, WorkFile};
+use gomodx_modfile::{GoSum, ModFile, WorkFile, read_main};
 use gomodx_module::{ModuleVersion, gover, semver};
 
 use crate::Error;
@@ -81,16 +81,16 @@ impl MainModules {
             .ancestors()
             .find(|d| d.join("go.mod").is_file())
         {
-            Some(root) => Self::module(root).map(Some),
+            Some(root) => Self::module(ctx, root).map(Some),
             None => Ok(None),
         }
     }
 
     /// The single main module in `root`.
-    fn module(root: &Path) -> Result<Self, Error> {
+    fn module(ctx: &Context, root: &Path) -> Result<Self, Error> {
         let go_mod = root.join("go.mod");
         let data = read(&go_mod)?;
-        let mod_file = gomodx_modfile::parse(&go_mod.display().to_string(), &data)?;
+        let mod_file = read_main(&short_path(&ctx.working_dir, &go_mod), &data)?;
         let sum_file = root.join("go.sum");
         let go_sum = read_go_sum(&sum_file)?;
         let rules = MainRules::from_mod_file(&mod_file, root);

@@ -12,7 +12,8 @@
 //! - [`download`]: what `go mod download` fetches (no arguments, `all`,
 //!   `M`, `M@query`) and its JSON objects.
 //! - [`list`]: `go list -m` assembled (build list, queries, `-u`,
-//!   `-retracted`, the JSON-only details).
+//!   `-retracted`, the JSON-only details); [`list_template`]: `-f`.
+//! - [`why`]: `go mod why -m` on the package import graph.
 //!
 //! This crate never prints and never reads environment variables: the
 //! caller passes them in [`Context`].
@@ -20,8 +21,10 @@
 pub mod download;
 mod find;
 pub mod list;
+pub mod list_template;
 mod load;
 pub mod sums;
+pub mod why;
 
 use std::path::PathBuf;
 
@@ -60,6 +63,9 @@ pub enum Error {
     /// A go.mod could not be parsed.
     #[error(transparent)]
     ModFile(#[from] gomodx_modfile::ErrorList),
+    /// The main go.mod fails go's checks (`modload.ReadModFile`).
+    #[error(transparent)]
+    MainMod(#[from] gomodx_modfile::MainModError),
     /// A file could not be written.
     #[error(transparent)]
     Fs(#[from] gomodx_fs::FsError),

@@ -126,11 +126,13 @@ impl MainModules {
                     graph = load(&requirements).await?;
                 }
             }
-            // A graph loaded as another go version would (`-go=V`) is only viewed.
-            if read_only && options.go_version.is_none() && !graph.roots_consistent() {
-                return Err(Error::Go(
-                    "updates to go.mod needed; to update it:\n\tgo mod tidy".to_owned(),
-                ));
+            // A graph loaded as another go version would (`-go=V`) is only
+            // viewed. Ignored (excluded) requirements are an update too.
+            if read_only
+                && options.go_version.is_none()
+                && (!graph.roots_consistent() || !self.dropped_requirements().is_empty())
+            {
+                return Err(go_mod_dirty(&mode));
             }
             graph
         };
@@ -141,4 +143,17 @@ impl MainModules {
             graph,
         })
     }
+}
+
+/// Go's `errGoModDirty`, naming an explicit `-mod` as go does.
+fn go_mod_dirty(mode: &Mode) -> Error {
+    let message = match mode {
+        Mode::ReadOnly {
+            mod_flag: Some(flag),
+        } => format!(
+            "updates to go.mod needed, disabled by -mod={flag}; to update it:\n\tgo mod tidy"
+        ),
+        _ => "updates to go.mod needed; to update it:\n\tgo mod tidy".to_owned(),
+    };
+    Error::Go(message)
 }

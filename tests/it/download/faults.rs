@@ -252,6 +252,44 @@ fn hash_mismatch_keeps_nothing() {
     assert!(!has_ref(&gomodx.store(), other, ArtifactKind::Mod));
 }
 
+/// go.sum may hold several h1: lines for one module version; as in go, the
+/// first one decides (a wrong line before the right one is a mismatch).
+#[test]
+fn the_first_go_sum_line_decides_as_in_go() {
+    let case = Case::new(46);
+    let (victim, other) = (&case.tree.modules[0], &case.tree.modules[1]);
+    let hash = |m: &ModuleVersion| {
+        gomodx_modzip::h1::hash_zip(&case.tree.version_file(&m.path, &m.version, "zip").unwrap())
+            .unwrap()
+    };
+    let (right, wrong) = (hash(victim), hash(other));
+    let original = std::fs::read_to_string(case.main.join("go.sum")).unwrap();
+    let line = |h: &str| format!("{} {} {h}\n", victim.path, victim.version);
+    assert!(original.contains(&line(&right)));
+    let server = ProxyServer::start(case.tree.root.clone(), Faults::none());
+    let arg = victim.to_string();
+    for (first, second, ok) in [(&wrong, &right, false), (&right, &wrong, true)] {
+        let go_sum = original.replace(&line(&right), &format!("{}{}", line(first), line(second)));
+        std::fs::write(case.main.join("go.sum"), &go_sum).unwrap();
+        let gomodx = Gomodx::new(&server.url());
+        let ours = gomodx.run(&case.main, &["download", &arg]);
+        assert_eq!(ours.status.success(), ok, "gomodx: {}", stderr(&ours));
+        if !ok {
+            let text = stderr(&ours);
+            assert!(text.contains(&format!("go.sum:     {wrong}")), "{text}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(case.main.join("go.sum")).unwrap(),
+            go_sum
+        );
+        if let Some(go) = super::harness::go_env(&server.url()) {
+            let theirs = go.run(&case.main, &["mod", "download", &arg]);
+            assert_eq!(theirs.status.success(), ok, "go: {}", stderr(&theirs));
+            assert_eq!(ours.status.code(), theirs.status.code());
+        }
+    }
+}
+
 #[test]
 fn unrecorded_hashes_need_the_database_or_gonosumdb() {
     let case = Case::new(45);

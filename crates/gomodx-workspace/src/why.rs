@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use gomodx_module::ModuleVersion;
 
-use super::graph_load::Loaded;
+use crate::Loaded;
 
 /// One node of the load: a package or the test of one (shown `path.test`).
 #[derive(Debug, Clone)]

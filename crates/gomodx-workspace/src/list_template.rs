@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use gomodx_workspace::list::ModuleInfo;
+use crate::list::ModuleInfo;
 use gotmpl::parse::{BranchNode, CommandNode, Expr, ListNode, Node};
 use gotmpl::{MissingKey, Template, TemplateError, Value};
 
