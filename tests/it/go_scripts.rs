@@ -83,19 +83,15 @@ const KNOWN_BUGS: &[(&str, &str, &str)] = &[
     ("mod_doc", "download -json", NO_GO_LINE),
     ("mod_doc", "go.mod/go.sum", NO_GO_LINE),
     ("mod_download_replace_file", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_get_boost", "go.mod/go.sum", RAISE),
     ("mod_get_indirect", "download -json", NO_GO_LINE),
     ("mod_get_indirect", "go.mod/go.sum", NO_GO_LINE),
     ("mod_get_issue65363", "go.mod/go.sum", NO_GO_LINE),
     ("mod_get_local", "go.mod/go.sum", NO_GO_LINE),
     ("mod_get_upgrade", "go.mod/go.sum", NO_GO_LINE),
     ("mod_go_version_missing", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_goline", "graph", RAISE),
-    ("mod_goline", "go.mod/go.sum", RAISE),
     ("mod_graph", "download -json", NO_GO_LINE),
     ("mod_graph", "go.mod/go.sum", NO_GO_LINE),
     ("mod_import_cycle", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_lazy_consistency", "go.mod/go.sum", RAISE),
     ("mod_list", "download -json", NO_GO_LINE),
     ("mod_list", "go.mod/go.sum", NO_GO_LINE),
     ("mod_list_dir", "download -json", NO_GO_LINE),
@@ -109,15 +105,10 @@ const KNOWN_BUGS: &[(&str, &str, &str)] = &[
     ("mod_query", "go.mod/go.sum", NO_GO_LINE),
     ("mod_replace", "download -json", NO_GO_LINE),
     ("mod_replace", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_require_exclude", "go.mod/go.sum", EXCLUDE),
     ("mod_sum_replaced", "download -json", NO_GO_LINE),
     ("mod_sum_replaced", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_tidy_lazy_self", "graph", RAISE),
-    ("mod_tidy_lazy_self", "why -m", RAISE),
-    ("mod_tidy_lazy_self", "go.mod/go.sum", RAISE),
     ("mod_tidy_replace", "go.mod/go.sum", NO_GO_LINE),
     ("mod_tidy_version", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_toolchain_slash", "graph", RAISE),
     ("mod_upgrade_patch", "download -json", NO_GO_LINE),
     ("mod_upgrade_patch", "go.mod/go.sum", NO_GO_LINE),
     ("mod_vendor_replace", "go.mod/go.sum", NO_GO_LINE),
@@ -130,13 +121,6 @@ const KNOWN_BUGS: &[(&str, &str, &str)] = &[
 /// `go 1.27.3`, converts the requirements to a pruned graph and downloads
 /// what the main packages need, in its order. Main-module crate.
 const NO_GO_LINE: &str = "go.mod without a go line under -mod=mod";
-/// `-mod=mod` root update: graph_load.rs `raise_roots` must loop on
-/// `ModuleGraph::raised_requirements` (go and toolchain lines raised,
-/// requirements on the main module dropped), and download must write it.
-const RAISE: &str = "roots not raised with raised_requirements";
-/// `download` (`-mod=mod`) drops a requirement on an excluded version from
-/// go.mod; gomodx does not rewrite go.mod.
-const EXCLUDE: &str = "excluded requirement left in go.mod";
 /// A version missing from the proxy: go fails reading `.info`, gomodx `.mod`.
 const INFO_FIRST: &str = "which file a missing version fails on";
 

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use gomodx_fetch::gojson::{self, Object};
 use gomodx_fetch::{Error as FetchError, Fetcher, MainRules, ModuleDownload};
 use gomodx_modcache::ModCache;
+use gomodx_modfile::ModFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
 use gomodx_resolver::{LoadOptions, ModuleGraph};
 
@@ -49,8 +50,11 @@ pub struct Plan {
     pub targets: Vec<Target>,
     /// Arguments that name a main module: go skips them with a warning.
     pub skipped: Vec<String>,
+    /// The main go.mod as go writes it back (requirements raised under
+    /// `-mod=mod`), when it changes.
+    pub raised: Option<ModFile>,
     explicit: bool,
-    /// go.sum must not change (`--locked`).
+    /// go.mod and go.sum must not change (`--locked`).
     locked: bool,
 }
 
@@ -88,6 +92,7 @@ impl Plan {
                 graph: None,
                 targets,
                 skipped: Vec::new(),
+                raised: None,
                 explicit: true,
                 locked,
             });
@@ -126,7 +131,7 @@ impl Plan {
             Some((path, query)) => (query == "upgrade" || query == "patch") && root(path).is_none(),
             None => root(arg).is_none(),
         });
-        let (main, graph) = if need_graph {
+        let (main, graph, raised) = if need_graph {
             let loaded = main
                 .load(
                     fetcher.clone(),
@@ -135,10 +140,12 @@ impl Plan {
                     Mode::Lenient,
                 )
                 .await?;
-            (loaded.main, Some(loaded.graph))
+            (loaded.main, Some(loaded.graph), loaded.raised)
         } else {
-            (main, None)
+            (main, None, None)
         };
+        // go stops before writing anything when no argument is left.
+        let nothing_asked = args.is_empty() && skipped.is_empty();
         let mut targets = Vec::new();
         for arg in &args {
             targets.extend(resolve(arg, &main, graph.as_ref()));
@@ -148,11 +155,12 @@ impl Plan {
             graph,
             targets,
             skipped,
+            raised,
             explicit,
             locked,
         };
-        if !plan.writes_after() {
-            plan.write_go_sum(fetcher, mod_cache)?;
+        if !plan.writes_after() && !nothing_asked {
+            plan.write_files(fetcher, mod_cache)?;
         }
         Ok(plan)
     }
@@ -214,16 +222,20 @@ impl Plan {
         json: bool,
     ) -> Result<(), Error> {
         if self.writes_after() && (json || !failed) {
-            self.write_go_sum(fetcher, mod_cache)?;
+            self.write_files(fetcher, mod_cache)?;
         }
         Ok(())
     }
 
-    /// Writes the new hashes go keeps (refused when `locked`).
-    fn write_go_sum(&self, fetcher: &Fetcher, mod_cache: &ModCache) -> Result<(), Error> {
+    /// Writes go.mod when its requirements were raised, then the new hashes
+    /// go keeps in go.sum (go's `commitRequirements`; refused when `locked`).
+    fn write_files(&self, fetcher: &Fetcher, mod_cache: &ModCache) -> Result<(), Error> {
         let Some(main) = &self.main else {
             return Ok(());
         };
+        if let Some(raised) = &self.raised {
+            main.write_go_mod(raised, mod_cache.root(), self.locked)?;
+        }
         let keep = match &self.graph {
             Some(graph) => Keep::graph(graph),
             None => Keep::roots(main),

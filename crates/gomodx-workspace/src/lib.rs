@@ -72,6 +72,16 @@ pub enum Error {
     /// A go.sum could not be parsed.
     #[error(transparent)]
     GoSum(#[from] gomodx_modfile::GoSumError),
+    /// go.mod needs raised requirements that `--locked` forbids writing.
+    #[error(
+        "{} needs its requirements raised to the versions the module graph selects \
+         and --locked forbids changing it",
+        path.display()
+    )]
+    LockedGoMod {
+        /// The go.mod.
+        path: PathBuf,
+    },
     /// go.sum needs lines that `--locked` forbids adding.
     #[error(
         "{} needs {} new line{} and --locked forbids changing it:{}",

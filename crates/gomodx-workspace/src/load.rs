@@ -36,6 +36,9 @@ pub struct Loaded {
     pub mod_cache: ModCache,
     /// The loaded graph.
     pub graph: ModuleGraph,
+    /// The main go.mod as `-mod=mod` leaves it (requirements raised to the
+    /// versions the graph selects), when that differs from the file.
+    pub raised: Option<ModFile>,
 }
 
 impl Deref for Loaded {
@@ -76,6 +79,7 @@ impl MainModules {
         options: &LoadOptions,
         mode: Mode,
     ) -> Result<Loaded, Error> {
+        let mut raised = None;
         let graph = if let Some(work) = &self.work {
             if let Mode::ReadOnly { mod_flag } = &mode {
                 self.check_mod_flag(mod_flag.as_deref())?;
@@ -105,26 +109,17 @@ impl MainModules {
             };
             let mut graph = load(mod_file).await?;
             if !read_only && options.go_version.is_none() {
-                // go's -mod=mod: requirements lower than the graph selects
-                // are raised (in memory) and the graph reloaded until they
-                // agree. Each round raises at least one version (else it
-                // stops: `go` and `toolchain` roots are not raised).
+                // go's -mod=mod (`updateRoots`): requirements lower than the
+                // graph selects, and the go and toolchain lines, are raised
+                // (in memory), requirements on the main module or excluded
+                // versions dropped, and the graph reloaded until they agree.
+                // Each round changes the requirements, else it stops.
                 let mut requirements = mod_file.clone();
-                while !graph.roots_consistent() {
-                    let mut raised = false;
-                    for require in &mut requirements.require {
-                        if let Some(selected) = graph.selected(&require.module.path)
-                            && selected != require.module.version
-                        {
-                            require.module.version = selected.to_owned();
-                            raised = true;
-                        }
-                    }
-                    if !raised {
-                        break;
-                    }
+                while let Some(raised) = graph.raised_requirements(&requirements) {
+                    requirements = raised;
                     graph = load(&requirements).await?;
                 }
+                raised = (requirements != *mod_file).then_some(requirements);
             }
             // A graph loaded as another go version would (`-go=V`) is only
             // viewed. Ignored (excluded) requirements are an update too.
@@ -141,6 +136,7 @@ impl MainModules {
             fetcher,
             mod_cache,
             graph,
+            raised,
         })
     }
 }

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use gomodx_fs::FileLock;
-use gomodx_module::ModuleVersion;
+use gomodx_modfile::ModFile;
+use gomodx_module::{ModuleVersion, gover};
 use gomodx_resolver::ModuleGraph;
 
 use crate::find::read_go_sum;
@@ -98,10 +99,7 @@ impl MainModules {
         if kept.is_empty() {
             return Ok(());
         }
-        // go's side lock against older go commands editing go.sum; best effort.
-        let _lock = std::fs::create_dir_all(mod_cache.join("cache"))
-            .ok()
-            .and_then(|()| FileLock::exclusive(&mod_cache.join("cache/lock")).ok());
+        let _lock = side_lock(mod_cache);
         let mut go_sum = read_go_sum(&self.sum_file)?;
         go_sum.retain(|key| !in_modules(key));
         let kept: Vec<_> = kept
@@ -125,4 +123,43 @@ impl MainModules {
         }
         Ok(gomodx_fs::write_atomic(&self.sum_file, &go_sum.to_bytes())?)
     }
+
+    /// Replaces the main go.mod with `raised` (go's `commitRequirements`
+    /// under `-mod=mod`); when `locked`, the change is an error instead.
+    pub fn write_go_mod(
+        &self,
+        raised: &ModFile,
+        mod_cache: &Path,
+        locked: bool,
+    ) -> Result<(), Error> {
+        let path = self.root.join("go.mod");
+        if locked {
+            return Err(Error::LockedGoMod { path });
+        }
+        // go's UpdateGoModFromReqs: a toolchain line naming the go line's
+        // own toolchain, or one before go1.21 (or invalid), is dropped.
+        let mut file = raised.clone();
+        let redundant = match (file.go_version(), &file.toolchain) {
+            (Some(go), Some(toolchain)) => {
+                let name = toolchain.name.as_str();
+                name == format!("go{go}")
+                    || gover::compare(gover::from_toolchain(name), "1.21").is_lt()
+            }
+            _ => false,
+        };
+        if redundant {
+            file.drop_toolchain();
+            file.cleanup();
+        }
+        let _lock = side_lock(mod_cache);
+        Ok(gomodx_fs::write_atomic(&path, file.format().as_bytes())?)
+    }
+}
+
+/// go's side lock against older go commands editing go.mod and go.sum;
+/// best effort, as in go.
+fn side_lock(mod_cache: &Path) -> Option<FileLock> {
+    std::fs::create_dir_all(mod_cache.join("cache"))
+        .ok()
+        .and_then(|()| FileLock::exclusive(&mod_cache.join("cache/lock")).ok())
 }

@@ -252,11 +252,18 @@ impl ModuleGraph {
         for path in &dropped {
             raised.drop_require(path);
         }
-        for require in &mut raised.require {
-            if let Some(selected) = self.selected(&require.module.path) {
-                selected.clone_into(&mut require.module.version);
-            }
+        let raises: Vec<(String, String)> = raised
+            .require
+            .iter()
+            .filter_map(|r| {
+                let selected = self.selected(&r.module.path)?;
+                (selected != r.module.version).then(|| (r.module.path.clone(), selected.to_owned()))
+            })
+            .collect();
+        for (path, version) in raises {
+            raised.add_require(&path, &version);
         }
+        raised.cleanup();
         if let Some(go) = self.selected("go")
             && gover::compare(go, &self.main.go_version).is_gt()
         {
