@@ -11,6 +11,7 @@ mod list;
 mod list_template;
 mod outdated;
 mod provenance;
+mod serve;
 mod verify;
 mod why;
 mod why_packages;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             apply_mod_flags(&mut settings, &args.mod_flags, false)?;
             why::run(&settings, &args, printer)
         }
+        Command::Serve(args) => serve::run(&settings, &args, printer),
     }
 }
 
