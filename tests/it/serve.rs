@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use gomodx_module::ModuleVersion;
 use gomodx_module::escape::{escape_path, escape_version};
-use gomodx_test::server::Faults;
+use gomodx_test::server::{Fault, FaultRule, Faults, PathMatch};
 use gomodx_test::sumdb::{Lie, TestSumdb};
 use gomodx_test::{GoEnv, ProxyServer};
 use serde_json::Value;
@@ -315,6 +315,37 @@ fn go_error(go: &GoEnv, dir: &Path, url: &str, arg: &str) -> (bool, String) {
 }
 
 #[test]
+fn concurrent_identical_requests_cost_one_upstream_fetch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let on_disk = universes::write(tmp.path(), universes::config(36, 2));
+    let slow = Faults::none().latency(Duration::from_millis(300));
+    let upstream = ProxyServer::start(on_disk.tree.root.clone(), slow);
+    let env = Gomodx::new(&upstream.url());
+    let serve = Serve::start(&env, &[]);
+    let module = on_disk.tree.modules[0].clone();
+    let paths = [
+        file_path(&module, "zip"),
+        file_path(&module, "mod"),
+        format!("/{}/@v/list", escape_path(&module.path).unwrap()),
+    ];
+    let clients: Vec<_> = (0..24)
+        .map(|i| {
+            let (addr, path) = (serve.addr.clone(), paths[i % paths.len()].clone());
+            std::thread::spawn(move || get(&addr, &path, &[]))
+        })
+        .collect();
+    for client in clients {
+        let reply = client.join().unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+    let requests = upstream.requests();
+    for suffix in [".zip", ".mod", "/@v/list"] {
+        let count = requests.iter().filter(|r| r.path.ends_with(suffix)).count();
+        assert_eq!(count, 1, "{suffix}: {requests:#?}");
+    }
+}
+
+#[test]
 fn missing_modules_fail_as_against_the_upstream() {
     let tmp = tempfile::tempdir().unwrap();
     let on_disk = universes::write(tmp.path(), universes::config(32, 4));
@@ -322,15 +353,25 @@ fn missing_modules_fail_as_against_the_upstream() {
     let Some(direct) = go_env(&upstream.url()) else {
         return;
     };
+    let known = &on_disk.tree.modules[0];
+    // The upstream says 410 Gone for one module.
+    let gone = "example.com/gone".to_owned();
+    upstream.set_faults(Faults::none().rule(FaultRule::new(
+        PathMatch::Contains(format!("/{gone}/")),
+        Fault::Status {
+            code: 410,
+            retry_after: None,
+        },
+    )));
     let env = Gomodx::new(&upstream.url());
     let serve = Serve::start(&env, &[]);
     let via = go_env(&serve.url).unwrap();
-    let known = &on_disk.tree.modules[0];
     let dir = tmp.path().join("empty");
     std::fs::create_dir_all(&dir).unwrap();
     for arg in [
         "example.com/nowhere@v1.0.0".to_owned(),
         "example.com/nowhere@latest".to_owned(),
+        format!("{gone}@v1.0.0"),
         format!("{}@v9.9.9", known.path),
         format!("{}@v0.0.0-20990101000000-abcdefabcdef", known.path),
     ] {

@@ -13,6 +13,7 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
+use gomodx_client::{ErrorKind, FetchError};
 use gomodx_fetch::info::disk_info;
 use gomodx_fetch::{Error, Fetcher};
 use gomodx_module::{ModuleVersion, canonical_version};
@@ -121,6 +122,9 @@ pub(crate) async fn artifact(fetcher: &Fetcher, endpoint: &Endpoint) -> Result<R
         }
         Endpoint::Zip(module) => {
             let zip = fetcher.zip(module).await?;
+            if zip.source == gomodx_fetch::Source::Network {
+                crate::server::count_upstream();
+            }
             Ok(Resource {
                 last_modified: modified(&zip.path),
                 etag: format!("\"{}\"", zip.h1),
@@ -142,12 +146,19 @@ fn modified(path: &std::path::Path) -> Option<SystemTime> {
 }
 
 /// The status a fetch error is answered with. "Not found" in any form
-/// (the upstream's 404/410, an unknown revision, a query no version
-/// matches, offline and not stored) is `404`, which go treats as not
+/// (an unknown revision, a query no version matches, offline and not
+/// stored) is `404` — or the upstream's own `410` — which go treats as not
 /// found and falls through on; a failed checksum check is `403`, which
 /// stops go; an upstream failure is `502`.
 pub(crate) fn status(error: &Error) -> StatusCode {
     match error {
+        Error::Proxy(proxy) if error.is_not_exist() => match proxy.kind() {
+            ErrorKind::Fetch {
+                error: FetchError::Status { code: 410, .. },
+                ..
+            } => StatusCode::GONE,
+            _ => StatusCode::NOT_FOUND,
+        },
         _ if error.is_not_exist() => StatusCode::NOT_FOUND,
         _ if error.is_security() => StatusCode::FORBIDDEN,
         Error::Offline { .. }

@@ -102,9 +102,16 @@ pub fn upstream_trace() -> TraceHook {
     Arc::new(|line: &str| {
         // `# get <url>` before a request; `# get <url>: <outcome>` after.
         if line.starts_with("# get ") && !line.contains(": ") {
-            let _ = UPSTREAM.try_with(|count| count.fetch_add(1, Ordering::Relaxed));
+            count_upstream();
         }
     })
+}
+
+/// Counts an upstream request for the request being answered (HTTP
+/// requests through [`upstream_trace`]; a zip read from a `file://`
+/// upstream is counted by the caller).
+pub(crate) fn count_upstream() {
+    let _ = UPSTREAM.try_with(|count| count.fetch_add(1, Ordering::Relaxed));
 }
 
 impl Server {
@@ -193,7 +200,11 @@ async fn handle(
             method: request.method().to_string(),
             path: request.uri().path().to_owned(),
             status: answer.response.status().as_u16(),
-            bytes: answer.bytes,
+            bytes: if request.method() == Method::HEAD {
+                0
+            } else {
+                answer.bytes
+            },
             elapsed: started.elapsed(),
             source,
         });
@@ -275,7 +286,7 @@ async fn module_or_sumdb(
                 Ok(resource) => respond(resource, request.headers()).await,
                 Err(err) => {
                     let status = status(&err);
-                    if status != StatusCode::NOT_FOUND {
+                    if !matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
                         state.generations.expire(generation);
                     }
                     text(status, &err.to_string())
