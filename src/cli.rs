@@ -347,6 +347,12 @@ pub struct ServeArgs {
     /// How long a request may take (an upstream fill included).
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub request_timeout: String,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// How long a client may take to send its request headers.
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub header_timeout: String,

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 use gomodx_client::{Client, ProxyList};
 use gomodx_fetch::{Connectivity, NoReporter};
-use gomodx_serve::{Auth, Limits, ServeConfig, Server, SumdbUpstream, upstream_trace};
+use gomodx_serve::{Auth, Limits, ServeConfig, Server, SumdbUpstream, Tls, upstream_trace};
 
 use crate::ExitStatus;
 use crate::cli::ServeArgs;
@@ -33,6 +33,22 @@ pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Re
         ..Limits::default()
     };
     let ttl = parse_duration("--ttl", &args.ttl)?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let read = |file: &std::path::Path| {
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))
+            };
+            let tls = Tls::from_pem(&read(cert)?, &read(key)?).map_err(|e| {
+                anyhow!(
+                    "--tls-cert {} --tls-key {}: {e}",
+                    cert.display(),
+                    key.display()
+                )
+            })?;
+            Some(tls)
+        }
+        _ => None,
+    };
     let fetch = settings.fetch()?;
     let offline = matches!(
         settings.freshness.connectivity,
@@ -56,6 +72,7 @@ pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Re
         fetcher: make,
         ttl,
         auth,
+        tls,
         sumdb,
         limits,
         log: Some(Arc::new(move |line| log_printer.log(line))),
@@ -65,7 +82,7 @@ pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Re
         let server = Server::bind(args.listen, config)
             .await
             .map_err(|e| anyhow!(e))?;
-        let url = format!("http://{}", server.local_addr()?);
+        let url = server.url()?;
         printer.data_block(&format!("{url}\n"));
         printer.status(
             "Serving",

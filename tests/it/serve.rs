@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use gomodx_module::ModuleVersion;
 use gomodx_module::escape::{escape_path, escape_version};
+use gomodx_test::server::TestCa;
 use gomodx_test::server::{Fault, FaultRule, Faults, PathMatch};
 use gomodx_test::sumdb::{Lie, TestSumdb};
 use gomodx_test::{GoEnv, ProxyServer};
@@ -62,11 +63,11 @@ impl Serve {
             .unwrap();
         let url = line.trim().to_owned();
         assert!(
-            url.starts_with("http://127.0.0.1:"),
+            url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
             "first line {line:?}; stderr:\n{}",
             std::fs::read_to_string(&log).unwrap_or_default()
         );
-        let addr = url.trim_start_matches("http://").to_owned();
+        let addr = url.split_once("://").unwrap().1.to_owned();
         Self {
             child,
             url,
@@ -657,4 +658,54 @@ fn the_checksum_database_is_relayed_and_checked() {
         "{}",
         reply.text()
     );
+}
+
+#[test]
+fn go_authenticates_over_https() {
+    let tmp = tempfile::tempdir().unwrap();
+    let on_disk = universes::write(tmp.path(), universes::config(37, 4));
+    let upstream = ProxyServer::start(on_disk.tree.root.clone(), Faults::none());
+    let ca = TestCa::new();
+    let file = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let (cert, key) = ca.server_pem();
+    let (cert, key, ca_pem) = (
+        file("cert.pem", cert),
+        file("key.pem", key),
+        file("ca.pem", ca.pem()),
+    );
+    let env = Gomodx::new(&upstream.url());
+    let serve = Serve::start(
+        &env,
+        &["--tls-cert", &cert, "--tls-key", &key, "--token", "t0k3n"],
+    );
+    assert!(serve.url.starts_with("https://"), "{}", serve.url);
+    let Some(mut go) = go_env(&serve.url) else {
+        return;
+    };
+    go.set("SSL_CERT_FILE", &ca_pem);
+    let dir = go.root().join("main");
+    copy_dir(&on_disk.main, &dir);
+    let refused = go.run(&dir, &["mod", "download", "all"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("401 Unauthorized"), "{stderr}");
+
+    let netrc = file(
+        "netrc",
+        &format!("machine {} login ci password t0k3n\n", serve.addr),
+    );
+    go.set("NETRC", &netrc);
+    let objects = download_all(&go, &on_disk.main);
+    assert!(!objects.is_empty());
+    go.run_ok(&dir, &["mod", "verify"]);
+    let log = serve.log();
+    assert!(
+        log.contains("status=401") && log.contains("status=200"),
+        "{log}"
+    );
+    assert!(!log.contains("t0k3n"), "{log}");
 }

@@ -14,7 +14,7 @@
 //! - `/sumdb/<name>/supported` and the checksum database relayed.
 //! - `/healthz`, request logs ([`RequestLog`]), optional bearer or basic
 //!   auth ([`Auth`]), [`Limits`] on connections, header size and time,
-//!   graceful shutdown.
+//!   graceful shutdown, HTTPS ([`Tls`]).
 //!
 //! No path of a request ever names a file: paths are parsed into module
 //! paths and versions ([`path`]) and the fetcher maps those into the store.
@@ -29,9 +29,11 @@ mod proxy;
 mod response;
 mod server;
 mod sumdb;
+mod tls;
 
 pub use auth::Auth;
 pub use log::{RequestLog, Source};
 pub use proxy::MakeFetcher;
 pub use server::{Limits, Logger, ServeConfig, Server, upstream_trace};
 pub use sumdb::SumdbUpstream;
+pub use tls::Tls;

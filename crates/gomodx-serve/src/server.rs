@@ -25,6 +25,7 @@ use crate::path::{Endpoint, PathError, parse};
 use crate::proxy::{Generations, MakeFetcher, artifact, status};
 use crate::response::{Answer, Body, respond, text};
 use crate::sumdb::SumdbUpstream;
+use crate::tls::Tls;
 
 /// Limits that keep the server up under load and bad clients.
 #[derive(Debug, Clone)]
@@ -69,6 +70,8 @@ pub struct ServeConfig {
     pub ttl: Duration,
     /// Required credentials, if any (`/healthz` never needs them).
     pub auth: Option<Auth>,
+    /// Serve HTTPS with this certificate (else plain HTTP).
+    pub tls: Option<Tls>,
     /// The checksum database to relay under `/sumdb/<name>/`, if any.
     pub sumdb: Option<SumdbUpstream>,
     /// Limits.
@@ -79,6 +82,7 @@ pub struct ServeConfig {
 
 struct State {
     generations: Generations,
+    tls: Option<Tls>,
     auth: Option<Auth>,
     sumdb: Option<SumdbUpstream>,
     limits: Limits,
@@ -125,6 +129,7 @@ impl Server {
             listener,
             state: Arc::new(State {
                 generations,
+                tls: config.tls,
                 auth: config.auth,
                 sumdb: config.sumdb,
                 limits: config.limits,
@@ -136,6 +141,16 @@ impl Server {
     /// The address it listens on (the real port when bound to port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The proxy URL clients use (`http://` or `https://` and the address).
+    pub fn url(&self) -> std::io::Result<String> {
+        let scheme = if self.state.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        Ok(format!("{scheme}://{}", self.local_addr()?))
     }
 
     /// Serves until `shutdown` completes, then stops accepting and waits
@@ -162,16 +177,32 @@ impl Server {
                 () = &mut shutdown => break,
             };
             let state = Arc::clone(&self.state);
-            let service = service_fn(move |request| handle(Arc::clone(&state), request));
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
+            let watcher = graceful.watcher();
+            let handshake_timeout = limits.header_timeout;
+            let mut http = http1::Builder::new();
+            http.timer(TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
-                .max_buf_size(limits.max_header_bytes.max(8192))
-                .serve_connection(TokioIo::new(stream), service);
-            let connection = graceful.watch(connection);
+                .max_buf_size(limits.max_header_bytes.max(8192));
             tokio::spawn(async move {
-                let _ = connection.await;
-                drop(slot);
+                let _slot = slot;
+                let tls = state.tls.clone();
+                let service = service_fn(move |request| handle(Arc::clone(&state), request));
+                match tls {
+                    None => {
+                        let connection = http.serve_connection(TokioIo::new(stream), service);
+                        let _ = watcher.watch(connection).await;
+                    }
+                    Some(tls) => {
+                        let handshake = tls.acceptor.accept(stream);
+                        let Ok(Ok(stream)) =
+                            tokio::time::timeout(handshake_timeout, handshake).await
+                        else {
+                            return;
+                        };
+                        let connection = http.serve_connection(TokioIo::new(stream), service);
+                        let _ = watcher.watch(connection).await;
+                    }
+                }
             });
         }
         drop(self.listener);
