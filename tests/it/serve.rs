@@ -709,3 +709,25 @@ fn go_authenticates_over_https() {
     );
     assert!(!log.contains("t0k3n"), "{log}");
 }
+
+#[test]
+fn shutdown_lets_requests_in_flight_finish() {
+    let tmp = tempfile::tempdir().unwrap();
+    let on_disk = universes::write(tmp.path(), universes::config(38, 2));
+    let slow = Faults::none().latency(Duration::from_millis(1500));
+    let upstream = ProxyServer::start(on_disk.tree.root.clone(), slow);
+    let env = Gomodx::new(&upstream.url());
+    let serve = Serve::start(&env, &["-q"]);
+    let module = on_disk.tree.modules[0].clone();
+    let (addr, path) = (serve.addr.clone(), file_path(&module, "mod"));
+    let in_flight = std::thread::spawn(move || get(&addr, &path, &[]));
+    // The request is waiting for the upstream when SIGTERM arrives.
+    std::thread::sleep(Duration::from_millis(500));
+    let log = serve.log.clone();
+    assert!(serve.terminate().success());
+    let reply = in_flight.join().unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    // `-q`: no request logs.
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(!log.contains("method="), "{log}");
+}
