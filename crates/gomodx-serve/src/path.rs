@@ -269,6 +269,7 @@ mod tests {
             "/../../etc/passwd",
             "/rsc.io/../../etc/@v/list",
             "/%2e%2e/%2e%2e/etc/passwd",
+            "/%252e%252e/etc/@v/list",
             "/rsc.io/%2E%2E/@v/list",
             "/rsc.io/quote/@v/..%2f..%2fsecret.info",
             "/rsc.io//quote/@v/list",
