@@ -1,13 +1,15 @@
-//! `gomodx serve` with the real go as its client, the testkit proxy as its
-//! upstream: go downloading a universe through it gets the same `-json`
+//! `gomodx serve` with the real go as its client, the testkit proxy (shaped
+//! with latency and a bandwidth cap) or a `file://` tree as its upstream:
+//! go downloading a universe through it gets the same `-json`
 //! objects, the same `cache/download` files and extracted trees as go
 //! against the upstream directly, and `go mod verify` passes; a second
 //! client with an empty cache costs the upstream no request, nor does a
 //! third one through `--offline`. Missing modules fail in go as they do
 //! against the upstream. Raw HTTP checks the rest: hostile paths, huge
 //! headers and slow clients get errors while the server keeps serving;
-//! auth; ETag/`304`; byte ranges; the checksum database relayed; graceful
-//! shutdown.
+//! the connection limit; auth (and go authenticating over HTTPS);
+//! ETag/`304`; byte ranges; the checksum database relayed and enforced;
+//! graceful shutdown.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -229,7 +231,11 @@ fn assert_same_caches(expected: &GoEnv, actual: &GoEnv) {
 fn go_downloads_a_universe_through_serve() {
     let tmp = tempfile::tempdir().unwrap();
     let on_disk = universes::write(tmp.path(), universes::config(31, 12));
-    let upstream = ProxyServer::start(on_disk.tree.root.clone(), Faults::none());
+    // A shaped upstream: latency on every request, a bandwidth cap.
+    let shaped = Faults::none()
+        .latency(Duration::from_millis(15))
+        .bandwidth(20_000_000);
+    let upstream = ProxyServer::start(on_disk.tree.root.clone(), shaped);
     let Some(direct) = go_env(&upstream.url()) else {
         return;
     };
@@ -295,6 +301,31 @@ fn go_downloads_a_universe_through_serve() {
     );
     let list = get(&offline.addr, "/example.com/not/stored/@v/list", &[]);
     assert_eq!(list.status, 404, "{list:?}");
+}
+
+#[test]
+fn go_downloads_through_serve_from_a_file_upstream() {
+    let tmp = tempfile::tempdir().unwrap();
+    let on_disk = universes::write(tmp.path(), universes::config(39, 8));
+    let upstream = on_disk.tree.file_url();
+    let Some(direct) = go_env(&upstream) else {
+        return;
+    };
+    let expected = download_all(&direct, &on_disk.main);
+    let expected = normalize_json(&expected, &direct.gomodcache());
+    let env = Gomodx::new(&upstream);
+    let serve = Serve::start(&env, &[]);
+    let via = go_env(&serve.url).unwrap();
+    let objects = download_all(&via, &on_disk.main);
+    assert_eq!(normalize_json(&objects, &via.gomodcache()), expected);
+    assert_same_caches(&direct, &via);
+    via.run_ok(&via.root().join("main"), &["mod", "verify"]);
+    let log = serve.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains(".zip status=200") && l.ends_with("source=upstream")),
+        "{log}"
+    );
 }
 
 /// go's error for a module or version the upstream lacks, with each
@@ -730,4 +761,28 @@ fn shutdown_lets_requests_in_flight_finish() {
     // `-q`: no request logs.
     let log = std::fs::read_to_string(log).unwrap();
     assert!(!log.contains("method="), "{log}");
+}
+
+#[test]
+fn connections_beyond_the_limit_wait_for_a_free_slot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let on_disk = universes::write(tmp.path(), universes::config(40, 2));
+    let env = Gomodx::new(&on_disk.tree.file_url());
+    let serve = Serve::start(&env, &["--max-connections", "1", "--header-timeout", "1s"]);
+    // One client holds the only slot without finishing its headers …
+    let mut hog = TcpStream::connect(&serve.addr).unwrap();
+    hog.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // … so the next one is served only once the hog is cut off.
+    let started = Instant::now();
+    let reply = get(&serve.addr, "/healthz", &[]);
+    assert_eq!(reply.status, 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "served at once: the limit was not applied"
+    );
+    // Slots are given back: many requests in a row all succeed.
+    for _ in 0..20 {
+        assert_eq!(get(&serve.addr, "/healthz", &[]).status, 200);
+    }
 }
