@@ -159,6 +159,16 @@ pub enum Command {
     /// other versions were asked for and by whom, and what replace and
     /// exclude did.
     Why(WhyArgs),
+    /// Serve gomodx's store as a GOPROXY for go clients (a team or CI cache).
+    ///
+    /// Answers the GOPROXY protocol (`@v/list`, `.info`, `.mod`, `.zip`,
+    /// `@latest`) from the store, filling it through from GOPROXY with the
+    /// checks of `download` (the checksum database per GOSUMDB/GONOSUMDB);
+    /// relays the checksum database under `/sumdb/`; `/healthz` answers
+    /// `ok`. The first line on stdout is the proxy URL; one log line per
+    /// request goes to stderr (`-q` silences them). With --offline only
+    /// stored modules are served. SIGINT or SIGTERM stop it gracefully.
+    Serve(ServeArgs),
 }
 
 /// Arguments of `gomodx cache`.
@@ -298,6 +308,54 @@ pub struct CleanArgs {
     /// Print the remove command and run it.
     #[arg(short = 'x')]
     pub trace: bool,
+}
+
+/// Arguments of `gomodx serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0: any free port, printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:3000")]
+    pub listen: std::net::SocketAddr,
+    /// Require `Authorization: Bearer TOKEN` (or basic auth with TOKEN as
+    /// the password, as go sends from a netrc entry).
+    #[arg(
+        long,
+        env = "GOMODX_SERVE_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        conflicts_with = "basic"
+    )]
+    pub token: Option<String>,
+    /// Require basic auth with this user and password.
+    #[arg(
+        long,
+        env = "GOMODX_SERVE_BASIC",
+        hide_env_values = true,
+        value_name = "USER:PASS"
+    )]
+    pub basic: Option<String>,
+    /// How long version lists, @latest answers and upstream failures are
+    /// reused before the upstream is asked again.
+    #[arg(long, value_name = "DURATION", default_value = "1m")]
+    pub ttl: String,
+    /// The most connections served at once.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// The most bytes of request line and headers (at least 8192).
+    #[arg(long, value_name = "BYTES", default_value_t = 16384, value_parser = clap::value_parser!(u32).range(8192..))]
+    pub max_header_bytes: u32,
+    /// How long a request may take (an upstream fill included).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub request_timeout: String,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// How long a client may take to send its request headers.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub header_timeout: String,
 }
 
 /// Arguments of `gomodx cache dir`.

@@ -71,6 +71,13 @@ impl Printer {
         let _ = writeln!(self.stderr(), "{line}");
     }
 
+    /// A log line on stderr unless `-q` (`serve`'s request logs).
+    pub fn log(&self, line: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(self.stderr(), "{line}");
+        }
+    }
+
     /// A detail line shown only with `-v`.
     pub fn verbose(&self, message: impl std::fmt::Display) {
         if self.verbose && !self.quiet {

@@ -18,7 +18,7 @@ use crate::cli::GlobalArgs;
 use crate::printer::Hinted;
 
 /// Settings every command shares.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct GlobalSettings {
     /// The directory commands run in (`-C`, else the current directory).
     pub working_dir: PathBuf,

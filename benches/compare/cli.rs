@@ -49,6 +49,11 @@ pub struct Args {
     /// print how to re-run the warm and offline commands by hand.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// Also run N go clients at once, each with an empty cache, against
+    /// the upstream directly and through a cold, then warm `gomodx serve`
+    /// (0: skip).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub serve_clients: usize,
     /// Passed by `cargo bench`; without it (under `cargo test`) nothing runs.
     #[arg(long, hide = true)]
     pub bench: bool,

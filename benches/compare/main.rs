@@ -4,7 +4,7 @@
 //! ```text
 //! cargo bench --bench compare -- [--size small|medium|large|all|huge] [--runs N]
 //!                                [--latency-ms 20] [--bandwidth 50] [--no-write]
-//!                                [--keep DIR]
+//!                                [--keep DIR] [--serve-clients 16]
 //! ```
 //!
 //! `cargo bench` builds gomodx with the bench profile (release settings) and
@@ -23,6 +23,9 @@
 //! what an offline `go build` reads; the report compares the two caches'
 //! sizes under the table, and the ordinary cold caches too (they should be
 //! about equal).
+//!
+//! `--serve-clients N` adds `gomodx serve` under load ([`serve`]): N go
+//! clients at once against the upstream directly and through the server.
 //!
 //! `--keep DIR` keeps the universe and each side's last warm workspace under
 //! `DIR/<size>/` instead of a temp dir and prints the exact environment and
@@ -47,6 +50,7 @@ mod machine;
 mod measure;
 mod report;
 mod scenario;
+mod serve;
 mod throttle;
 mod universe;
 
@@ -176,6 +180,23 @@ fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<
         .iter()
         .map(|scenario| bench.row(scenario.clone()))
         .collect::<Result<Vec<_>>>()?;
+    if args.serve_clients > 0 {
+        let gomodx = &sides[1].program;
+        let served = serve::run(
+            &universe,
+            go,
+            gomodx,
+            &relay.url(),
+            &work,
+            args.serve_clients,
+        )?;
+        println!(
+            "{} go clients at once, `go mod download all` ({} universe):\n\n{}",
+            args.serve_clients,
+            shape.name,
+            serve::table(&served, universe.build_list)
+        );
+    }
     let rerun = match args.keep {
         Some(_) => Some(keep::keep(
             &work,

@@ -10,6 +10,7 @@ mod graph_load;
 mod list;
 mod outdated;
 mod provenance;
+mod serve;
 mod verify;
 mod why;
 
@@ -53,6 +54,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             apply_mod_flags(&mut settings, &args.mod_flags, false)?;
             why::run(&settings, &args, printer)
         }
+        Command::Serve(args) => serve::run(&settings, &args, printer),
     }
 }
 

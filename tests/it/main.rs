@@ -22,6 +22,7 @@ mod outdated;
 mod proxies;
 mod repair;
 mod resolve_random;
+mod serve;
 mod sumdb;
 mod universes;
 mod verify;

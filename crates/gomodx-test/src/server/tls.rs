@@ -28,6 +28,8 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// and `localhost`.
 pub struct TestCa {
     ca_pem: String,
+    /// The server certificate and its key, in PEM form.
+    server_pem: (String, String),
     config: Arc<ServerConfig>,
 }
 
@@ -66,6 +68,7 @@ impl TestCa {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         TestCa {
             ca_pem: ca_cert.pem(),
+            server_pem: (cert.pem(), key.serialize_pem()),
             config: Arc::new(config),
         }
     }
@@ -73,6 +76,12 @@ impl TestCa {
     /// The CA certificate in PEM form.
     pub fn pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// The server certificate (for `127.0.0.1`, `::1`, `localhost`) and
+    /// its private key in PEM form, for servers under test.
+    pub fn server_pem(&self) -> (&str, &str) {
+        (&self.server_pem.0, &self.server_pem.1)
     }
 
     /// Writes the CA certificate to `path`, for `SSL_CERT_FILE`.
