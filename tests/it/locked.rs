@@ -1,7 +1,7 @@
 //! `--locked` (go.sum must not change: fail naming each line) and
 //! `--frozen` (`--locked` plus `--offline`), for CI.
 
-use crate::download::harness::stderr;
+use crate::download::harness::{go_env, stderr};
 use crate::freshness::{Fixture, GO_MOD};
 
 #[test]
@@ -66,4 +66,50 @@ fn frozen_is_locked_and_offline() {
     assert!(text.contains("--locked forbids changing it"), "{text}");
     assert_eq!(std::fs::read(&go_sum).unwrap(), b"");
     assert_eq!(fixture.take_requests(), Vec::<String>::new());
+}
+
+/// A go.mod whose requirement is below what the graph selects: `download`
+/// rewrites it exactly as `go mod download` does; `--locked` refuses and
+/// leaves it untouched.
+#[test]
+fn locked_refuses_the_go_mod_download_would_raise() {
+    const LOW: &str = "module example.com/m
+
+go 1.21
+
+require (
+	rsc.io/quote v1.5.2
+	rsc.io/sampler v1.2.0 // keeps its comment
+)
+";
+    let fixture = Fixture::new(LOW);
+    let go_mod = fixture.main.join("go.mod");
+    let output = fixture.run(&["--locked", "download"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("needs its requirements raised") && text.contains("--locked forbids"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_to_string(&go_mod).unwrap(), LOW);
+
+    fixture.ok(&["download"]);
+    let ours = std::fs::read_to_string(&go_mod).unwrap();
+    assert!(
+        ours.contains("rsc.io/sampler v1.3.0 // keeps its comment"),
+        "{ours}"
+    );
+    let Some(go) = go_env(&fixture.server.url()) else {
+        return;
+    };
+    let go_main = go.root().join("main");
+    std::fs::create_dir_all(&go_main).unwrap();
+    std::fs::write(go_main.join("go.mod"), LOW).unwrap();
+    std::fs::copy(fixture.main.join("go.sum"), go_main.join("go.sum")).unwrap();
+    let output = go.run(&go_main, &["mod", "download"]);
+    assert!(output.status.success(), "go: {}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(go_main.join("go.mod")).unwrap(),
+        ours
+    );
 }
