@@ -63,7 +63,10 @@ pub(crate) struct GitRepo {
     fetch_level: tokio::sync::Mutex<FetchLevel>,
     /// Go's per-directory lock around every git command.
     commands: tokio::sync::Mutex<()>,
-    stats: Mutex<HashMap<String, Result<RevInfo, Error>>>,
+    /// Go's `statCache`: one lookup per revision string per run, even
+    /// when asked concurrently (the answer's `Ref` depends on what the
+    /// cache repository held when it was first asked).
+    stats: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Result<RevInfo, Error>>>>>,
     local_tags: Mutex<Option<HashSet<String>>>,
 }
 
@@ -254,15 +257,14 @@ impl GitRepo {
 
     /// Go's `Stat`: cached per process.
     pub async fn stat(&self, rev: &str) -> Result<RevInfo, Error> {
-        if let Some(known) = self.stats.lock().expect("not poisoned").get(rev) {
-            return known.clone();
-        }
-        let result = self.stat_uncached(rev).await;
-        self.stats
+        let cell = self
+            .stats
             .lock()
             .expect("not poisoned")
-            .insert(rev.to_owned(), result.clone());
-        result
+            .entry(rev.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| self.stat_uncached(rev)).await.clone()
     }
 
     fn is_hash_prefix(&self, rev: &str) -> bool {
@@ -339,7 +341,7 @@ impl GitRepo {
         }
 
         let mut info = self
-            .stat_fetching(&rev, &ref_, &hash, did_stat_local)
+            .stat_fetching(&rev, &mut ref_, &hash, did_stat_local)
             .await?;
         info.origin.hash = info.name.clone();
         if ref_ != info.origin.hash {
@@ -348,11 +350,12 @@ impl GitRepo {
         Ok(info)
     }
 
-    /// The part of Go's `stat` under `r.mu`.
+    /// The part of Go's `stat` under `r.mu`. Fetching `HEAD` by its hash
+    /// makes the hash the ref (so the Origin names no `Ref`), as in go.
     async fn stat_fetching(
         &self,
         rev: &str,
-        ref_: &str,
+        ref_: &mut String,
         hash: &str,
         did_stat_local: bool,
     ) -> Result<RevInfo, Error> {
@@ -371,10 +374,11 @@ impl GitRepo {
         }
         if *level <= FetchLevel::Some && !ref_.is_empty() && !hash.is_empty() {
             *level = FetchLevel::Some;
-            let (fetched_ref, refspec) = if ref_ == "HEAD" {
-                (hash.to_owned(), format!("{hash}:refs/dummy"))
+            let refspec = if ref_ == "HEAD" {
+                *ref_ = hash.to_owned();
+                format!("{hash}:refs/dummy")
             } else {
-                (ref_.to_owned(), format!("{ref_}:{ref_}"))
+                format!("{ref_}:{ref_}")
             };
             let fetched = self
                 .run(&[
@@ -389,7 +393,7 @@ impl GitRepo {
                 ])
                 .await;
             if fetched.is_ok() {
-                return self.stat_local(rev, &fetched_ref).await;
+                return self.stat_local(rev, ref_).await;
             }
         }
         self.fetch_refs_locked(&mut level).await?;

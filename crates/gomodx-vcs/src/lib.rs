@@ -126,9 +126,17 @@ impl Vcs {
     }
 
     /// Go's `lookupDirect`: the module's code repository, once per run.
-    async fn module(&self, path: &str) -> Result<Arc<CodeRepo>, Error> {
+    /// A failure is named after the operation's module and version (or
+    /// the module alone).
+    async fn module(&self, path: &str, version: Option<&str>) -> Result<Arc<CodeRepo>, Error> {
         let cell = Self::cell(&self.modules, path);
-        cell.get_or_init(|| self.lookup(path)).await.clone()
+        cell.get_or_init(|| self.lookup(path))
+            .await
+            .clone()
+            .map_err(|e| match version {
+                Some(version) => e.context(format!("{path}@{version}")),
+                None => e.module(path),
+            })
     }
 
     async fn lookup(&self, path: &str) -> Result<Arc<CodeRepo>, Error> {
@@ -157,21 +165,21 @@ impl Vcs {
     }
 
     async fn versions(&self, path: &str) -> Result<Vec<String>, Error> {
-        self.module(path).await?.versions().await
+        self.module(path, None).await?.versions().await
     }
 
     async fn stat(&self, path: &str, query: &str) -> Result<RevInfo, Error> {
-        let module = self.module(path).await?;
+        let module = self.module(path, Some(query)).await?;
         Ok(module.stat(query).await?.to_client())
     }
 
     async fn latest(&self, path: &str) -> Result<RevInfo, Error> {
-        let module = self.module(path).await?;
+        let module = self.module(path, None).await?;
         Ok(module.latest().await?.to_client())
     }
 
     async fn go_mod(&self, path: &str, version: &str) -> Result<Vec<u8>, Error> {
-        self.module(path)
+        self.module(path, Some(version))
             .await?
             .go_mod(version)
             .await
@@ -179,7 +187,7 @@ impl Vcs {
     }
 
     async fn zip(&self, path: &str, version: &str) -> Result<std::fs::File, Error> {
-        self.module(path)
+        self.module(path, Some(version))
             .await?
             .zip(version)
             .await

@@ -284,13 +284,14 @@ async fn ping(lookup: &Lookup<'_>, repo: &str) -> Result<&'static str, Error> {
             continue;
         }
         let url = format!("{scheme}://{repo}");
-        if lookup
+        match lookup
             .git
             .run(lookup.ping_dir, false, &["ls-remote", &url])
             .await
-            .is_ok()
         {
-            return Ok(scheme);
+            Ok(_) => return Ok(scheme),
+            Err(e) if e.no_git => return Err(e.into()),
+            Err(_) => {}
         }
     }
     let secure = if lookup.insecure { "" } else { "secure " };

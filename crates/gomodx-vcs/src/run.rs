@@ -34,6 +34,8 @@ pub(crate) struct RunError {
     pub code: Option<i32>,
     /// Advice appended to the message.
     pub help: String,
+    /// The git program could not be found.
+    pub no_git: bool,
 }
 
 impl std::fmt::Display for RunError {
@@ -84,17 +86,21 @@ impl Git {
             cause,
             stderr,
             code,
+            no_git: false,
         };
         let mut child = command.spawn().map_err(|e| {
-            let cause = if e.kind() == std::io::ErrorKind::NotFound {
-                format!(
+            if e.kind() == std::io::ErrorKind::NotFound {
+                let cause = format!(
                     "exec: {program:?}: executable file not found in $PATH \
                      (direct mode runs git: install git, or fetch through a proxy)"
-                )
+                );
+                RunError {
+                    no_git: true,
+                    ..fail(cause, String::new(), None)
+                }
             } else {
-                e.to_string()
-            };
-            fail(cause, String::new(), None)
+                fail(e.to_string(), String::new(), None)
+            }
         })?;
         let mut stdout = child.stdout.take().expect("piped");
         let mut stderr = child.stderr.take().expect("piped");
