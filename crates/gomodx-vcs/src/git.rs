@@ -40,6 +40,9 @@ pub(crate) struct Tags {
     pub list: Vec<Tag>,
 }
 
+/// One revision's lookup, shared by concurrent askers.
+type StatCell = Arc<tokio::sync::OnceCell<Result<RevInfo, Error>>>;
+
 /// How much of the remote is in the cache repository (in this process).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum FetchLevel {
@@ -66,7 +69,7 @@ pub(crate) struct GitRepo {
     /// Go's `statCache`: one lookup per revision string per run, even
     /// when asked concurrently (the answer's `Ref` depends on what the
     /// cache repository held when it was first asked).
-    stats: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Result<RevInfo, Error>>>>>,
+    stats: Mutex<HashMap<String, StatCell>>,
     local_tags: Mutex<Option<HashSet<String>>>,
 }
 
