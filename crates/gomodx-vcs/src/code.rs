@@ -342,22 +342,8 @@ impl CodeRepo {
         })
     }
 
-    /// Go's `tagToVersion` inside `convert`: the version a tag names for
-    /// this module, and whether the tag is exactly that version.
     fn tag_to_version(&self, tag: &str) -> (String, bool) {
-        let prefix = self.tag_prefix();
-        let Some(trimmed) = tag.strip_prefix(&prefix) else {
-            return (String::new(), false);
-        };
-        if pseudo::is_pseudo_version(tag) {
-            return (String::new(), false);
-        }
-        let v = semver::canonical(trimmed);
-        if v.is_empty() || !trimmed.starts_with(&v) {
-            return (String::new(), false);
-        }
-        let canonical = v == trimmed;
-        (v, canonical)
+        tag_to_version(&self.tag_prefix(), tag)
     }
 
     /// The version part of `convert`, without the Origin.
@@ -764,6 +750,25 @@ impl CodeRepo {
     }
 }
 
+/// Go's `tagToVersion` inside `convert`: the version a tag names for the
+/// module whose tags start with `prefix`, and whether the tag is exactly
+/// that version (`v1.2` and `v1.2.3+meta` name `v1.2.0`/`v1.2.3` but can
+/// only be pseudo-version bases).
+fn tag_to_version(prefix: &str, tag: &str) -> (String, bool) {
+    let Some(trimmed) = tag.strip_prefix(prefix) else {
+        return (String::new(), false);
+    };
+    if pseudo::is_pseudo_version(tag) {
+        return (String::new(), false);
+    }
+    let v = semver::canonical(trimmed);
+    if v.is_empty() || !trimmed.starts_with(&v) {
+        return (String::new(), false);
+    }
+    let canonical = v == trimmed;
+    (v, canonical)
+}
+
 /// Go's `LegacyGoMod`: the go.mod of a module without one.
 fn legacy_go_mod(path: &str) -> Vec<u8> {
     format!("module {}\n", gomodx_modfile::auto_quote(path)).into_bytes()
@@ -845,6 +850,171 @@ mod tests {
         assert!(is_major("gopkg.in/m.v2", "/v2"));
         assert!(!is_major("x.io/m", "/v2"));
         assert!(!is_major("", ""));
+    }
+
+    #[test]
+    fn tags_map_to_versions_like_go() {
+        let v = |prefix, tag| tag_to_version(prefix, tag);
+        assert_eq!(v("", "v1.2.3"), ("v1.2.3".into(), true));
+        assert_eq!(v("", "v1.2.3-rc.1"), ("v1.2.3-rc.1".into(), true));
+        assert_eq!(v("", "v1.2.3+meta"), ("v1.2.3".into(), false));
+        assert_eq!(v("", "v1.2"), (String::new(), false));
+        assert_eq!(v("", "release-1"), (String::new(), false));
+        assert_eq!(
+            v("", "v1.2.4-0.20200101000000-abcdefabcdef"),
+            (String::new(), false)
+        );
+        assert_eq!(v("sub/", "sub/v0.1.0"), ("v0.1.0".into(), true));
+        assert_eq!(v("sub/", "v0.1.0"), (String::new(), false));
+        assert_eq!(v("sub/", "other/v0.1.0"), (String::new(), false));
+    }
+
+    /// Builds a repository from `(date, tags)` commits in `dir`; returns
+    /// the commit hashes, or `None` without git.
+    fn repo(
+        dir: &std::path::Path,
+        gomod: &str,
+        commits: &[(&str, &[&str])],
+    ) -> Option<Vec<String>> {
+        let git = |date: &str, args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(["-c", "init.defaultBranch=main", "-c", "tag.gpgSign=false"])
+                .args(["-c", "commit.gpgSign=false"])
+                .args(args)
+                .current_dir(dir)
+                .env("GIT_AUTHOR_DATE", date)
+                .env("GIT_COMMITTER_DATE", date)
+                .output()
+                .ok()?;
+            assert!(out.status.success(), "git {args:?}: {out:?}");
+            Some(String::from_utf8(out.stdout).unwrap().trim().to_owned())
+        };
+        git("2020-01-01T00:00:00Z", &["init", "-q"])?;
+        let mut hashes = Vec::new();
+        for (i, (date, tags)) in commits.iter().enumerate() {
+            if !gomod.is_empty() {
+                std::fs::write(dir.join("go.mod"), gomod).unwrap();
+            }
+            std::fs::write(dir.join("f.go"), format!("package f // {i}\n")).unwrap();
+            git(date, &["add", "-A"])?;
+            git(date, &["commit", "-q", "-m", date])?;
+            for tag in *tags {
+                git(date, &["tag", tag])?;
+            }
+            hashes.push(git(date, &["rev-parse", "HEAD"])?);
+        }
+        Some(hashes)
+    }
+
+    async fn code_repo(dir: &std::path::Path, path: &str) -> CodeRepo {
+        let git = crate::run::Git {
+            program: "git".into(),
+            timeout: std::time::Duration::from_secs(60),
+        };
+        let cache = dir.join("modcache");
+        let url = format!("file://{}", dir.join("repo").display());
+        let repo = GitRepo::open(git, &cache, &url).await.unwrap();
+        let root = path.trim_end_matches("/v2");
+        CodeRepo::new(Arc::new(repo), root, "", path).unwrap()
+    }
+
+    #[tokio::test]
+    async fn pseudo_versions_take_the_right_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("repo");
+        std::fs::create_dir(&src).unwrap();
+        let commits: &[(&str, &[&str])] = &[
+            ("2020-01-01T00:00:00Z", &["v1.0.0", "v1.5"]),
+            ("2020-01-02T00:00:00Z", &[]),
+            ("2020-01-03T00:00:00Z", &["v1.1.0-rc.1", "v3.0.0"]),
+            ("2020-01-04T00:00:00Z", &["release"]),
+        ];
+        let Some(c) = repo(&src, "module example.com/r.git\n", commits) else {
+            eprintln!("SKIPPED: git is not installed");
+            return;
+        };
+        let code = code_repo(dir.path(), "example.com/r.git").await;
+        let version = |rev: &str| {
+            let code = &code;
+            let rev = rev.to_owned();
+            async move { code.stat(&rev).await.map(|i| i.version) }
+        };
+        // A release base (`v1.5` is no release), a pre-release base, a tag.
+        assert_eq!(
+            version(&c[1]).await.unwrap(),
+            format!("v1.0.1-0.20200102000000-{}", &c[1][..12])
+        );
+        assert_eq!(
+            version(&c[3]).await.unwrap(),
+            format!("v1.1.0-rc.1.0.20200104000000-{}", &c[3][..12])
+        );
+        assert_eq!(
+            version("release").await.unwrap(),
+            format!("v1.1.0-rc.1.0.20200104000000-{}", &c[3][..12])
+        );
+        assert_eq!(version(&c[2][..7]).await.unwrap(), "v1.1.0-rc.1");
+        // v3.0.0 is not this module's (it has a go.mod): no +incompatible.
+        assert_eq!(code.versions().await.unwrap(), ["v1.0.0", "v1.1.0-rc.1"]);
+        let err = version("v3.0.0").await.unwrap_err();
+        assert!(
+            err.text.contains("module path must match major version"),
+            "{}",
+            err.text
+        );
+        let err = version(&format!("v1.0.1-0.20200102000000-{}", &c[1][..11]))
+            .await
+            .unwrap_err();
+        assert!(
+            err.text.ends_with(
+                "revision is shorter than canonical (expected {})"
+                    .replace("{}", &c[1][..12])
+                    .as_str()
+            ),
+            "{}",
+            err.text
+        );
+    }
+
+    #[tokio::test]
+    async fn untagged_and_major_suffixed_modules() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("repo");
+        std::fs::create_dir(&src).unwrap();
+        let commits: &[(&str, &[&str])] = &[
+            ("2021-06-01T12:00:00Z", &["v2.0.0"]),
+            ("2021-06-02T12:00:00Z", &[]),
+        ];
+        let Some(c) = repo(&src, "module example.com/r.git/v2\n", commits) else {
+            eprintln!("SKIPPED: git is not installed");
+            return;
+        };
+        let code = code_repo(dir.path(), "example.com/r.git/v2").await;
+        let head = code.latest().await.unwrap();
+        assert_eq!(
+            head.version,
+            format!("v2.0.1-0.20210602120000-{}", &c[1][..12])
+        );
+        assert_eq!(head.origin.ref_, "HEAD");
+        assert_eq!(code.versions().await.unwrap(), ["v2.0.0"]);
+
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("repo");
+        std::fs::create_dir(&src).unwrap();
+        let Some(c) = repo(&src, "", &[("2021-06-01T12:00:00Z", &[])]) else {
+            return;
+        };
+        let code = code_repo(dir.path(), "example.com/r.git").await;
+        assert_eq!(
+            code.stat("main").await.unwrap().version,
+            format!("v0.0.0-20210601120000-{}", &c[0][..12])
+        );
+        assert_eq!(
+            code.go_mod(&format!("v0.0.0-20210601120000-{}", &c[0][..12]))
+                .await
+                .unwrap(),
+            b"module example.com/r.git\n"
+        );
     }
 
     #[test]
