@@ -585,3 +585,45 @@ fn a_missing_git_is_named() {
         "{text}"
     );
 }
+
+#[test]
+fn branch_and_latest_answers_are_kept_for_offline_runs() {
+    let Some(fx) = Fixture::new() else { return };
+    let queries = [
+        "example.com/a.git@main".to_owned(),
+        "example.com/a.git@latest".to_owned(),
+    ];
+    let online = download(&fx.go, &fx.gomodx, fx.main.path(), &queries).1;
+    let args = [
+        "--offline",
+        "example.com/a.git@main",
+        "example.com/a.git@latest",
+    ];
+    let (output, offline) = fx.gomodx.download_json(fx.main.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let offline = normalize_json(&offline, &fx.gomodx.mod_cache());
+    let versions = |objects: &[Value]| -> Vec<Value> {
+        objects.iter().map(|o| o["Version"].clone()).collect()
+    };
+    assert_eq!(versions(&offline), versions(&online));
+}
+
+#[test]
+fn private_modules_skip_the_proxy() {
+    let Some(mut fx) = Fixture::new() else { return };
+    // A proxy that cannot answer: GOPRIVATE modules never reach it.
+    for (key, value) in [
+        ("GOPROXY", "http://127.0.0.1:9/proxy"),
+        ("GOPRIVATE", "example.com"),
+    ] {
+        fx.go.set(key, value);
+        fx.gomodx.set(key, value);
+    }
+    let queries = [
+        "example.com/a.git@v1.1.0".to_owned(),
+        "example.com/a.git/sub@latest".to_owned(),
+    ];
+    let (go, ours) = fx.download(&queries);
+    assert_same_objects("private", &go, &ours);
+    assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+}
