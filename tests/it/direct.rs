@@ -144,6 +144,7 @@ fn git_available() -> bool {
 }
 
 impl Fixture {
+    #[allow(clippy::print_stderr, reason = "a test that cannot run says why")]
     fn new() -> Option<Self> {
         if !git_available() {
             eprintln!("SKIPPED: git is not installed");

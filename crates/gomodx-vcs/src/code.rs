@@ -920,6 +920,7 @@ mod tests {
     }
 
     #[tokio::test]
+    #[allow(clippy::print_stderr, reason = "a test that cannot run says why")]
     async fn pseudo_versions_take_the_right_base() {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("repo");
@@ -977,6 +978,7 @@ mod tests {
     }
 
     #[tokio::test]
+    #[allow(clippy::print_stderr, reason = "a test that cannot run says why")]
     async fn untagged_and_major_suffixed_modules() {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("repo");
