@@ -628,3 +628,86 @@ fn private_modules_skip_the_proxy() {
     assert_same_objects("private", &go, &ours);
     assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
 }
+
+/// A loopback HTTP proxy that answers every `?go-get=1` page with `page`
+/// and refuses `CONNECT` (so https fails and GOINSECURE falls back to
+/// http). Returns its URL.
+fn go_get_proxy(page: String) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let reply = if request.starts_with("CONNECT") {
+                "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_owned()
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                )
+            };
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn go_import_meta_tags_lead_to_repositories_and_proxies() {
+    let Some(mut fx) = Fixture::new() else { return };
+    fx.repos.create(
+        "m",
+        &[Commit {
+            date: "2022-01-01T00:00:00Z",
+            files: &[
+                ("go.mod", Some("module example.org/m\n")),
+                ("m.go", Some("package m\n")),
+                ("sub/go.mod", Some("module example.org/s\n")),
+                ("sub/s.go", Some("package s\n")),
+            ],
+            tags: &["v1.0.0", "sub/v0.2.0"],
+        }],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let server =
+        gomodx_test::ProxyServer::start(tree.root.clone(), gomodx_test::server::Faults::none());
+    let page = format!(
+        "<html><head>\n\
+         <meta name=\"go-import\" content=\"example.org/m git https://example.com/m\">\n\
+         <meta name=\"go-import\" content=\"example.org/s git https://example.com/m sub\">\n\
+         <meta name=\"go-import\" content=\"rsc.io/quote mod {}\">\n\
+         </head><body></body></html>",
+        server.url()
+    );
+    let proxy = go_get_proxy(page);
+    for (key, value) in [
+        ("HTTP_PROXY", proxy.as_str()),
+        ("HTTPS_PROXY", proxy.as_str()),
+        ("NO_PROXY", "127.0.0.1"),
+        ("GOINSECURE", "example.org,rsc.io"),
+    ] {
+        fx.go.set(key, value);
+        fx.gomodx.set(key, value);
+    }
+    let queries = [
+        "example.org/m@v1.0.0".to_owned(),
+        "example.org/m@latest".to_owned(),
+        "example.org/s@v0.2.0".to_owned(),
+        "rsc.io/quote@v1.5.2".to_owned(),
+    ];
+    let (go, ours) = fx.download(&queries);
+    assert_same_objects("meta tags", &go, &ours);
+    assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+}

@@ -1,14 +1,15 @@
 //! Direct mode: modules fetched from their git repositories exactly as
 //! the go command fetches them, behind gomodx-client's [`DirectSource`].
 //!
-//! - Finding the repository (`root`): the hosting sites go knows
-//!   (github.com, bitbucket.org, …) and paths with a VCS element
+//! - Finding the repository (`root`, `meta`): the hosting sites go knows
+//!   (github.com, bitbucket.org, …), paths with a VCS element
 //!   (`host/path/repo.git/sub`), whose scheme is found by `git ls-remote`
-//!   pings (https and ssh; also git and http where GOINSECURE matches);
-//!   the GOVCS policy (default `public:git|hg,private:all`). gomodx runs
-//!   git only: other version control systems are refused with a clear
-//!   error, and so are custom import paths that would need the
-//!   `<meta name="go-import">` lookup, which is not implemented yet.
+//!   pings (https and ssh; also git and http where GOINSECURE matches),
+//!   else the `<meta name="go-import">` tags of `https://<path>?go-get=1`
+//!   (plain http where GOINSECURE matches), a `mod` entry making its URL
+//!   the module's GOPROXY; the GOVCS policy (default
+//!   `public:git|hg,private:all`). gomodx runs git only: other version
+//!   control systems are refused with a clear error.
 //! - git run as go runs it (`run`, `git`): the bare cache repository in
 //!   go's own `GOMODCACHE/cache/vcs/<sha256("git3:"+url)>` layout with its
 //!   `.info` and `.lock` files — shared with the go command, so either
@@ -27,14 +28,15 @@
 //!   rules of gomodx-modzip, and go.mod synthesized for modules without
 //!   one, so `h1:` hashes equal go's.
 //!
-//! Not done: the `go-import` meta lookup (and so `mod` entries naming a
-//! proxy), repositories with SHA-256 object names (the cache repository
-//! is always created for SHA-1), and go's check that a module's `go` line
-//! is not newer than the toolchain.
+//! Not done: repositories with SHA-256 object names (the cache repository
+//! is always created for SHA-1), go's check that a module's `go` line is
+//! not newer than the toolchain, and go's probe of an http(s) repository
+//! URL that makes a failed `git ls-remote` a "not found".
 
 mod code;
 mod error;
 mod git;
+mod meta;
 mod origin;
 mod root;
 mod run;
@@ -44,7 +46,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gomodx_client::{DirectError, DirectFuture, DirectSource, RevInfo};
+use gomodx_client::{
+    Client, ClientConfig, DirectError, DirectFuture, DirectSource, DownloadSink, ProxyList, RevInfo,
+};
 use gomodx_module::path::match_prefix_patterns;
 use tokio::sync::OnceCell;
 
@@ -94,10 +98,20 @@ pub struct Vcs {
     config: VcsConfig,
     git: Git,
     govcs: Result<Govcs, String>,
+    /// go-get page clients: secure, and for GOINSECURE paths.
+    http: [OnceCell<Result<reqwest::Client, Error>>; 2],
     /// By repository URL.
     repos: Mutex<HashMap<String, Shared<GitRepo>>>,
     /// By module path.
-    modules: Mutex<HashMap<String, Shared<CodeRepo>>>,
+    modules: Mutex<HashMap<String, Shared<Module>>>,
+}
+
+/// Where a module's versions come from.
+enum Module {
+    /// A repository.
+    Code(CodeRepo),
+    /// A GOPROXY named by a `mod` meta tag.
+    Proxy(Client),
 }
 
 impl Vcs {
@@ -112,6 +126,7 @@ impl Vcs {
             govcs: Govcs::parse(&config.govcs),
             git,
             config,
+            http: [OnceCell::new(), OnceCell::new()],
             repos: Mutex::default(),
             modules: Mutex::default(),
         }
@@ -128,7 +143,7 @@ impl Vcs {
     /// Go's `lookupDirect`: the module's code repository, once per run.
     /// A failure is named after the operation's module and version (or
     /// the module alone).
-    async fn module(&self, path: &str, version: Option<&str>) -> Result<Arc<CodeRepo>, Error> {
+    async fn module(&self, path: &str, version: Option<&str>) -> Result<Arc<Module>, Error> {
         let cell = Self::cell(&self.modules, path);
         cell.get_or_init(|| self.lookup(path))
             .await
@@ -139,18 +154,31 @@ impl Vcs {
             })
     }
 
-    async fn lookup(&self, path: &str) -> Result<Arc<CodeRepo>, Error> {
+    async fn lookup(&self, path: &str) -> Result<Arc<Module>, Error> {
         let govcs = self.govcs.as_ref().map_err(|e| Error::other(e.clone()))?;
+        let insecure = match_prefix_patterns(&self.config.goinsecure, path);
+        let http = self.http[usize::from(insecure)]
+            .get_or_init(|| async move { meta::client(insecure) })
+            .await
+            .clone()?;
         let lookup = Lookup {
             git: &self.git,
             govcs,
             goprivate: &self.config.goprivate,
-            insecure: match_prefix_patterns(&self.config.goinsecure, path),
+            insecure,
             ping_dir: &self.config.gomodcache,
+            http: &http,
         };
         let root = root::repo_root(path, &lookup)
             .await
             .map_err(|e| Error::not_exist(e.text))?;
+        if root.vcs == "mod" {
+            let proxies =
+                ProxyList::parse(&root.repo, "").map_err(|e| Error::other(e.to_string()))?;
+            return Ok(Arc::new(Module::Proxy(Client::new(ClientConfig::new(
+                proxies,
+            )))));
+        }
         let cell = Self::cell(&self.repos, &root.repo);
         let repo = cell
             .get_or_init(|| async {
@@ -161,37 +189,93 @@ impl Vcs {
             .await
             .clone()
             .map_err(|e| e.context(format!("lookup {}", root.root)))?;
-        CodeRepo::new(repo, &root.root, "", path).map(Arc::new)
+        let code = CodeRepo::new(repo, &root.root, &root.subdir, path)?;
+        Ok(Arc::new(Module::Code(code)))
     }
 
     async fn versions(&self, path: &str) -> Result<Vec<String>, Error> {
-        self.module(path, None).await?.versions().await
+        match &*self.module(path, None).await? {
+            Module::Code(code) => code.versions().await,
+            Module::Proxy(client) => {
+                let lines = client.list(path).await.map_err(proxy_error)?.value;
+                Ok(lines.into_iter().map(|l| l.version).collect())
+            }
+        }
     }
 
     async fn stat(&self, path: &str, query: &str) -> Result<RevInfo, Error> {
-        let module = self.module(path, Some(query)).await?;
-        Ok(module.stat(query).await?.to_client())
+        match &*self.module(path, Some(query)).await? {
+            Module::Code(code) => Ok(code.stat(query).await?.to_client()),
+            Module::Proxy(client) => Ok(client.info(path, query).await.map_err(proxy_error)?.value),
+        }
     }
 
     async fn latest(&self, path: &str) -> Result<RevInfo, Error> {
-        let module = self.module(path, None).await?;
-        Ok(module.latest().await?.to_client())
+        match &*self.module(path, None).await? {
+            Module::Code(code) => Ok(code.latest().await?.to_client()),
+            Module::Proxy(client) => Ok(client.latest(path).await.map_err(proxy_error)?.value),
+        }
     }
 
     async fn go_mod(&self, path: &str, version: &str) -> Result<Vec<u8>, Error> {
-        self.module(path, Some(version))
-            .await?
-            .go_mod(version)
-            .await
-            .map_err(|e| version_context(e, path, version))
+        match &*self.module(path, Some(version)).await? {
+            Module::Code(code) => code
+                .go_mod(version)
+                .await
+                .map_err(|e| version_context(e, path, version)),
+            Module::Proxy(client) => Ok(client
+                .go_mod(path, version)
+                .await
+                .map_err(proxy_error)?
+                .value),
+        }
     }
 
     async fn zip(&self, path: &str, version: &str) -> Result<std::fs::File, Error> {
-        self.module(path, Some(version))
-            .await?
-            .zip(version)
-            .await
-            .map_err(|e| version_context(e, path, version))
+        match &*self.module(path, Some(version)).await? {
+            Module::Code(code) => code
+                .zip(version)
+                .await
+                .map_err(|e| version_context(e, path, version)),
+            Module::Proxy(client) => {
+                let file = tempfile::tempfile()
+                    .map_err(|e| Error::other(format!("creating a temp file: {e}")))?;
+                let mut sink = FileSink(file);
+                client
+                    .zip(path, version, &mut sink)
+                    .await
+                    .map_err(proxy_error)?;
+                use std::io::Seek;
+                let mut file = sink.0;
+                file.rewind()
+                    .map_err(|e| Error::other(format!("rewinding the zip: {e}")))?;
+                Ok(file)
+            }
+        }
+    }
+}
+
+/// A proxy's failure, kept whole.
+fn proxy_error(e: gomodx_client::Error) -> Error {
+    Error {
+        not_exist: e.is_not_exist(),
+        text: e.to_string(),
+    }
+}
+
+/// A zip from a `mod` proxy, into a temp file.
+struct FileSink(std::fs::File);
+
+impl DownloadSink for FileSink {
+    async fn start(&mut self, _expected_len: Option<u64>) -> std::io::Result<()> {
+        use std::io::Seek;
+        self.0.set_len(0)?;
+        self.0.rewind().map(|_| ())
+    }
+
+    async fn write(&mut self, chunk: bytes::Bytes) -> std::io::Result<()> {
+        use std::io::Write;
+        self.0.write_all(&chunk)
     }
 }
 

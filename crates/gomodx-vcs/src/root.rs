@@ -1,7 +1,6 @@
 //! Finding a module's repository (Go's `vcs.RepoRootForImportPath`): the
 //! hosting sites go knows, paths with a VCS element (`host/repo.git/sub`),
-//! and the GOVCS policy. Custom domains need the `go-import` meta lookup,
-//! which gomodx does not do yet: such paths fail with a clear error.
+//! else the `<meta name="go-import">` lookup; and the GOVCS policy.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -10,6 +9,7 @@ use gomodx_module::path::match_prefix_patterns;
 use regex::Regex;
 
 use crate::error::Error;
+use crate::meta;
 use crate::run::Git;
 
 /// Where a module path's code lives.
@@ -19,8 +19,11 @@ pub(crate) struct RepoRoot {
     pub repo: String,
     /// The import path of the repository root.
     pub root: String,
-    /// The version control system (`git`, `hg`, …).
+    /// The version control system (`git`, `hg`, …), or `mod`: `repo` is
+    /// a GOPROXY serving the module.
     pub vcs: String,
+    /// The repository directory holding `root` (from a meta tag).
+    pub subdir: String,
 }
 
 /// One entry of Go's `vcsPaths`.
@@ -218,9 +221,11 @@ pub(crate) struct Lookup<'a> {
     pub insecure: bool,
     /// Where to run `git ls-remote` pings (GOMODCACHE, as go does).
     pub ping_dir: &'a Path,
+    /// The client for go-get pages.
+    pub http: &'a reqwest::Client,
 }
 
-/// Go's `repoRootFromVCSPaths` (the dynamic meta-tag lookup is not done).
+/// Go's `RepoRootForImportPath`: the known patterns, else the meta tags.
 pub(crate) async fn repo_root(import_path: &str, lookup: &Lookup<'_>) -> Result<RepoRoot, Error> {
     for prefix in ["http:", "https:"] {
         if import_path.starts_with(prefix) {
@@ -267,13 +272,65 @@ pub(crate) async fn repo_root(import_path: &str, lookup: &Lookup<'_>) -> Result<
                 format!("{scheme}://{repo}")
             }
         };
-        return Ok(RepoRoot { repo, root, vcs });
+        return Ok(RepoRoot {
+            repo,
+            root,
+            vcs,
+            subdir: String::new(),
+        });
     }
-    Err(Error::not_exist(format!(
-        "unrecognized import path {import_path:?}: gomodx does not do the \
-         <meta name=\"go-import\"> lookup for custom import paths yet \
-         (use a GOPROXY that serves the module, or a path with a .git element)"
-    )))
+    dynamic(import_path, lookup)
+        .await
+        .map_err(|e| Error::not_exist(format!("unrecognized import path {import_path:?}: {e}")))
+}
+
+/// Go's `repoRootForImportDynamic`.
+async fn dynamic(import_path: &str, lookup: &Lookup<'_>) -> Result<RepoRoot, Error> {
+    let (url, imports) = meta::fetch(lookup.http, import_path, lookup.insecure).await?;
+    let mmi = meta::match_import(&imports, import_path)
+        .map_err(|e| Error::not_exist(format!("parse {url}: no go-import meta tags ({e})")))?;
+    if mmi.prefix != import_path {
+        let (url2, imports2) = meta::fetch(lookup.http, &mmi.prefix, lookup.insecure)
+            .await
+            .map_err(|e| e.context(format!("fetching {}", mmi.prefix)))?;
+        if meta::match_import(&imports2, import_path).ok().as_ref() != Some(&mmi) {
+            return Err(Error::not_exist(format!(
+                "{url} and {url2} disagree about go-import for {}",
+                mmi.prefix
+            )));
+        }
+    }
+    if mmi.subdir.starts_with('/') || mmi.subdir.starts_with('-') {
+        let why = if mmi.subdir.starts_with('/') {
+            "leading slash"
+        } else {
+            "leading hyphen"
+        };
+        return Err(Error::not_exist(format!(
+            "{url}: invalid subdirectory {:?}: {why}",
+            mmi.subdir
+        )));
+    }
+    meta::validate_repo_root(&mmi.repo_root).map_err(|e| {
+        Error::not_exist(format!("{url}: invalid repo root {:?}: {e}", mmi.repo_root))
+    })?;
+    if !["mod", "git", "hg", "svn", "bzr", "fossil"].contains(&mmi.vcs.as_str()) {
+        return Err(Error::not_exist(format!(
+            "{url}: unknown vcs {:?}",
+            mmi.vcs
+        )));
+    }
+    if mmi.vcs != "mod" {
+        lookup
+            .govcs
+            .check(&mmi.vcs, &mmi.prefix, lookup.goprivate)?;
+    }
+    Ok(RepoRoot {
+        repo: mmi.repo_root,
+        root: mmi.prefix,
+        vcs: mmi.vcs,
+        subdir: mmi.subdir,
+    })
 }
 
 /// Go's scheme search: the first scheme whose `git ls-remote` works.
@@ -362,6 +419,7 @@ mod tests {
             goprivate: "",
             insecure: false,
             ping_dir: Path::new("/nonexistent"),
+            http: &meta::client(false).unwrap(),
         };
         let root = repo_root("github.com/a/b/sub", &lookup).await.unwrap();
         assert_eq!(root.repo, "https://github.com/a/b");
@@ -371,11 +429,10 @@ mod tests {
             err.text,
             "invalid version control suffix in github.com/ path"
         );
-        let err = repo_root("custom.example/m", &lookup).await.unwrap_err();
-        assert!(
-            err.text.starts_with("unrecognized import path"),
-            "{}",
-            err.text
+        let err = repo_root("nohost/m", &lookup).await.unwrap_err();
+        assert_eq!(
+            err.text,
+            "unrecognized import path \"nohost/m\": import path does not begin with hostname"
         );
         assert!(err.not_exist);
     }
