@@ -271,12 +271,13 @@ impl CodeRepo {
         if !self.code_dir.is_empty() || !self.path_major.is_empty() {
             return Ok(false);
         }
-        if self.has_go_mod(name, "go.mod").await.unwrap_or(true) {
+        // As in go, a go.mod that cannot be read counts as missing.
+        if self.has_go_mod(name, "go.mod").await.unwrap_or(false) {
             return Ok(false);
         }
         if !v.is_empty() && !stat_vers.ends_with("+incompatible") {
             let sub = format!("{}/go.mod", semver::major(v));
-            if self.has_go_mod(name, &sub).await.unwrap_or(true) {
+            if self.has_go_mod(name, &sub).await.unwrap_or(false) {
                 return Ok(false);
             }
         }
