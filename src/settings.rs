@@ -183,6 +183,7 @@ impl GlobalSettings {
         let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
         let mut client = fetch.client_config(proxies);
         client.trace = trace;
+        client.direct = Some(Arc::new(gomodx_vcs::Vcs::new(self.vcs_config()?)));
         let store = Store::open(&fetch.store_dir).with_context(|| {
             format!("opening the gomodx store at {}", fetch.store_dir.display())
         })?;
@@ -205,6 +206,18 @@ impl GlobalSettings {
             },
             self.freshness.clone(),
         ))
+    }
+
+    /// Direct mode's settings: GOMODCACHE (where go keeps its git
+    /// repositories), GOPRIVATE, GOINSECURE, and GOVCS (which go reads
+    /// from the process environment only).
+    fn vcs_config(&self) -> Result<gomodx_vcs::VcsConfig> {
+        let go = |key: &str| self.go_env.get(key).unwrap_or_default().to_owned();
+        let mut config = gomodx_vcs::VcsConfig::new(self.mod_cache()?);
+        config.goprivate = go("GOPRIVATE");
+        config.goinsecure = go("GOINSECURE");
+        config.govcs = std::env::var("GOVCS").unwrap_or_default();
+        Ok(config)
     }
 
     /// The main module's root: the nearest directory at or above the working

@@ -5,6 +5,7 @@ mod auth;
 mod cache;
 mod containers;
 mod deadline;
+mod direct;
 mod disk_errors;
 mod doctor;
 mod download;

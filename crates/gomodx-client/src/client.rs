@@ -8,10 +8,11 @@ use std::time::Duration;
 use gomodx_module::{ModuleError, canonical_version, escape};
 
 use crate::auth::Auth;
+use crate::direct::DirectSource;
 use crate::error::{Error, ErrorKind, FetchError};
 use crate::netrc::Netrc;
 use crate::protocol::{self, ListLine, RevInfo};
-use crate::proxy::{ProxyList, ProxyUrl, Resource};
+use crate::proxy::{ProxyList, ProxyUrl, Resource, Route};
 use crate::retry::RetryPolicy;
 use crate::sink::DownloadSink;
 use crate::transport::{Fetched, TraceHook, Transport, TransportConfig};
@@ -47,6 +48,9 @@ pub struct ClientConfig {
     pub max_zip_size: u64,
     /// Receives `-x` style trace lines when set.
     pub trace: Option<TraceHook>,
+    /// Serves `direct` entries and GONOPROXY modules from their
+    /// repositories; without it they fail ([`ErrorKind::DirectUnsupported`]).
+    pub direct: Option<Arc<dyn DirectSource>>,
 }
 
 impl ClientConfig {
@@ -63,6 +67,7 @@ impl ClientConfig {
             user_agent: format!("gomodx/{}", env!("CARGO_PKG_VERSION")),
             max_zip_size: MAX_ZIP_SIZE,
             trace: None,
+            direct: None,
         }
     }
 }
@@ -78,6 +83,7 @@ struct Inner {
     proxies: ProxyList,
     transport: Transport,
     max_zip_size: u64,
+    direct: Option<Arc<dyn DirectSource>>,
     /// Proxies found unreachable in this run (redacted base URL → cause):
     /// later requests to them fail at once with the same cause.
     unreachable: Mutex<HashMap<String, String>>,
@@ -168,6 +174,7 @@ impl Client {
             proxies: config.proxies,
             transport,
             max_zip_size: config.max_zip_size,
+            direct: config.direct,
             unreachable: Mutex::default(),
         };
         Client {
@@ -192,8 +199,18 @@ impl Client {
         held: Option<&Held>,
     ) -> Result<Revalidated<Vec<ListLine>>, Error> {
         let escaped = escape::escape_path(path);
-        let mut tries = Tries::new(&self.inner.proxies, path, None);
-        while let Some(proxy) = tries.next() {
+        let mut tries = self.tries(path, None);
+        while let Some(route) = tries.next() {
+            let proxy = match route {
+                Route::Direct => match self.direct(path, None, |d| d.list(path)).await {
+                    Ok(versions) => return Ok(direct_answer(list_lines(versions))),
+                    Err(e) => {
+                        tries.fail(e);
+                        continue;
+                    }
+                },
+                Route::Proxy(proxy) => proxy,
+            };
             let result = match &escaped {
                 Ok(escaped) => self
                     .get_since(proxy, escaped, "@v/list", held)
@@ -224,8 +241,21 @@ impl Client {
     ) -> Result<Revalidated<RevInfo>, Error> {
         let escaped = escape::escape_path(path);
         let escaped_query = escape::escape_version(query);
-        let mut tries = Tries::new(&self.inner.proxies, path, Some(query));
-        while let Some(proxy) = tries.next() {
+        let mut tries = self.tries(path, Some(query));
+        while let Some(route) = tries.next() {
+            let proxy = match route {
+                Route::Direct => match self
+                    .direct(path, Some(query), |d| d.stat(path, query))
+                    .await
+                {
+                    Ok(info) => return Ok(direct_answer(info)),
+                    Err(e) => {
+                        tries.fail(e);
+                        continue;
+                    }
+                },
+                Route::Proxy(proxy) => proxy,
+            };
             let result = match (&escaped, &escaped_query) {
                 (Ok(escaped), Ok(escaped_query)) => {
                     self.stat(proxy, path, escaped, query, escaped_query, held)
@@ -255,8 +285,18 @@ impl Client {
         held: Option<&Held>,
     ) -> Result<Revalidated<RevInfo>, Error> {
         let escaped = escape::escape_path(path);
-        let mut tries = Tries::new(&self.inner.proxies, path, None);
-        while let Some(proxy) = tries.next() {
+        let mut tries = self.tries(path, None);
+        while let Some(route) = tries.next() {
+            let proxy = match route {
+                Route::Direct => match self.direct(path, None, |d| d.latest(path)).await {
+                    Ok(info) => return Ok(direct_answer(info)),
+                    Err(e) => {
+                        tries.fail(e);
+                        continue;
+                    }
+                },
+                Route::Proxy(proxy) => proxy,
+            };
             let result = match &escaped {
                 Ok(escaped) => self.latest_from(proxy, path, escaped, held).await,
                 Err(e) => Err(module_error(path, None, e)),
@@ -279,7 +319,7 @@ impl Client {
         };
         let mut out = Vec::new();
         for spec in self.inner.proxies.specs() {
-            let Ok(proxy) = self.inner.proxies.route(spec, path) else {
+            let Ok(Route::Proxy(proxy)) = self.inner.proxies.route(spec, path, false) else {
                 continue;
             };
             let list = self
@@ -317,8 +357,23 @@ impl Client {
     pub async fn go_mod(&self, path: &str, version: &str) -> Result<Served<Vec<u8>>, Error> {
         let (escaped, escaped_version) = canonical_parts(path, version, "GoMod")?;
         let suffix = format!("@v/{escaped_version}.mod");
-        let mut tries = Tries::new(&self.inner.proxies, path, Some(version));
-        while let Some(proxy) = tries.next() {
+        let mut tries = self.tries(path, Some(version));
+        while let Some(route) = tries.next() {
+            let proxy = match route {
+                Route::Direct => {
+                    match self
+                        .direct(path, Some(version), |d| d.go_mod(path, version))
+                        .await
+                    {
+                        Ok(body) => return Ok(direct_answer(body).into_served()),
+                        Err(e) => {
+                            tries.fail(e);
+                            continue;
+                        }
+                    }
+                }
+                Route::Proxy(proxy) => proxy,
+            };
             let result = match &escaped {
                 Ok(escaped) => self
                     .get_bytes(proxy, escaped, &suffix)
@@ -346,8 +401,33 @@ impl Client {
         let (escaped, escaped_version) = canonical_parts(path, version, "Zip")?;
         let suffix = format!("@v/{escaped_version}.zip");
         let limit = Some(self.inner.max_zip_size);
-        let mut tries = Tries::new(&self.inner.proxies, path, Some(version));
-        while let Some(proxy) = tries.next() {
+        let mut tries = self.tries(path, Some(version));
+        while let Some(route) = tries.next() {
+            let proxy = match route {
+                Route::Direct => {
+                    let copied =
+                        match self
+                            .direct(path, Some(version), |d| d.zip(path, version))
+                            .await
+                        {
+                            Ok(file) => copy_zip(file, sink, self.inner.max_zip_size)
+                                .await
+                                .map_err(|error| {
+                                    let kind = ErrorKind::Fetch { error, attempts: 1 };
+                                    Error::new(path, Some(version), kind)
+                                }),
+                            Err(e) => Err(e),
+                        };
+                    match copied {
+                        Ok(len) => return Ok(direct_answer(len).into_served()),
+                        Err(e) => {
+                            tries.fail(e);
+                            continue;
+                        }
+                    }
+                }
+                Route::Proxy(proxy) => proxy,
+            };
             let result = match &escaped {
                 Ok(escaped) => {
                     let resource = proxy.resource(escaped, &suffix);
@@ -377,6 +457,33 @@ impl Client {
             .await
             .map_err(|(error, _)| error)?;
         Ok(body)
+    }
+
+    fn tries<'a>(&'a self, path: &'a str, version: Option<&'a str>) -> Tries<'a> {
+        Tries::new(
+            &self.inner.proxies,
+            path,
+            version,
+            self.inner.direct.is_some(),
+        )
+    }
+
+    /// One operation of the [`DirectSource`] (configured: [`Tries`] only
+    /// routes to it when there is one).
+    async fn direct<'a, T>(
+        &'a self,
+        path: &str,
+        version: Option<&str>,
+        op: impl FnOnce(&'a dyn DirectSource) -> crate::direct::DirectFuture<'a, T>,
+    ) -> Result<T, Error> {
+        let source = self
+            .inner
+            .direct
+            .as_deref()
+            .expect("routed to direct only with a source");
+        op(source)
+            .await
+            .map_err(|e| Error::new(path, version, ErrorKind::Direct(e)))
     }
 
     /// Go's `proxyRepo.Latest` against one proxy. Only `@latest` itself
@@ -521,6 +628,55 @@ impl Client {
             .unreachable
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The name [`Served::proxy`] gives answers from the repository itself.
+pub const DIRECT: &str = "direct";
+
+/// An answer from the repository: never conditional, never revalidated.
+fn direct_answer<T>(value: T) -> Revalidated<T> {
+    let served = Served {
+        value,
+        proxy: DIRECT.to_owned(),
+    };
+    Revalidated::Changed(served, Validators::default())
+}
+
+fn list_lines(versions: Vec<String>) -> Vec<ListLine> {
+    versions
+        .into_iter()
+        .map(|version| ListLine {
+            version,
+            time: None,
+        })
+        .collect()
+}
+
+/// Streams a zip made by the [`DirectSource`] into `sink`, refusing one
+/// over `limit` as a proxy's would be. Returns its size.
+async fn copy_zip<S: DownloadSink>(
+    file: std::fs::File,
+    sink: &mut S,
+    limit: u64,
+) -> Result<u64, FetchError> {
+    use tokio::io::AsyncReadExt;
+    let local = |cause: std::io::Error| FetchError::Sink { cause };
+    let len = file.metadata().map_err(local)?.len();
+    if len > limit {
+        return Err(FetchError::TooLarge);
+    }
+    sink.start(Some(len)).await.map_err(local)?;
+    let mut file = tokio::fs::File::from_std(file);
+    let mut buf = vec![0; 256 << 10];
+    loop {
+        let n = file.read(&mut buf).await.map_err(local)?;
+        if n == 0 {
+            return Ok(len);
+        }
+        sink.write(bytes::Bytes::copy_from_slice(&buf[..n]))
+            .await
+            .map_err(local)?;
     }
 }
 

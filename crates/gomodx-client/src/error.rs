@@ -181,6 +181,10 @@ pub enum ErrorKind {
         /// the list itself reached `direct`.
         gonoproxy: Option<String>,
     },
+    /// The module's repository could not answer (direct mode); the
+    /// message is complete.
+    #[error(transparent)]
+    Direct(#[from] crate::DirectError),
     /// The module path or version cannot be escaped for a URL.
     #[error(transparent)]
     InvalidModule(ModuleError),
@@ -246,6 +250,7 @@ impl ErrorKind {
         match self {
             ErrorKind::Off | ErrorKind::NoProxy | ErrorKind::UseProxy => true,
             ErrorKind::Fetch { error, .. } => error.is_not_exist(),
+            ErrorKind::Direct(error) => error.not_exist,
             _ => false,
         }
     }
@@ -311,7 +316,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = &*self.kind;
         match &self.version {
-            _ if matches!(kind, ErrorKind::InvalidModule(_)) => write!(f, "{kind}"),
+            _ if matches!(kind, ErrorKind::InvalidModule(_) | ErrorKind::Direct(_)) => {
+                write!(f, "{kind}")
+            }
             None if kind.is_lookup() => write!(f, "{kind}"),
             None => write!(f, "module {}: {kind}", self.path),
             Some(v)

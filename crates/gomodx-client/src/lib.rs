@@ -15,7 +15,9 @@
 //! - Mutable answers can be revalidated ([`Held`], [`Validators`]): the
 //!   proxy that gave them is asked with `If-None-Match`/`If-Modified-Since`
 //!   and may answer `304` ([`Revalidated::Unchanged`]).
-//! - `direct` (VCS) fetching is not implemented: reaching it is an error.
+//! - `direct` entries and GONOPROXY modules go to a [`DirectSource`]
+//!   when one is configured (gomodx-vcs implements it); without one,
+//!   reaching them is an error.
 //!
 //! Configuration comes in as plain values ([`ClientConfig`]); this crate
 //! reads no environment variables and prints nothing (see [`TraceHook`]).
@@ -23,6 +25,7 @@
 mod auth;
 mod client;
 mod detail;
+mod direct;
 mod error;
 mod netrc;
 mod protocol;
@@ -34,8 +37,9 @@ mod tries;
 mod urls;
 
 pub use client::{
-    Client, ClientConfig, Held, MAX_ZIP_SIZE, ProxyAnswers, Revalidated, Served, Validators,
+    Client, ClientConfig, DIRECT, Held, MAX_ZIP_SIZE, ProxyAnswers, Revalidated, Served, Validators,
 };
+pub use direct::{DirectError, DirectFuture, DirectSource};
 pub use error::{ConfigError, Error, ErrorKind, FetchError};
 pub use netrc::{Netrc, NetrcEntry};
 pub use protocol::{ListLine, RevInfo};

@@ -67,6 +67,15 @@ enum Base {
     },
 }
 
+/// Where one GOPROXY entry sends a module.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Route<'a> {
+    /// To this proxy.
+    Proxy(&'a ProxyUrl),
+    /// To the module's repository, through the [`DirectSource`](crate::DirectSource).
+    Direct,
+}
+
 /// One resource under a proxy: where to GET it and how to name it in messages.
 #[derive(Debug, Clone)]
 pub(crate) struct Resource {
@@ -147,26 +156,31 @@ impl ProxyList {
         &self.gonoproxy
     }
 
-    /// Go's `lookup`: the proxy to ask for `path` at this entry, or why this
-    /// entry cannot serve it.
+    /// Go's `lookup`: where to ask for `path` at this entry, or why this
+    /// entry cannot serve it. `direct` says whether a [`DirectSource`]
+    /// is configured; without one a direct fetch is an error.
+    ///
+    /// [`DirectSource`]: crate::DirectSource
     pub(crate) fn route<'a>(
         &self,
         spec: &'a ProxySpec,
         path: &str,
-    ) -> Result<&'a ProxyUrl, ErrorKind> {
-        if gomodx_module::path::match_prefix_patterns(&self.gonoproxy, path) {
-            return match spec.kind {
-                ProxyKind::NoProxy | ProxyKind::Direct => Err(ErrorKind::DirectUnsupported {
-                    gonoproxy: Some(self.gonoproxy.clone()),
-                }),
-                _ => Err(ErrorKind::NoProxy),
-            };
-        }
+        direct: bool,
+    ) -> Result<Route<'a>, ErrorKind> {
+        let private = gomodx_module::path::match_prefix_patterns(&self.gonoproxy, path);
         match &spec.kind {
+            ProxyKind::NoProxy | ProxyKind::Direct if private && direct => Ok(Route::Direct),
+            ProxyKind::NoProxy | ProxyKind::Direct if private => {
+                Err(ErrorKind::DirectUnsupported {
+                    gonoproxy: Some(self.gonoproxy.clone()),
+                })
+            }
+            _ if private => Err(ErrorKind::NoProxy),
             ProxyKind::Off => Err(ErrorKind::Off),
+            ProxyKind::Direct if direct => Ok(Route::Direct),
             ProxyKind::Direct => Err(ErrorKind::DirectUnsupported { gonoproxy: None }),
             ProxyKind::NoProxy => Err(ErrorKind::UseProxy),
-            ProxyKind::Url(url) => Ok(url),
+            ProxyKind::Url(url) => Ok(Route::Proxy(url)),
         }
     }
 }

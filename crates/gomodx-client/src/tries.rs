@@ -5,7 +5,7 @@
 //! Used as a loop: `while let Some(proxy) = tries.next() { … tries.fail(e) }`.
 
 use crate::error::{Error, ErrorKind};
-use crate::proxy::{ProxyKind, ProxyList, ProxySpec, ProxyUrl};
+use crate::proxy::{ProxyKind, ProxyList, ProxySpec, Route};
 
 /// Go's error preference: direct and noproxy errors beat proxy errors,
 /// which beat "not found".
@@ -22,33 +22,43 @@ pub(crate) struct Tries<'a> {
     current: Option<&'a ProxySpec>,
     path: &'a str,
     version: Option<&'a str>,
+    direct: bool,
     best: Option<Error>,
     rank: Rank,
     done: bool,
 }
 
 impl<'a> Tries<'a> {
-    pub(crate) fn new(list: &'a ProxyList, path: &'a str, version: Option<&'a str>) -> Self {
+    /// Walks `list` for `path` (and `version`, for messages); `direct`
+    /// says whether direct entries can be served.
+    pub(crate) fn new(
+        list: &'a ProxyList,
+        path: &'a str,
+        version: Option<&'a str>,
+        direct: bool,
+    ) -> Self {
         Tries {
             list,
             specs: list.specs().iter(),
             current: None,
             path,
             version,
+            direct,
             best: None,
             rank: Rank::NotExist,
             done: false,
         }
     }
 
-    /// The next proxy to ask. Entries that cannot serve the module (`off`,
-    /// `direct`, GONOPROXY routing) are recorded as failures on the way.
-    pub(crate) fn next(&mut self) -> Option<&'a ProxyUrl> {
+    /// The next proxy (or the repository) to ask. Entries that cannot
+    /// serve the module (`off`, `direct` without a source, GONOPROXY
+    /// routing) are recorded as failures on the way.
+    pub(crate) fn next(&mut self) -> Option<Route<'a>> {
         while !self.done {
             let spec = self.specs.next()?;
             self.current = Some(spec);
-            match self.list.route(spec, self.path) {
-                Ok(proxy) => return Some(proxy),
+            match self.list.route(spec, self.path, self.direct) {
+                Ok(route) => return Some(route),
                 Err(kind) => self.fail(Error::new(self.path, self.version, kind)),
             }
         }
@@ -104,7 +114,7 @@ mod tests {
     /// returns how many proxies were asked and the reported error.
     fn run(goproxy: &str, gonoproxy: &str, codes: &[u16]) -> (usize, String) {
         let list = ProxyList::parse(goproxy, gonoproxy).unwrap();
-        let mut tries = Tries::new(&list, "m.example/m", Some("v1.0.0"));
+        let mut tries = Tries::new(&list, "m.example/m", Some("v1.0.0"), false);
         let mut asked = 0;
         while tries.next().is_some() {
             tries.fail(Error::new(

@@ -388,7 +388,10 @@ impl Fetcher {
             .iter()
             .filter_map(|spec| match &spec.kind {
                 ProxyKind::Url(url) => Some(url.redacted().to_owned()),
-                _ => None,
+                // Answers from repositories (direct mode) are stored under
+                // `direct`.
+                ProxyKind::Direct | ProxyKind::NoProxy => Some(gomodx_client::DIRECT.to_owned()),
+                ProxyKind::Off => None,
             })
             .collect();
         let (store, path, key) = (self.inner.store.clone(), path.to_owned(), key.clone());

@@ -85,6 +85,31 @@ impl Timestamp {
         })
     }
 
+    /// The UTC instant `seconds` after the Unix epoch (a git commit time).
+    pub fn from_unix(seconds: i64) -> Self {
+        Self {
+            seconds,
+            nanos: 0,
+            offset: 0,
+        }
+    }
+
+    /// The pseudo-version form of this instant: UTC `yyyymmddhhmmss`
+    /// (Go's layout `20060102150405`; the fraction is dropped).
+    pub fn to_compact(self) -> String {
+        let (days, day_seconds) = (
+            self.seconds.div_euclid(86_400),
+            self.seconds.rem_euclid(86_400),
+        );
+        let (year, month, day) = civil_from_days(days);
+        format!(
+            "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+            day_seconds / 3600,
+            day_seconds % 3600 / 60,
+            day_seconds % 60
+        )
+    }
+
     /// Whether this instant comes strictly before `other` (offsets aside).
     pub fn is_before(self, other: Self) -> bool {
         (self.seconds, self.nanos) < (other.seconds, other.nanos)
@@ -211,6 +236,17 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn unix_round_trips() {
+        let t = Timestamp::from_unix(1_583_118_245);
+        assert_eq!(t.to_compact(), "20200302030405");
+        assert_eq!(t.to_go_json(), "2020-03-02T03:04:05Z");
+        assert_eq!(
+            instant(Timestamp::parse_compact(&t.to_compact())),
+            instant(Some(t))
+        );
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! Errors inside the crate: Go's text plus whether it means "not found".
+
+use gomodx_client::DirectError;
+
+/// A failure, worded as the go command words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Error {
+    pub text: String,
+    /// Go's `errors.Is(err, fs.ErrNotExist)`.
+    pub not_exist: bool,
+}
+
+impl Error {
+    pub fn other(text: impl Into<String>) -> Self {
+        Error {
+            text: text.into(),
+            not_exist: false,
+        }
+    }
+
+    pub fn not_exist(text: impl Into<String>) -> Self {
+        Error {
+            text: text.into(),
+            not_exist: true,
+        }
+    }
+
+    /// Go's `UnknownRevisionError`.
+    pub fn unknown_revision(rev: &str) -> Self {
+        Error::not_exist(format!("unknown revision {rev}"))
+    }
+
+    /// The same error with `prefix` in front (Go's `fmt.Errorf("…: %w")`).
+    pub fn context(self, prefix: impl std::fmt::Display) -> Self {
+        Error {
+            text: format!("{prefix}: {}", self.text),
+            ..self
+        }
+    }
+
+    /// Go's `ModuleError{Path, Err: InvalidVersionError{Version, Err}}`.
+    pub fn invalid_version(self, path: &str, version: &str) -> Self {
+        let noun = if gomodx_module::pseudo::is_pseudo_version(version) {
+            "pseudo-version"
+        } else {
+            "version"
+        };
+        self.context(format!("{path}@{version}: invalid {noun}"))
+    }
+
+    /// Go's `ModuleError{Path, Err}` without a version.
+    pub fn module(self, path: &str) -> Self {
+        self.context(format!("module {path}"))
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<Error> for DirectError {
+    fn from(e: Error) -> Self {
+        DirectError {
+            message: e.text,
+            not_exist: e.not_exist,
+        }
+    }
+}
+
+impl From<gomodx_fs::FsError> for Error {
+    fn from(e: gomodx_fs::FsError) -> Self {
+        Error::other(e.to_string())
+    }
+}
