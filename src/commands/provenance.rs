@@ -17,6 +17,9 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
     for repair in fetcher.repairs() {
         printer.warn(format_args!("corrupt cache entry: {repair}"));
     }
+    for warning in fetcher.remote_warnings() {
+        printer.warn(format_args!("remote: {warning}"));
+    }
     let answers = fetcher.answers();
     for answer in &answers {
         match &answer.source {
