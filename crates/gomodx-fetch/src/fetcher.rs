@@ -135,6 +135,7 @@ impl Fetcher {
             crate::Connectivity::Offline { reason } => Some(reason.clone()),
             crate::Connectivity::Online => None,
         };
+        let online = offline.is_none();
         let sums = SumChecker::new(
             config.sums,
             config.client.clone(),
@@ -159,7 +160,10 @@ impl Fetcher {
                 downloads: OnceMap::default(),
                 queries: QueryCache::default(),
                 freshness: FreshnessState::new(freshness),
-                remote: config.remote.map(crate::remote::RemoteTier::new),
+                // Offline means no network at all, the remote's included.
+                remote: (config.remote)
+                    .filter(|_| online)
+                    .map(crate::remote::RemoteTier::new),
             }),
         }
     }

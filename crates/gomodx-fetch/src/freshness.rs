@@ -305,6 +305,7 @@ impl Fetcher {
                 let entry = self
                     .remember(&served.proxy, path, key.clone(), body, validators)
                     .await;
+                self.push_answer(path, &key, entry.as_ref()).await;
                 self.record(Answer {
                     path: path.to_owned(),
                     key,
@@ -391,15 +392,19 @@ impl Fetcher {
                 _ => None,
             })
             .collect();
-        let (store, path, key) = (self.inner.store.clone(), path.to_owned(), key.clone());
-        blocking(move || {
-            Ok(proxies
+        let (store, module, question) = (self.inner.store.clone(), path.to_owned(), key.clone());
+        let (proxies, local) = blocking(move || {
+            let found = proxies
                 .iter()
-                .find_map(|proxy| store.get_meta(proxy, &path, &key).ok().flatten()))
+                .find_map(|proxy| store.get_meta(proxy, &module, &question).ok().flatten());
+            Ok((proxies, found))
         })
         .await
-        .ok()
-        .flatten()
+        .ok()?;
+        match local {
+            Some(entry) => Some(entry),
+            None => self.remote_answer(path, key, &proxies).await,
+        }
     }
 
     /// Records a mutable answer in the store (best effort: a failure to

@@ -8,6 +8,12 @@
 //! proxy's. A bad object is reported loudly (as a repair), the artifact is
 //! fetched from the GOPROXY, and the write-back replaces the bad object.
 //! The remote being unreachable is a warning: the GOPROXY serves instead.
+//!
+//! Mutable answers (`@v/list`, `@latest`) fetched from a proxy are written
+//! back with the time they were fetched; a store without its own answer
+//! reads the remote's, whose age the freshness policy then judges as if it
+//! were stored locally (by default answers are asked again once per run;
+//! `--max-age` lets a young one be used). Offline, the remote is not used.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -15,8 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::{hash_go_mod, hash_zip};
-use gomodx_remote::{Remote, RemoteError};
-use gomodx_store::{ArtifactKind, Ref};
+use gomodx_remote::{Remote, RemoteError, RemoteMeta, RemoteMetaKey};
+use gomodx_store::{ArtifactKind, MetaEntry, MetaKey, MetaValidators, Ref};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref};
@@ -294,4 +300,68 @@ fn warn(tier: &RemoteTier, message: String) {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Fetcher {
+    /// The remote's answer to `key` (`@v/list`, `@latest`) about `path`,
+    /// when one of `proxies` gave it: with its original time, so the
+    /// freshness policy judges its real age.
+    pub(crate) async fn remote_answer(
+        &self,
+        path: &str,
+        key: &MetaKey,
+        proxies: &[String],
+    ) -> Option<MetaEntry> {
+        let (tier, question) = (self.inner.remote.as_ref()?, remote_key(key)?);
+        let _permit = self.network_permit().await;
+        match tier.remote.get_meta(path, question).await {
+            Ok(Some(meta)) if proxies.contains(&meta.proxy) => Some(MetaEntry {
+                value: meta.value,
+                fetched_at: meta.fetched_at,
+                proxy: meta.proxy,
+                validators: MetaValidators::default(),
+            }),
+            Ok(_) => None,
+            Err(e) => {
+                let what = format!("{path}/{}", question.name());
+                if e.is_corrupt() {
+                    self.repaired(format!("{what}: {e}; asking the GOPROXY and replacing it"));
+                } else {
+                    warn(tier, format!("{what}: {e}; asking the GOPROXY"));
+                }
+                None
+            }
+        }
+    }
+
+    /// Writes a mutable answer just fetched from a proxy back to the
+    /// remote, with the time it was fetched. A failure is a warning.
+    pub(crate) async fn push_answer(&self, path: &str, key: &MetaKey, entry: Option<&MetaEntry>) {
+        let (Some(tier), Some(question), Some(entry)) =
+            (self.inner.remote.as_ref(), remote_key(key), entry)
+        else {
+            return;
+        };
+        let meta = RemoteMeta {
+            value: entry.value.clone(),
+            proxy: entry.proxy.clone(),
+            fetched_at: entry.fetched_at,
+        };
+        let _permit = self.network_permit().await;
+        if let Err(e) = tier.remote.put_meta(path, question, &meta).await {
+            warn(
+                tier,
+                format!("{path}/{}: not written back: {e}", question.name()),
+            );
+        }
+    }
+}
+
+/// The remote keeps version lists and `@latest`; queries stay local.
+fn remote_key(key: &MetaKey) -> Option<RemoteMetaKey> {
+    match key {
+        MetaKey::List => Some(RemoteMetaKey::List),
+        MetaKey::Latest => Some(RemoteMetaKey::Latest),
+        MetaKey::Query(_) => None,
+    }
 }
