@@ -346,3 +346,55 @@ fn concurrent_writers_leave_a_consistent_bucket() {
         assert_eq!(bytes.len() as u64, reference.size, "{module}");
     }
 }
+
+#[test]
+fn mutable_answers_are_shared_with_their_age() {
+    let Some(s3) = s3() else { return };
+    let case = Case::new(31);
+    let prefix = s3.fresh_prefix("answers");
+    let module = case.disk.universe.modules[0].path.clone();
+    let query = format!("{module}@latest");
+
+    let first = s3.machine(&case.server.url(), &prefix);
+    let main = first.mod_cache().with_file_name("main");
+    copy_dir(&case.disk.main, &main);
+    let (output, first_objects) = first.download_json(&main, &[&query]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(first_objects.len(), 1);
+    let remote = s3.remote(&prefix);
+    let list = block_on(remote.get_meta(&module, gomodx_remote::RemoteMetaKey::List))
+        .unwrap()
+        .expect("the version list was written back");
+    assert_eq!(list.proxy, case.server.url());
+    assert!(list.age() < std::time::Duration::from_secs(600), "{list:?}");
+
+    // Young enough for --max-age: answered from the bucket, no upstream request.
+    let mut second = s3.machine(&case.server.url(), &prefix);
+    second.set("GOMODX_MAX_AGE", "1h");
+    let main = second.mod_cache().with_file_name("main");
+    copy_dir(&case.disk.main, &main);
+    case.server.clear_requests();
+    let output = second.run(&main, &["-v", "download", "--json", &query]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
+    assert_eq!(case.server.requests(), vec![], "{}", stderr(&output));
+    assert_eq!(
+        normalize_json(&objects, &second.mod_cache()),
+        normalize_json(&first_objects, &first.mod_cache())
+    );
+    assert!(stderr(&output).contains(" old"), "its age is told: {}", stderr(&output));
+
+    // By default a mutable answer is asked again once per run, as go does.
+    let third = s3.machine(&case.server.url(), &prefix);
+    let main = third.mod_cache().with_file_name("main");
+    copy_dir(&case.disk.main, &main);
+    case.server.clear_requests();
+    let (output, _) = third.download_json(&main, &[&query]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        case.server.count(|path| path.ends_with("/@v/list") || path.ends_with("/@latest")),
+        1,
+        "{:?}",
+        case.server.requests()
+    );
+}
