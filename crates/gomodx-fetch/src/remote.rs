@@ -106,7 +106,10 @@ impl Fetcher {
     /// The zip from the remote, when the store has none: streamed into a
     /// store blob, verified (SHA-256, names, `h1:` equal to the ref's),
     /// committed, then checked against go.sum and exported as a stored zip.
-    pub(crate) async fn remote_zip(&self, module: &ModuleVersion) -> Result<Option<ZipFile>, Error> {
+    pub(crate) async fn remote_zip(
+        &self,
+        module: &ModuleVersion,
+    ) -> Result<Option<ZipFile>, Error> {
         let Some(tier) = &self.inner.remote else {
             return Ok(None);
         };
@@ -117,7 +120,11 @@ impl Fetcher {
         };
         let store = self.inner.store.clone();
         let mut writer = blocking(move || Ok(store.blob_writer()?)).await?;
-        match tier.remote.get_blob_into(&reference.sha256, &mut writer).await {
+        match tier
+            .remote
+            .get_blob_into(&reference.sha256, &mut writer)
+            .await
+        {
             Ok(Some(_)) => {}
             Ok(None) => {
                 self.blob_missing(tier, module, kind, &reference);
@@ -132,14 +139,11 @@ impl Fetcher {
         let cpu = self.cpu_permit().await;
         let key = module.clone();
         let (writer, h1) = blocking(move || {
-            let hashed = writer
-                .flush()
-                .map_err(|e| e.to_string())
-                .and_then(|()| {
-                    gomodx_modzip::check_prefixes(writer.path(), &key)
-                        .and_then(|()| hash_zip(writer.path()))
-                        .map_err(|e| e.to_string())
-                });
+            let hashed = writer.flush().map_err(|e| e.to_string()).and_then(|()| {
+                gomodx_modzip::check_prefixes(writer.path(), &key)
+                    .and_then(|()| hash_zip(writer.path()))
+                    .map_err(|e| e.to_string())
+            });
             Ok((writer, hashed))
         })
         .await?;
@@ -199,7 +203,13 @@ impl Fetcher {
         };
         let sha256 = &reference.sha256;
         let bad = lock(&tier.bad_blobs).remove(sha256);
-        if bad || !tier.remote.has_blob(sha256, reference.size).await.map_err(|e| e.to_string())? {
+        if bad
+            || !tier
+                .remote
+                .has_blob(sha256, reference.size)
+                .await
+                .map_err(|e| e.to_string())?
+        {
             let path = store.blob_path(sha256).map_err(|e| e.to_string())?;
             tier.remote
                 .put_blob_file(sha256, &path)
@@ -246,7 +256,10 @@ impl Fetcher {
                 "{module} (.{kind}): {error}; fetching it from the GOPROXY and replacing it"
             ));
         } else {
-            warn(tier, format!("{module} (.{kind}): {error}; using the GOPROXY"));
+            warn(
+                tier,
+                format!("{module} (.{kind}): {error}; using the GOPROXY"),
+            );
         }
     }
 
@@ -275,7 +288,11 @@ impl Fetcher {
         reference: &Ref,
         found: &str,
     ) {
-        let object = tier.remote.layout().reference(module, kind).unwrap_or_default();
+        let object = tier
+            .remote
+            .layout()
+            .reference(module, kind)
+            .unwrap_or_default();
         self.repaired(format!(
             "{module} (.{kind}): corrupt remote object {}: it promises {}, the content \
              gives {found}; fetching it from the GOPROXY and replacing it",
@@ -299,7 +316,9 @@ fn warn(tier: &RemoteTier, message: String) {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Fetcher {

@@ -25,7 +25,10 @@ impl Fetcher {
 
     /// The zip from the store, checked and exported; `None` if the store
     /// has none or only a corrupt one (which is then quarantined).
-    pub(crate) async fn stored_zip(&self, module: &ModuleVersion) -> Result<Option<ZipFile>, Error> {
+    pub(crate) async fn stored_zip(
+        &self,
+        module: &ModuleVersion,
+    ) -> Result<Option<ZipFile>, Error> {
         // The blob is only needed if GOMODCACHE lacks the zip, and then
         // export_zip verifies it (a missing one means downloading again).
         let Some(reference) = self

@@ -122,7 +122,9 @@ impl RemoteConfig {
 fn redacted(url: &str) -> String {
     let url = url.split('?').next().unwrap_or_default();
     match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://{}", &url[..scheme], &url[at + 1..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://{}", &url[..scheme], &url[at + 1..])
+        }
         _ => url.to_owned(),
     }
 }

@@ -96,7 +96,10 @@ mod tests {
     #[test]
     fn answers_round_trip_with_their_age() {
         let fetched_at = SystemTime::now() - Duration::from_secs(90);
-        for value in [MetaValue::Found("v1.0.0\nv1.1.0\n".into()), MetaValue::NotFound] {
+        for value in [
+            MetaValue::Found("v1.0.0\nv1.1.0\n".into()),
+            MetaValue::NotFound,
+        ] {
             let meta = RemoteMeta {
                 value,
                 proxy: "http://127.0.0.1:1".into(),
@@ -105,15 +108,19 @@ mod tests {
             let back = RemoteMeta::from_json(&meta.to_json()).unwrap();
             assert_eq!(back.value, meta.value);
             assert_eq!(back.proxy, meta.proxy);
-            let drift = back.fetched_at.duration_since(fetched_at).unwrap_or_default()
-                + fetched_at.duration_since(back.fetched_at).unwrap_or_default();
+            let drift = back
+                .fetched_at
+                .duration_since(fetched_at)
+                .unwrap_or_default()
+                + fetched_at
+                    .duration_since(back.fetched_at)
+                    .unwrap_or_default();
             assert!(drift < Duration::from_millis(1), "{drift:?}");
             assert!(back.age() >= Duration::from_secs(90));
         }
         assert!(RemoteMeta::from_json(b"{\"proxy\":\"p\",\"fetched_at\":\"x\"}").is_err());
         assert!(
-            RemoteMeta::from_json(br#"{"proxy":"p","fetched_at":"2026-01-01T00:00:00Z"}"#)
-                .is_err()
+            RemoteMeta::from_json(br#"{"proxy":"p","fetched_at":"2026-01-01T00:00:00Z"}"#).is_err()
         );
     }
 }
