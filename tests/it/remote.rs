@@ -377,14 +377,24 @@ fn mutable_answers_are_shared_with_their_age() {
     let Some(s3) = s3() else { return };
     let case = Case::new(31);
     let prefix = s3.fresh_prefix("answers");
-    let module = case.disk.universe.modules[0].path.clone();
-    let query = format!("{module}@latest");
-
     let first = s3.machine(&case.server.url(), &prefix);
     let main = first.mod_cache().with_file_name("main");
     copy_dir(&case.disk.main, &main);
-    let (output, first_objects) = first.download_json(&main, &[&query]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    // The first module of the universe that has a latest version.
+    let (module, query, first_objects) = case
+        .disk
+        .universe
+        .modules
+        .iter()
+        .find_map(|module| {
+            let query = format!("{}@latest", module.path);
+            let (output, objects) = first.download_json(&main, &[&query]);
+            output
+                .status
+                .success()
+                .then(|| (module.path.clone(), query, objects))
+        })
+        .expect("a module with a latest version");
     assert_eq!(first_objects.len(), 1);
     let remote = s3.remote(&prefix);
     let list = block_on(remote.get_meta(&module, gomodx_remote::RemoteMetaKey::List))
