@@ -438,3 +438,39 @@ fn mutable_answers_are_shared_with_their_age() {
         case.server.requests()
     );
 }
+
+#[test]
+fn an_unreachable_remote_is_one_warning_and_the_proxy_serves() {
+    // No S3 server needed: the endpoint is a closed loopback port.
+    let case = Case::new(41);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let s3 = S3 {
+        endpoint: format!("http://127.0.0.1:{port}"),
+        bucket: "nowhere".into(),
+        key: "AKIDEXAMPLE".into(),
+        secret: "not-a-real-secret".into(),
+    };
+    let gomodx = s3.machine(&case.server.url(), "p");
+    let (output, objects, main) = case.download_all(&gomodx);
+    let text = stderr(&output);
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("warning: remote:"))
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("not reading s3://nowhere/p for the rest of this run")),
+        "{text}"
+    );
+    assert!(
+        warnings.len() <= 2,
+        "one warning for reads, one for writes:\n{text}"
+    );
+    assert!(!text.contains("not-a-real-secret"), "{text}");
+    assert_same_as_go(&case, &gomodx, &objects, &main);
+}

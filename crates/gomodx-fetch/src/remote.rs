@@ -17,6 +17,7 @@
 
 use std::collections::HashSet;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use gomodx_module::ModuleVersion;
@@ -34,6 +35,10 @@ pub(crate) struct RemoteTier {
     warnings: Mutex<Vec<String>>,
     /// Blobs found corrupt in the remote: written back even if present.
     bad_blobs: Mutex<HashSet<String>>,
+    /// A read failed (unreachable, denied): no more reads in this run.
+    unreadable: AtomicBool,
+    /// A write failed (e.g. read-only credentials): no more writes.
+    unwritable: AtomicBool,
 }
 
 impl RemoteTier {
@@ -42,6 +47,8 @@ impl RemoteTier {
             remote,
             warnings: Mutex::default(),
             bad_blobs: Mutex::default(),
+            unreadable: AtomicBool::new(false),
+            unwritable: AtomicBool::new(false),
         }
     }
 }
@@ -65,7 +72,7 @@ impl Fetcher {
         module: &ModuleVersion,
         kind: ArtifactKind,
     ) -> Result<(), Error> {
-        let Some(tier) = &self.inner.remote else {
+        let Some(tier) = self.readable() else {
             return Ok(());
         };
         if self.inner.store.get_ref(module, kind)?.is_some() {
@@ -176,19 +183,25 @@ impl Fetcher {
     /// intact as far as its size tells, and not found corrupt in this run),
     /// then its ref. A failure is a warning.
     pub(crate) async fn push_remote(&self, module: &ModuleVersion, kind: ArtifactKind) {
-        let Some(tier) = &self.inner.remote else {
+        let Some(tier) = self.writable() else {
             return;
         };
         let _permit = self.network_permit().await;
         if let Err(e) = self.try_push(tier, module, kind).await {
-            warn(
-                tier,
-                format!(
-                    "{module} (.{kind}): not written back to {}: {e}",
-                    tier.remote.url()
-                ),
-            );
+            write_failed(tier, format!("{module} (.{kind}): {e}"));
         }
+    }
+
+    /// The remote, unless it is off or a read failed earlier in this run.
+    fn readable(&self) -> Option<&RemoteTier> {
+        let tier = self.inner.remote.as_ref()?;
+        (!tier.unreadable.load(Ordering::Relaxed)).then_some(tier)
+    }
+
+    /// The remote, unless it is off or a write failed earlier in this run.
+    fn writable(&self) -> Option<&RemoteTier> {
+        let tier = self.inner.remote.as_ref()?;
+        (!tier.unwritable.load(Ordering::Relaxed)).then_some(tier)
     }
 
     async fn try_push(
@@ -256,10 +269,7 @@ impl Fetcher {
                 "{module} (.{kind}): {error}; fetching it from the GOPROXY and replacing it"
             ));
         } else {
-            warn(
-                tier,
-                format!("{module} (.{kind}): {error}; using the GOPROXY"),
-            );
+            read_failed(tier, format!("{module} (.{kind}): {error}"));
         }
     }
 
@@ -311,8 +321,24 @@ fn via(reference: &Ref, tier: &RemoteTier) -> Ref {
     }
 }
 
-fn warn(tier: &RemoteTier, message: String) {
-    lock(&tier.warnings).push(message);
+/// Stops reading the remote for the rest of the run, with one warning.
+fn read_failed(tier: &RemoteTier, message: String) {
+    if !tier.unreadable.swap(true, Ordering::Relaxed) {
+        lock(&tier.warnings).push(format!(
+            "{message}; not reading {} for the rest of this run (the GOPROXY serves instead)",
+            tier.remote.url()
+        ));
+    }
+}
+
+/// Stops writing to the remote for the rest of the run, with one warning.
+fn write_failed(tier: &RemoteTier, message: String) {
+    if !tier.unwritable.swap(true, Ordering::Relaxed) {
+        lock(&tier.warnings).push(format!(
+            "{message}; not writing to {} for the rest of this run",
+            tier.remote.url()
+        ));
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -331,7 +357,7 @@ impl Fetcher {
         key: &MetaKey,
         proxies: &[String],
     ) -> Option<MetaEntry> {
-        let (tier, question) = (self.inner.remote.as_ref()?, remote_key(key)?);
+        let (tier, question) = (self.readable()?, remote_key(key)?);
         let _permit = self.network_permit().await;
         match tier.remote.get_meta(path, question).await {
             Ok(Some(meta)) if proxies.contains(&meta.proxy) => Some(MetaEntry {
@@ -346,7 +372,7 @@ impl Fetcher {
                 if e.is_corrupt() {
                     self.repaired(format!("{what}: {e}; asking the GOPROXY and replacing it"));
                 } else {
-                    warn(tier, format!("{what}: {e}; asking the GOPROXY"));
+                    read_failed(tier, format!("{what}: {e}"));
                 }
                 None
             }
@@ -356,8 +382,7 @@ impl Fetcher {
     /// Writes a mutable answer just fetched from a proxy back to the
     /// remote, with the time it was fetched. A failure is a warning.
     pub(crate) async fn push_answer(&self, path: &str, key: &MetaKey, entry: Option<&MetaEntry>) {
-        let (Some(tier), Some(question), Some(entry)) =
-            (self.inner.remote.as_ref(), remote_key(key), entry)
+        let (Some(tier), Some(question), Some(entry)) = (self.writable(), remote_key(key), entry)
         else {
             return;
         };
@@ -368,10 +393,7 @@ impl Fetcher {
         };
         let _permit = self.network_permit().await;
         if let Err(e) = tier.remote.put_meta(path, question, &meta).await {
-            warn(
-                tier,
-                format!("{path}/{}: not written back: {e}", question.name()),
-            );
+            write_failed(tier, format!("{path}/{}: {e}", question.name()));
         }
     }
 }
