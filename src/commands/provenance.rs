@@ -38,6 +38,9 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
     if let Some(line) = summary(&of(AnswerSource::Store), "from the gomodx store") {
         printer.status("Stored", line);
     }
+    if let Some(line) = summary(&of(AnswerSource::Remote), "from the remote") {
+        printer.status("Shared", line);
+    }
     if let Some(line) = summary(&of(AnswerSource::Revalidated), "unchanged since stored") {
         printer.status("Revalidated", line);
     }
@@ -78,6 +81,11 @@ pub fn describe(answer: &Answer) -> String {
             answer.proxy,
             human_age(answer.age())
         ),
+        AnswerSource::Remote => format!(
+            "from the remote ({}, {} old)",
+            answer.proxy,
+            human_age(answer.age())
+        ),
         AnswerSource::Stale { .. } => format!(
             "from the gomodx store, stale ({}, {} old)",
             answer.proxy,
@@ -93,6 +101,7 @@ pub fn json(answer: &Answer) -> serde_json::Value {
         AnswerSource::Network => "network",
         AnswerSource::Revalidated => "revalidated",
         AnswerSource::Store => "store",
+        AnswerSource::Remote => "remote",
         AnswerSource::Stale { .. } => "stale",
     };
     serde_json::json!({

@@ -418,8 +418,11 @@ fn mutable_answers_are_shared_with_their_age() {
         normalize_json(&first_objects, &first.mod_cache())
     );
     assert!(
-        stderr(&output).contains(" old"),
-        "its age is told: {}",
+        stderr(&output).contains(&format!(
+            "/@v/list: from the remote ({}, ",
+            case.server.url()
+        )),
+        "its source and age are told: {}",
         stderr(&output)
     );
 

@@ -101,6 +101,8 @@ pub enum AnswerSource {
     Revalidated,
     /// gomodx's store, younger than `--max-age` (or offline): not asked.
     Store,
+    /// The shared remote (`--remote`), younger than `--max-age`: not asked.
+    Remote,
     /// gomodx's store although too old: the network failed.
     Stale {
         /// The network error.
@@ -279,7 +281,12 @@ impl Fetcher {
                 };
             if usable {
                 let (value, entry) = decoded.expect("checked just above");
-                return Ok(self.settle(path, key, entry, AnswerSource::Store, value));
+                let source = if self.answered_by_remote(path, &key) {
+                    AnswerSource::Remote
+                } else {
+                    AnswerSource::Store
+                };
+                return Ok(self.settle(path, key, entry, source, value));
             }
         }
         let (version, file) = match &key {

@@ -35,6 +35,8 @@ pub(crate) struct RemoteTier {
     warnings: Mutex<Vec<String>>,
     /// Blobs found corrupt in the remote: written back even if present.
     bad_blobs: Mutex<HashSet<String>>,
+    /// The mutable answers read from the remote.
+    answered: Mutex<HashSet<(String, MetaKey)>>,
     /// A read failed (unreachable, denied): no more reads in this run.
     unreadable: AtomicBool,
     /// A write failed (e.g. read-only credentials): no more writes.
@@ -47,6 +49,7 @@ impl RemoteTier {
             remote,
             warnings: Mutex::default(),
             bad_blobs: Mutex::default(),
+            answered: Mutex::default(),
             unreadable: AtomicBool::new(false),
             unwritable: AtomicBool::new(false),
         }
@@ -360,12 +363,15 @@ impl Fetcher {
         let (tier, question) = (self.readable()?, remote_key(key)?);
         let _permit = self.network_permit().await;
         match tier.remote.get_meta(path, question).await {
-            Ok(Some(meta)) if proxies.contains(&meta.proxy) => Some(MetaEntry {
-                value: meta.value,
-                fetched_at: meta.fetched_at,
-                proxy: meta.proxy,
-                validators: MetaValidators::default(),
-            }),
+            Ok(Some(meta)) if proxies.contains(&meta.proxy) => {
+                lock(&tier.answered).insert((path.to_owned(), key.clone()));
+                Some(MetaEntry {
+                    value: meta.value,
+                    fetched_at: meta.fetched_at,
+                    proxy: meta.proxy,
+                    validators: MetaValidators::default(),
+                })
+            }
             Ok(_) => None,
             Err(e) => {
                 let what = format!("{path}/{}", question.name());
@@ -377,6 +383,14 @@ impl Fetcher {
                 None
             }
         }
+    }
+
+    /// Whether the answer `key` about `path` was read from the remote.
+    pub(crate) fn answered_by_remote(&self, path: &str, key: &MetaKey) -> bool {
+        self.inner
+            .remote
+            .as_ref()
+            .is_some_and(|tier| lock(&tier.answered).contains(&(path.to_owned(), key.clone())))
     }
 
     /// Writes a mutable answer just fetched from a proxy back to the
