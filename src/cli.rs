@@ -74,6 +74,10 @@ pub struct GlobalArgs {
     /// --locked and --offline together.
     #[arg(long, global = true, conflicts_with_all = ["refresh", "refresh_module"])]
     pub frozen: bool,
+    /// Share the store through an S3 bucket: s3://BUCKET/PREFIX (also
+    /// GOMODX_REMOTE); credentials from AWS_* variables (see docs/remote.md).
+    #[arg(long, global = true, env = "GOMODX_REMOTE", value_name = "URL")]
+    pub remote: Option<String>,
 }
 
 /// When to colour output.

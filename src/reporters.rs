@@ -140,6 +140,15 @@ impl Reporter for DownloadReporter {
                     )
                 });
             }
+            Outcome::FromRemote { bytes } => {
+                state.summary.from_store += 1;
+                self.bar.suspend(|| {
+                    self.printer.status(
+                        "Shared",
+                        format_args!("{name} ({}, from the remote)", human_bytes(bytes)),
+                    )
+                });
+            }
             Outcome::FromStore { .. } => {
                 state.summary.from_store += 1;
                 self.bar

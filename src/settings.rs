@@ -35,6 +35,8 @@ pub struct GlobalSettings {
     mod_cache_override: Option<PathBuf>,
     /// go.mod and go.sum must not change (`--locked`, `--frozen`).
     pub locked: bool,
+    /// The shared S3 tier (`--remote`, GOMODX_REMOTE).
+    pub remote: Option<String>,
 }
 
 /// What fetching modules needs beyond Go's environment: gomodx's own
@@ -90,6 +92,7 @@ impl GlobalSettings {
             freshness,
             mod_cache_override: None,
             locked: args.locked || args.frozen,
+            remote: args.remote.clone().filter(|url| !url.is_empty()),
         })
     }
 
@@ -203,6 +206,7 @@ impl GlobalSettings {
                 jobs: self.jobs,
                 writable_dirs: self.go_flags.modcacherw,
                 reporter,
+                remote: self.remote()?,
             },
             self.freshness.clone(),
         ))
@@ -218,6 +222,24 @@ impl GlobalSettings {
         config.goinsecure = go("GOINSECURE");
         config.govcs = std::env::var("GOVCS").unwrap_or_default();
         Ok(config)
+    }
+
+    /// The shared tier, with credentials from the standard AWS variables.
+    fn remote(&self) -> Result<Option<Arc<gomodx_remote::Remote>>> {
+        let Some(url) = &self.remote else {
+            return Ok(None);
+        };
+        let var = |key: &str| std::env::var(key).ok().filter(|value| !value.is_empty());
+        let config = gomodx_remote::RemoteConfig {
+            url: url.clone(),
+            access_key_id: var("AWS_ACCESS_KEY_ID"),
+            secret_access_key: var("AWS_SECRET_ACCESS_KEY"),
+            session_token: var("AWS_SESSION_TOKEN"),
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            endpoint: var("AWS_ENDPOINT_URL_S3").or_else(|| var("AWS_ENDPOINT_URL")),
+            allow_http: var("GOMODX_REMOTE_ALLOW_HTTP").is_some_and(|v| v != "0"),
+        };
+        Ok(Some(Arc::new(gomodx_remote::Remote::open(&config)?)))
     }
 
     /// The main module's root: the nearest directory at or above the working

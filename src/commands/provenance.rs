@@ -17,6 +17,9 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
     for repair in fetcher.repairs() {
         printer.warn(format_args!("corrupt cache entry: {repair}"));
     }
+    for warning in fetcher.remote_warnings() {
+        printer.warn(format_args!("remote: {warning}"));
+    }
     let answers = fetcher.answers();
     for answer in &answers {
         match &answer.source {
@@ -34,6 +37,9 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
     };
     if let Some(line) = summary(&of(AnswerSource::Store), "from the gomodx store") {
         printer.status("Stored", line);
+    }
+    if let Some(line) = summary(&of(AnswerSource::Remote), "from the remote") {
+        printer.status("Shared", line);
     }
     if let Some(line) = summary(&of(AnswerSource::Revalidated), "unchanged since stored") {
         printer.status("Revalidated", line);
@@ -75,6 +81,11 @@ pub fn describe(answer: &Answer) -> String {
             answer.proxy,
             human_age(answer.age())
         ),
+        AnswerSource::Remote => format!(
+            "from the remote ({}, {} old)",
+            answer.proxy,
+            human_age(answer.age())
+        ),
         AnswerSource::Stale { .. } => format!(
             "from the gomodx store, stale ({}, {} old)",
             answer.proxy,
@@ -90,6 +101,7 @@ pub fn json(answer: &Answer) -> serde_json::Value {
         AnswerSource::Network => "network",
         AnswerSource::Revalidated => "revalidated",
         AnswerSource::Store => "store",
+        AnswerSource::Remote => "remote",
         AnswerSource::Stale { .. } => "stale",
     };
     serde_json::json!({

@@ -21,6 +21,7 @@ mod list_template;
 mod locked;
 mod outdated;
 mod proxies;
+mod remote;
 mod repair;
 mod resolve_random;
 mod serve;

@@ -46,6 +46,7 @@ impl Fetcher {
                 let outcome = match self.fill(module, &mut result).await {
                     Ok(()) => match (result.source, result.size.unwrap_or(0)) {
                         (Some(Source::Network), bytes) => Outcome::Downloaded { bytes },
+                        (Some(Source::Remote), bytes) => Outcome::FromRemote { bytes },
                         (_, bytes) => Outcome::FromStore { bytes },
                     },
                     Err(error) => {

@@ -50,6 +50,8 @@ pub struct FetchConfig {
     pub writable_dirs: bool,
     /// Receives download progress.
     pub reporter: Arc<dyn Reporter>,
+    /// The shared tier read through to, and written back to (`--remote`).
+    pub remote: Option<Arc<gomodx_remote::Remote>>,
 }
 
 /// Where an artifact's bytes came from in this run.
@@ -59,6 +61,8 @@ pub enum Source {
     Store,
     /// A proxy.
     Network,
+    /// The shared remote (`--remote`).
+    Remote,
 }
 
 /// A version's `.info`, as exported to GOMODCACHE.
@@ -116,6 +120,7 @@ pub(crate) struct Inner {
     pub(crate) downloads: OnceMap<ModuleVersion, ModuleDownload>,
     pub(crate) queries: QueryCache,
     pub(crate) freshness: FreshnessState,
+    pub(crate) remote: Option<crate::remote::RemoteTier>,
 }
 
 impl Fetcher {
@@ -130,6 +135,7 @@ impl Fetcher {
             crate::Connectivity::Offline { reason } => Some(reason.clone()),
             crate::Connectivity::Online => None,
         };
+        let online = offline.is_none();
         let sums = SumChecker::new(
             config.sums,
             config.client.clone(),
@@ -154,6 +160,10 @@ impl Fetcher {
                 downloads: OnceMap::default(),
                 queries: QueryCache::default(),
                 freshness: FreshnessState::new(freshness),
+                // Offline means no network at all, the remote's included.
+                remote: (config.remote)
+                    .filter(|_| online)
+                    .map(crate::remote::RemoteTier::new),
             }),
         }
     }
@@ -241,6 +251,7 @@ impl Fetcher {
     }
 
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
+        self.pull_remote(module, ArtifactKind::Info).await?;
         let (bytes, path) = match self.stored(module, CacheFile::Info)? {
             Some(stored) => {
                 if !stored.exported {
@@ -309,6 +320,7 @@ impl Fetcher {
     }
 
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
+        self.pull_remote(module, ArtifactKind::Mod).await?;
         if let Some((stored, exported, source)) = self.stored_go_mod(module)? {
             self.inner
                 .sums
@@ -424,16 +436,18 @@ impl Fetcher {
         h1: Option<String>,
         source: String,
     ) -> Result<(), Error> {
-        let (store, module) = (self.inner.store.clone(), module.clone());
+        let (store, key) = (self.inner.store.clone(), module.clone());
         blocking(move || {
             let blob = store.put_bytes(&bytes)?;
             let mut reference = Ref::new(&blob, source);
             if let Some(h1) = h1 {
                 reference = reference.with_h1(h1);
             }
-            put_ref(&store, &module, kind, &reference)
+            put_ref(&store, &key, kind, &reference)
         })
-        .await
+        .await?;
+        self.push_remote(module, kind).await;
+        Ok(())
     }
 
     /// Writes `.info` or `.mod` into GOMODCACHE unless the file already

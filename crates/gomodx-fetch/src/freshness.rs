@@ -101,6 +101,8 @@ pub enum AnswerSource {
     Revalidated,
     /// gomodx's store, younger than `--max-age` (or offline): not asked.
     Store,
+    /// The shared remote (`--remote`), younger than `--max-age`: not asked.
+    Remote,
     /// gomodx's store although too old: the network failed.
     Stale {
         /// The network error.
@@ -279,7 +281,12 @@ impl Fetcher {
                 };
             if usable {
                 let (value, entry) = decoded.expect("checked just above");
-                return Ok(self.settle(path, key, entry, AnswerSource::Store, value));
+                let source = if self.answered_by_remote(path, &key) {
+                    AnswerSource::Remote
+                } else {
+                    AnswerSource::Store
+                };
+                return Ok(self.settle(path, key, entry, source, value));
             }
         }
         let (version, file) = match &key {
@@ -305,6 +312,7 @@ impl Fetcher {
                 let entry = self
                     .remember(&served.proxy, path, key.clone(), body, validators)
                     .await;
+                self.push_answer(path, &key, entry.as_ref()).await;
                 self.record(Answer {
                     path: path.to_owned(),
                     key,
@@ -394,15 +402,19 @@ impl Fetcher {
                 ProxyKind::Off => None,
             })
             .collect();
-        let (store, path, key) = (self.inner.store.clone(), path.to_owned(), key.clone());
-        blocking(move || {
-            Ok(proxies
+        let (store, module, question) = (self.inner.store.clone(), path.to_owned(), key.clone());
+        let (proxies, local) = blocking(move || {
+            let found = proxies
                 .iter()
-                .find_map(|proxy| store.get_meta(proxy, &path, &key).ok().flatten()))
+                .find_map(|proxy| store.get_meta(proxy, &module, &question).ok().flatten());
+            Ok((proxies, found))
         })
         .await
-        .ok()
-        .flatten()
+        .ok()?;
+        match local {
+            Some(entry) => Some(entry),
+            None => self.remote_answer(path, key, &proxies).await,
+        }
     }
 
     /// Records a mutable answer in the store (best effort: a failure to

@@ -25,6 +25,10 @@
 //!   dependency; [`doctor`] diagnoses why it is not at its newest version.
 //! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.
 //!
+//! - With a [`FetchConfig::remote`], a store miss reads through to a
+//!   shared S3 bucket before the GOPROXY, and GOPROXY fetches are written
+//!   back to it (`gomodx-remote`).
+//!
 //! This crate never prints and never reads environment variables.
 
 pub mod doctor;
@@ -37,6 +41,7 @@ mod graph;
 pub mod info;
 mod once;
 mod query;
+mod remote;
 mod reporter;
 mod rules;
 mod sink;

@@ -15,6 +15,11 @@ pub enum Outcome {
         /// Size of the zip in bytes.
         bytes: u64,
     },
+    /// The zip came from the shared remote (`--remote`), not a proxy.
+    FromRemote {
+        /// Size of the zip in bytes.
+        bytes: u64,
+    },
     /// The download failed (the error is returned to the caller).
     Failed,
 }

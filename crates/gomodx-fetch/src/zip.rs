@@ -14,7 +14,10 @@ use crate::sink::BlobSink;
 
 impl Fetcher {
     pub(crate) async fn load_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
-        match self.stored_zip(module).await? {
+        if let Some(zip) = self.stored_zip(module).await? {
+            return Ok(zip);
+        }
+        match self.remote_zip(module).await? {
             Some(zip) => Ok(zip),
             None => self.download_zip(module).await,
         }
@@ -22,7 +25,10 @@ impl Fetcher {
 
     /// The zip from the store, checked and exported; `None` if the store
     /// has none or only a corrupt one (which is then quarantined).
-    async fn stored_zip(&self, module: &ModuleVersion) -> Result<Option<ZipFile>, Error> {
+    pub(crate) async fn stored_zip(
+        &self,
+        module: &ModuleVersion,
+    ) -> Result<Option<ZipFile>, Error> {
         // The blob is only needed if GOMODCACHE lacks the zip, and then
         // export_zip verifies it (a missing one means downloading again).
         let Some(reference) = self
@@ -111,6 +117,7 @@ impl Fetcher {
             Ok(blob)
         })
         .await?;
+        self.push_remote(module, ArtifactKind::Zip).await;
         let path = self
             .export_zip(module, &blob.sha256, &h1, None)
             .await?

@@ -69,6 +69,7 @@ fn fetcher_with(
         jobs: 4,
         writable_dirs: true,
         reporter,
+        remote: None,
     })
 }
 
