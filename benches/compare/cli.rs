@@ -21,10 +21,17 @@ use clap::{Parser, ValueEnum};
 #[command(name = "compare", max_term_width = 100)]
 pub struct Args {
     /// Which universe to run: small (~20 modules), medium (~100), large
-    /// (~400, ~250 MB of zips), all (those three), or huge (one ~500 MB zip:
-    /// the memory check; not part of `all`).
+    /// (~400, ~250 MB of zips), all (those three), xl (~1,000 modules),
+    /// xxl (~5,000 modules) or huge (one ~500 MB zip: the memory check);
+    /// xl, xxl and huge are not part of `all`.
     #[arg(long, value_enum, default_value_t = SizeArg::Small)]
     pub size: SizeArg,
+    /// How the universe is served: `shaped` (loopback HTTP with
+    /// `--latency-ms` and `--bandwidth`), `http` (loopback HTTP, no latency,
+    /// no cap), `file` (a file:// GOPROXY: no network at all) or `all`
+    /// (the three, one after the other).
+    #[arg(long, value_enum, default_value_t = NetworkArg::Shaped)]
+    pub network: NetworkArg,
     /// Runs of every command on each side.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
@@ -74,6 +81,56 @@ pub enum SizeArg {
     Large,
     /// Small, medium and large.
     All,
+    /// About 1,000 modules.
+    Xl,
+    /// About 5,000 modules.
+    Xxl,
     /// One ~500 MB zip: gomodx's peak RSS while downloading it.
     Huge,
+}
+
+/// The `--network` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetworkArg {
+    /// Loopback HTTP with latency and a shared bandwidth cap.
+    Shaped,
+    /// Loopback HTTP without latency or cap.
+    Http,
+    /// A file:// GOPROXY.
+    File,
+    /// The three.
+    All,
+}
+
+/// One way of serving the universe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Network {
+    /// Loopback HTTP with latency and a shared bandwidth cap.
+    Shaped,
+    /// Loopback HTTP without latency or cap.
+    Http,
+    /// A file:// GOPROXY.
+    File,
+}
+
+impl Network {
+    /// The networks a `--network` choice runs, in order.
+    pub fn for_arg(arg: NetworkArg) -> Vec<Network> {
+        match arg {
+            NetworkArg::Shaped => vec![Self::Shaped],
+            NetworkArg::Http => vec![Self::Http],
+            NetworkArg::File => vec![Self::File],
+            NetworkArg::All => vec![Self::Shaped, Self::Http, Self::File],
+        }
+    }
+
+    /// The suffix of a BENCHMARKS.md section's name (`large`, `large-http`,
+    /// `large-file`): the shaped network keeps the plain size name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Self::Shaped => "",
+            Self::Http => "-http",
+            Self::File => "-file",
+        }
+    }
 }

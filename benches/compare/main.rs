@@ -2,7 +2,8 @@
 //! module universes, with the physical lower bound of each cold download.
 //!
 //! ```text
-//! cargo bench --bench compare -- [--size small|medium|large|all|huge] [--runs N]
+//! cargo bench --bench compare -- [--size small|medium|large|all|xl|xxl|huge]
+//!                                [--network shaped|http|file|all] [--runs N]
 //!                                [--latency-ms 20] [--bandwidth 50] [--no-write]
 //!                                [--keep DIR] [--serve-clients 16]
 //! ```
@@ -12,7 +13,8 @@
 //! PATH) and must be 1.21 or newer. For each size, the harness generates a
 //! universe with the testkit ([`universe`]), serves it through the testkit's
 //! `ProxyServer` with a per-request latency behind a shared bandwidth cap
-//! ([`throttle`]), runs every command ([`scenario`]) on both sides `--runs`
+//! ([`throttle`]) — or, with `--network http`, unshaped, or with `--network
+//! file` as a file:// GOPROXY — runs every command ([`scenario`]) on both sides `--runs`
 //! times measuring wall time and peak RSS ([`measure`]) and, after each cold
 //! run, the size of the side's GOMODCACHE, then prints a table and writes it
 //! to BENCHMARKS.md ([`report`]).
@@ -63,7 +65,7 @@ use clap::Parser;
 use gomodx_test::ProxyServer;
 use gomodx_test::server::Faults;
 
-use cli::Args;
+use cli::{Args, Network};
 use machine::Machine;
 use report::{Row, SizeReport};
 use scenario::{CacheSize, Kind, Run, Scenario, Side, SideResult, Workspace};
@@ -117,12 +119,14 @@ fn run(args: &Args) -> Result<()> {
     ];
     let mut sections = Vec::new();
     for shape in Shape::for_size(args.size) {
-        let report = run_size(&shape, args, &sides, &go)?;
-        println!("{}", report.text());
-        if let Some(rerun) = &report.rerun {
-            println!("{rerun}");
+        for network in Network::for_arg(args.network) {
+            let report = run_size(&shape, network, args, &sides, &go)?;
+            println!("{}", report.text());
+            if let Some(rerun) = &report.rerun {
+                println!("{rerun}");
+            }
+            sections.push((report.section(), report.markdown(&machine)));
         }
-        sections.push((shape.name, report.markdown(&machine)));
     }
     if !args.no_write {
         let out = args
@@ -135,14 +139,21 @@ fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Generates, serves and measures one universe.
-fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<SizeReport> {
-    // A temp dir removed at the end, or the kept `DIR/<size>`.
+/// Generates, serves over `network` and measures one universe.
+fn run_size(
+    shape: &Shape,
+    network: Network,
+    args: &Args,
+    sides: &[Side; 2],
+    go: &Path,
+) -> Result<SizeReport> {
+    let section = format!("{}{}", shape.name, network.suffix());
+    // A temp dir removed at the end, or the kept `DIR/<section>`.
     let (_temp, work) = match &args.keep {
-        Some(dir) => (None, keep::prepare(&dir.join(shape.name))?),
+        Some(dir) => (None, keep::prepare(&dir.join(&section))?),
         None => {
             let temp = tempfile::Builder::new()
-                .prefix(&format!("gomodx-compare-{}-", shape.name))
+                .prefix(&format!("gomodx-compare-{section}-"))
                 .tempdir()
                 .context("creating the work dir")?;
             let path = temp.path().to_path_buf();
@@ -160,15 +171,28 @@ fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<
         universe.build_list,
         universe.critical_path
     );
-    let latency = Duration::from_millis(args.latency_ms);
-    let bandwidth = (args.bandwidth > 0.0).then_some(args.bandwidth * 1e6);
+    let (latency, bandwidth) = match network {
+        Network::Shaped => (
+            Duration::from_millis(args.latency_ms),
+            (args.bandwidth > 0.0).then_some(args.bandwidth * 1e6),
+        ),
+        Network::Http | Network::File => (Duration::ZERO, None),
+    };
     let server = ProxyServer::start(universe.tree.root.clone(), Faults::none().latency(latency));
-    let relay = Relay::start(server.addr(), bandwidth)?;
+    // The relay lives as long as the measurements: until the end of this function.
+    let (proxy, _relay) = match network {
+        Network::Shaped => {
+            let relay = Relay::start(server.addr(), bandwidth)?;
+            (relay.url(), Some(relay))
+        }
+        Network::Http => (server.url(), None),
+        Network::File => (format!("file://{}", universe.tree.root.display()), None),
+    };
     let mut bench = Bench {
         universe: &universe,
         sides,
         go,
-        proxy: relay.url(),
+        proxy,
         server: &server,
         runs: args.runs,
         work: work.clone(),
@@ -210,6 +234,7 @@ fn run_size(shape: &Shape, args: &Args, sides: &[Side; 2], go: &Path) -> Result<
     drop(bench);
     Ok(SizeReport {
         universe,
+        network,
         latency,
         bandwidth,
         runs: args.runs,
@@ -237,7 +262,8 @@ struct Bench<'a> {
 
 impl Bench<'_> {
     /// Runs `scenario` `runs` times on each side, alternating which side
-    /// goes first.
+    /// goes first (go and gomodx interleaved, so load on a shared machine
+    /// falls on both).
     fn row(&mut self, scenario: Scenario) -> Result<Row> {
         let mut results: [Result<Vec<Run>, SideResult>; 2] = [Ok(Vec::new()), Ok(Vec::new())];
         for run in 0..self.runs {

@@ -29,7 +29,7 @@ const MAX_PADDING: u64 = 480 << 20;
 /// How a universe of one size is made.
 #[derive(Debug, Clone)]
 pub struct Shape {
-    /// `small`, `medium`, `large` or `huge`.
+    /// `small`, `medium`, `large`, `xl`, `xxl` or `huge`.
     pub name: &'static str,
     /// Dependency modules.
     pub modules: usize,
@@ -75,6 +75,24 @@ impl Shape {
             one_zip: false,
             seeds: 1..=32,
         };
+        let xl = Shape {
+            name: "xl",
+            modules: 1_000,
+            max_versions: 4,
+            max_deps: 5,
+            zip_bytes: 400_000_000,
+            one_zip: false,
+            seeds: 1..=4,
+        };
+        let xxl = Shape {
+            name: "xxl",
+            modules: 5_000,
+            max_versions: 3,
+            max_deps: 5,
+            zip_bytes: 1_000_000_000,
+            one_zip: false,
+            seeds: 1..=2,
+        };
         let huge = Shape {
             name: "huge",
             modules: 6,
@@ -89,6 +107,8 @@ impl Shape {
             SizeArg::Medium => vec![medium],
             SizeArg::Large => vec![large],
             SizeArg::All => vec![small, medium, large],
+            SizeArg::Xl => vec![xl],
+            SizeArg::Xxl => vec![xxl],
             SizeArg::Huge => vec![huge],
         }
     }

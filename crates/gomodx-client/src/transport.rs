@@ -29,7 +29,7 @@ pub type TraceHook = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Go's `http.Client` follows at most 10 requests per GET.
 const MAX_REQUESTS: u32 = 10;
-const FILE_CHUNK: usize = 64 * 1024;
+const FILE_CHUNK: usize = 256 * 1024;
 
 /// Settings the transport needs, taken from [`crate::ClientConfig`].
 pub(crate) struct TransportConfig {

@@ -111,7 +111,7 @@ pub(crate) struct Inner {
     pub(crate) sums: SumChecker,
     network: Semaphore,
     cpu: Semaphore,
-    writable_dirs: bool,
+    pub(crate) writable_dirs: bool,
     pub(crate) reporter: Arc<dyn Reporter>,
     infos: OnceMap<ModuleVersion, Result<InfoFile, Error>>,
     mods: OnceMap<ModuleVersion, Result<GoModFile, Error>>,
@@ -266,16 +266,8 @@ impl Fetcher {
                     .network(self.inner.client.info(&module.path, &module.version))
                     .await?;
                 let bytes = disk_info(&served.value);
-                self.keep(
-                    module,
-                    ArtifactKind::Info,
-                    bytes.clone(),
-                    None,
-                    served.proxy,
-                )
-                .await?;
                 let path = self
-                    .export(module, CacheFile::Info, bytes.clone(), false)
+                    .keep(module, CacheFile::Info, bytes.clone(), None, served.proxy)
                     .await?;
                 (bytes, path)
             }
@@ -341,16 +333,14 @@ impl Fetcher {
             .sums
             .check(&go_mod_key(module), &h1, &served.proxy)
             .await?;
-        self.keep(
-            module,
-            ArtifactKind::Mod,
-            served.value.clone(),
-            Some(h1.clone()),
-            served.proxy,
-        )
-        .await?;
         let path = self
-            .export(module, CacheFile::Mod, served.value.clone(), false)
+            .keep(
+                module,
+                CacheFile::Mod,
+                served.value.clone(),
+                Some(h1.clone()),
+                served.proxy,
+            )
             .await?;
         Ok(GoModFile {
             data: served.value.into(),
@@ -427,27 +417,42 @@ impl Fetcher {
         }
     }
 
-    /// Stores checked bytes and their ref.
+    /// Stores checked `.info` or `.mod` bytes and their ref, and exports
+    /// them into GOMODCACHE unless the file there holds them already: one
+    /// blocking task for both.
     async fn keep(
         &self,
         module: &ModuleVersion,
-        kind: ArtifactKind,
+        file: CacheFile,
         bytes: Vec<u8>,
         h1: Option<String>,
         source: String,
-    ) -> Result<(), Error> {
-        let (store, key) = (self.inner.store.clone(), module.clone());
+    ) -> Result<PathBuf, Error> {
+        let (path, exported) = self.exported(module, file, &bytes, false)?;
+        let kind = match file {
+            CacheFile::Mod => ArtifactKind::Mod,
+            _ => ArtifactKind::Info,
+        };
+        let (store, cache, key) = (
+            self.inner.store.clone(),
+            self.inner.mod_cache.clone(),
+            module.clone(),
+        );
         blocking(move || {
             let blob = store.put_bytes(&bytes)?;
             let mut reference = Ref::new(&blob, source);
             if let Some(h1) = h1 {
                 reference = reference.with_h1(h1);
             }
-            put_ref(&store, &key, kind, &reference)
+            put_ref(&store, &key, kind, &reference)?;
+            if !exported {
+                write_cache_file(&cache, &key, file, &bytes)?;
+            }
+            Ok(())
         })
         .await?;
         self.push_remote(module, kind).await;
-        Ok(())
+        Ok(path)
     }
 
     /// Writes `.info` or `.mod` into GOMODCACHE unless the file already
@@ -475,14 +480,7 @@ impl Fetcher {
         bytes: Vec<u8>,
     ) -> Result<(), Error> {
         let (cache, module) = (self.inner.mod_cache.clone(), module.clone());
-        blocking(move || {
-            match kind {
-                CacheFile::Mod => cache.write_go_mod(&module, &bytes)?,
-                _ => cache.write_info(&module, &bytes)?,
-            }
-            Ok(())
-        })
-        .await
+        blocking(move || write_cache_file(&cache, &module, kind, &bytes)).await
     }
 
     /// The GOMODCACHE file of `kind` for `module`, and whether it already
@@ -535,6 +533,20 @@ pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
     tokio::task::spawn_blocking(work).await?
+}
+
+/// Writes `.info` or `.mod` into GOMODCACHE.
+fn write_cache_file(
+    cache: &ModCache,
+    module: &ModuleVersion,
+    kind: CacheFile,
+    bytes: &[u8],
+) -> Result<(), Error> {
+    match kind {
+        CacheFile::Mod => cache.write_go_mod(module, bytes)?,
+        _ => cache.write_info(module, bytes)?,
+    }
+    Ok(())
 }
 
 /// Records a ref. A ref already recording other content is kept: it was

@@ -6,11 +6,28 @@ use std::path::PathBuf;
 use gomodx_modcache::{CacheFile, ExportError};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_zip;
-use gomodx_store::{ArtifactKind, Ref, StoreError};
+use gomodx_store::{ArtifactKind, BlobWriter, Ref, StoreError};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref, stored_source};
 use crate::sink::BlobSink;
+
+/// A downloaded zip, read and hashed, not yet committed.
+struct Checked {
+    writer: BlobWriter,
+    h1: String,
+    /// The staging directory holding its extracted tree (`tree/`), if
+    /// extraction succeeded; removed when dropped.
+    staged: Option<tempfile::TempDir>,
+}
+
+/// Where [`Fetcher::download_zip`]'s blocking work stopped.
+enum Step {
+    /// Everything is kept and exported.
+    Kept(ZipFile),
+    /// The hash needs the checksum database (async) before it is kept.
+    AskSumdb(Checked),
+}
 
 impl Fetcher {
     pub(crate) async fn load_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
@@ -61,20 +78,27 @@ impl Fetcher {
     }
 
     /// Downloads the zip into the store under the store's per-version lock:
-    /// streamed to a temporary blob, its names checked, hashed and checked
-    /// against go.sum, and only then committed and exported. On any failure
-    /// the temporary file is removed: nothing is kept.
+    /// streamed to a temporary blob, then read once — its names checked,
+    /// hashed and extracted into a staging directory in the same pass —
+    /// checked against go.sum, and only then committed, exported and its
+    /// tree published. On any failure the temporary file and the staged
+    /// tree are removed: nothing is kept.
+    ///
+    /// The blocking work after the download is one task when go.sum settles
+    /// the hash, two when the checksum database has to be asked.
     async fn download_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
         self.require_network(&module.path, &module.version, ".zip")?;
         let permit = self.network_permit().await;
         let (store, key) = (self.inner.store.clone(), module.clone());
-        let _lock = blocking(move || Ok(store.lock_module_version(&key)?)).await?;
+        let (_lock, writer) = blocking(move || {
+            let lock = store.lock_module_version(&key)?;
+            Ok((lock, store.blob_writer()?))
+        })
+        .await?;
         // Another process may have stored it while this one waited.
         if let Some(zip) = self.stored_zip(module).await? {
             return Ok(zip);
         }
-        let store = self.inner.store.clone();
-        let writer = blocking(move || Ok(store.blob_writer()?)).await?;
         let mut sink = BlobSink::new(writer, module, &*self.inner.reporter);
         let served = self
             .inner
@@ -87,44 +111,99 @@ impl Fetcher {
         drop(permit);
 
         let cpu = self.cpu_permit().await;
-        let (key, proxy) = (module.clone(), served.proxy.clone());
-        let (writer, h1) = blocking(move || {
-            let checked = gomodx_modzip::check_prefixes(writer.path(), &key)
-                .and_then(|()| hash_zip(writer.path()));
-            match checked {
-                Ok(h1) => Ok((writer, h1)),
-                Err(e) => Err(Error::downloaded_zip(&key, &proxy, e)),
+        let (fetcher, key, proxy) = (self.clone(), module.clone(), served.proxy.clone());
+        let step = blocking(move || {
+            let checked = fetcher.check_download(&key, writer, &proxy)?;
+            match fetcher.inner.sums.check_now(&key, &checked.h1, &proxy) {
+                Some(result) => result
+                    .and_then(|()| fetcher.keep_download(&key, checked, proxy))
+                    .map(Step::Kept),
+                None => Ok(Step::AskSumdb(checked)),
             }
         })
         .await?;
+        let kept = match step {
+            Step::Kept(zip) => zip,
+            Step::AskSumdb(checked) => {
+                self.inner
+                    .sums
+                    .check(module, &checked.h1, &served.proxy)
+                    .await?;
+                let (fetcher, key) = (self.clone(), module.clone());
+                blocking(move || fetcher.keep_download(&key, checked, served.proxy)).await?
+            }
+        };
         drop(cpu);
-        self.inner.sums.check(module, &h1, &served.proxy).await?;
-
-        let (store, key, proxy, hash) = (
-            self.inner.store.clone(),
-            module.clone(),
-            served.proxy,
-            h1.clone(),
-        );
-        let blob = blocking(move || {
-            let blob = writer.commit()?;
-            put_ref(
-                &store,
-                &key,
-                ArtifactKind::Zip,
-                &Ref::new(&blob, proxy).with_h1(hash),
-            )?;
-            Ok(blob)
-        })
-        .await?;
         self.push_remote(module, ArtifactKind::Zip).await;
-        let path = self
-            .export_zip(module, &blob.sha256, &h1, None)
-            .await?
-            .ok_or_else(|| Error::Internal(format!("{module}: the zip just stored is missing")))?;
+        Ok(kept)
+    }
+
+    /// Reads the downloaded zip once: extracted into a staging directory of
+    /// the store while its entries are hashed. A zip that extraction refuses
+    /// is checked and hashed the way go does before extracting (prefixes,
+    /// then `h1:`), so that its errors stay go's; its extraction fails later,
+    /// as go's does.
+    fn check_download(
+        &self,
+        module: &ModuleVersion,
+        writer: BlobWriter,
+        proxy: &str,
+    ) -> Result<Checked, Error> {
+        let staging = self.inner.store.temp_dir()?;
+        let tree = staging.path().join("tree");
+        if let Ok(h1) = gomodx_modzip::unzip_hashed(writer.path(), module, &tree) {
+            return Ok(Checked {
+                writer,
+                h1,
+                staged: Some(staging),
+            });
+        }
+        drop(staging);
+        match gomodx_modzip::check_prefixes(writer.path(), module)
+            .and_then(|()| hash_zip(writer.path()))
+        {
+            Ok(h1) => Ok(Checked {
+                writer,
+                h1,
+                staged: None,
+            }),
+            Err(e) => Err(Error::downloaded_zip(module, proxy, e)),
+        }
+    }
+
+    /// Commits a checked download: the blob, its ref, the zip and
+    /// `.ziphash` in GOMODCACHE, and the staged tree (if publishing it
+    /// fails, [`extract`](Self::extract) extracts the zip again and reports
+    /// what fails then).
+    fn keep_download(
+        &self,
+        module: &ModuleVersion,
+        checked: Checked,
+        proxy: String,
+    ) -> Result<ZipFile, Error> {
+        let store = &self.inner.store;
+        let blob = checked.writer.commit()?;
+        put_ref(
+            store,
+            module,
+            ArtifactKind::Zip,
+            &Ref::new(&blob, proxy).with_h1(checked.h1.clone()),
+        )?;
+        let path = self.inner.mod_cache.install_zip(
+            module,
+            &store.blob_path(&blob.sha256)?,
+            &checked.h1,
+        )?;
+        if let Some(staging) = &checked.staged {
+            let tree = staging.path().join("tree");
+            let _ = self
+                .inner
+                .mod_cache
+                .publish_tree(module, &tree, self.inner.writable_dirs);
+        }
         Ok(ZipFile {
             path,
-            h1,
+            h1: checked.h1,
             size: blob.size,
             source: Source::Network,
         })

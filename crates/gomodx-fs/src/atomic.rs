@@ -15,6 +15,22 @@ use crate::error::{FsError, IoContext};
 /// Buffer size for [`AtomicFile`] writes.
 const BUFFER_SIZE: usize = 64 * 1024;
 
+/// What a write into place must survive besides a killed process (which
+/// temp file + rename always survives: the page cache outlives processes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// A power cut too: the file is fsynced before the rename and the
+    /// directory after it.
+    Full,
+    /// The content is fsynced (`fdatasync`) before the rename, the directory
+    /// is not: after a power cut the name may be missing, but a name that
+    /// is there has its complete content.
+    Data,
+    /// No fsync at all: after a power cut the file may be missing, empty or
+    /// hold garbage. For content its readers verify, or can do without.
+    None,
+}
+
 /// Writes `bytes` to `path` atomically, replacing any existing file.
 ///
 /// The data goes to `<name>.tmp<random>` in the same directory first (as Go's
@@ -22,11 +38,16 @@ const BUFFER_SIZE: usize = 64 * 1024;
 /// is fsynced so the rename itself is durable. New files get mode 0666 minus
 /// the umask, like files Go writes into the module cache.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    write_atomic_with(path, bytes, Durability::Full)
+}
+
+/// [`write_atomic`] with the fsyncs `durability` asks for.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), FsError> {
     let mut prefix = path.file_name().map_or_else(OsString::new, OsString::from);
     prefix.push(".tmp");
     let mut file = AtomicFile::create(parent_dir(path), &prefix, false)?;
     file.write_all(bytes).at("write", file.temp_path())?;
-    file.commit(path)
+    file.commit_with(path, durability)
 }
 
 /// What [`AtomicFile::persist_noclobber`] did.
@@ -121,21 +142,35 @@ impl AtomicFile {
             .at("chmod", self.temp_path())
     }
 
-    /// Flushes and fsyncs the temporary file, returning it.
-    fn finish(mut self) -> Result<NamedTempFile, FsError> {
+    /// Flushes the temporary file and fsyncs it as `durability` asks,
+    /// returning it.
+    fn finish(mut self, durability: Durability) -> Result<NamedTempFile, FsError> {
         self.write_pending().at("write", self.temp.path())?;
         let temp = self.temp;
-        temp.as_file().sync_all().at("fsync", temp.path())?;
+        let file = temp.as_file();
+        match durability {
+            Durability::Full => file.sync_all().at("fsync", temp.path())?,
+            Durability::Data => file.sync_data().at("fsync", temp.path())?,
+            Durability::None => {}
+        }
         Ok(temp)
     }
 
     /// Moves the file to `final_path`, replacing any existing file, and
     /// fsyncs the directory.
     pub fn commit(self, final_path: &Path) -> Result<(), FsError> {
-        let temp = self.finish()?;
+        self.commit_with(final_path, Durability::Full)
+    }
+
+    /// [`commit`](Self::commit) with the fsyncs `durability` asks for.
+    pub fn commit_with(self, final_path: &Path, durability: Durability) -> Result<(), FsError> {
+        let temp = self.finish(durability)?;
         temp.persist(final_path)
             .map_err(|err| FsError::new("rename to", final_path, err.error))?;
-        sync_dir(parent_dir(final_path))
+        if durability == Durability::Full {
+            sync_dir(parent_dir(final_path))?;
+        }
+        Ok(())
     }
 
     /// Moves the file to `final_path` unless a file already exists there
@@ -144,10 +179,22 @@ impl AtomicFile {
     /// Meant for content-addressed files, where an existing file already has
     /// the same content: [`Persisted::AlreadyExists`] is success.
     pub fn persist_noclobber(self, final_path: &Path) -> Result<Persisted, FsError> {
-        let temp = self.finish()?;
+        self.persist_noclobber_with(final_path, Durability::Full)
+    }
+
+    /// [`persist_noclobber`](Self::persist_noclobber) with the fsyncs
+    /// `durability` asks for.
+    pub fn persist_noclobber_with(
+        self,
+        final_path: &Path,
+        durability: Durability,
+    ) -> Result<Persisted, FsError> {
+        let temp = self.finish(durability)?;
         match temp.persist_noclobber(final_path) {
             Ok(_) => {
-                sync_dir(parent_dir(final_path))?;
+                if durability == Durability::Full {
+                    sync_dir(parent_dir(final_path))?;
+                }
                 Ok(Persisted::Created)
             }
             // Dropping `err.file` removes the temporary file.
@@ -227,6 +274,29 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn every_durability_writes_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, durability) in [
+            ("full", Durability::Full),
+            ("data", Durability::Data),
+            ("none", Durability::None),
+        ] {
+            let path = dir.path().join(name);
+            write_atomic_with(&path, name.as_bytes(), durability).unwrap();
+            assert_eq!(fs::read(&path).unwrap(), name.as_bytes());
+            let mut blob = AtomicFile::hashing_in(dir.path()).unwrap();
+            blob.write_all(b"blob").unwrap();
+            let target = dir.path().join(format!("{name}.blob"));
+            assert_eq!(
+                blob.persist_noclobber_with(&target, durability).unwrap(),
+                Persisted::Created
+            );
+            assert_eq!(fs::read(&target).unwrap(), b"blob");
+        }
+        assert_eq!(entries(dir.path()).len(), 6, "no temporary file is left");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! - [`write_atomic`] and [`AtomicFile`]: write to a temporary file in the
 //!   target directory, fsync, rename into place, fsync the directory.
 //!   [`AtomicFile::persist_noclobber`] never replaces an existing file, for
-//!   content-addressed blobs.
+//!   content-addressed blobs. The `_with` variants take a [`Durability`]:
+//!   callers whose readers verify what they read may skip the fsyncs.
 //! - [`FileLock`]: advisory whole-file locks (`flock` on Linux, the same call
 //!   Go's `lockedfile` uses), so gomodx and `go` exclude each other.
 //! - [`remove_dir_all_force`] and [`make_tree_read_only`]: the module cache's
@@ -19,7 +20,7 @@ mod error;
 mod lock;
 mod tree;
 
-pub use atomic::{AtomicFile, Persisted, write_atomic};
+pub use atomic::{AtomicFile, Durability, Persisted, write_atomic, write_atomic_with};
 pub use error::{FsError, os_error_text};
 pub use lock::FileLock;
 pub use tree::{make_tree_read_only, remove_dir_all_force};

@@ -162,6 +162,47 @@ impl ModCache {
         Ok(dir)
     }
 
+    /// Publishes `staged`, a tree extracted from the module's zip ahead of
+    /// time (by [`gomodx_modzip::unzip_hashed`], while the zip was hashed)
+    /// and checked since, as the module's extracted directory: under the
+    /// version lock, by one rename (so no `.partial` state is ever seen),
+    /// unless a complete tree is there already. The zip and `.ziphash` must
+    /// be published first. When the rename is impossible (`staged` on
+    /// another filesystem, or gone), the zip is extracted as
+    /// [`extract`](Self::extract) does. Returns the directory.
+    pub fn publish_tree(
+        &self,
+        module: &ModuleVersion,
+        staged: &Path,
+        writable: bool,
+    ) -> Result<PathBuf, ExportError> {
+        let lock = self.lock_version(module)?;
+        if let Some(dir) = self
+            .complete_dir(module)
+            .map_err(|e| fs_error("stat", self.root(), e))?
+        {
+            return Ok(dir);
+        }
+        let dir = self.extracted_dir(module)?;
+        remove_old_temp_dirs(&dir)?;
+        remove_dir_all_force(&dir)?;
+        create_parent(&dir)?;
+        if fs::rename(staged, &dir).is_err() {
+            drop(lock);
+            return self.extract(module, writable);
+        }
+        let partial = self.file(module, CacheFile::Partial)?;
+        if let Err(err) = fs::remove_file(&partial)
+            && err.kind() != io::ErrorKind::NotFound
+        {
+            return Err(FsError::new("remove", &partial, err).into());
+        }
+        if !writable {
+            make_tree_read_only(&dir)?;
+        }
+        Ok(dir)
+    }
+
     /// Takes go's per-version download lock (`V.lock`, flock).
     fn lock_version(&self, module: &ModuleVersion) -> Result<FileLock, ExportError> {
         let lock = self.file(module, CacheFile::Lock)?;

@@ -36,6 +36,17 @@ pub fn hash1(entries: &mut [(String, [u8; 32])]) -> Result<String, ZipError> {
     )
 }
 
+/// [`hash1`] over stored zip names (bytes, as [`hash_zip`] sees them), for
+/// a zip without duplicate names.
+pub(crate) fn hash1_raw(entries: &mut [(Vec<u8>, [u8; 32])]) -> Result<String, ZipError> {
+    entries.sort();
+    summarize(
+        entries
+            .iter()
+            .map(|(name, digest)| (name.as_slice(), digest)),
+    )
+}
+
 /// The go.sum hash of a go.mod file (`path version/go.mod h1:…`): [`hash1`]
 /// of one file named `go.mod`.
 pub fn hash_go_mod(content: &[u8]) -> String {

@@ -6,7 +6,8 @@
 //!   (prefix, clean relative names, case-fold collisions, go.mod placement,
 //!   size limits).
 //! - [`unzip`]: checked, bounded-memory extraction that never creates
-//!   symlinks and leaves nothing behind on failure.
+//!   symlinks and leaves nothing behind on failure; [`unzip_hashed`] also
+//!   computes the `h1:` hash in the same pass.
 //! - [`create_zip_from_files`] / [`create_zip_from_dir`]: build a zip the way
 //!   the go command does (nested modules, VCS directories, vendored packages
 //!   and irregular files omitted). [`write_zip_entries`] writes arbitrary,
@@ -34,7 +35,7 @@ mod test_zips;
 pub use check::{CheckedZip, check_prefixes, check_zip};
 pub use create::{CreatedZip, create_zip_from_dir, create_zip_from_files, write_zip_entries};
 pub use error::{FileError, FileProblem, ZipError};
-pub use unzip::unzip;
+pub use unzip::{unzip, unzip_hashed};
 
 /// Largest allowed module zip file, and largest allowed total uncompressed
 /// size of its files (Go's `MaxZipFile`, 500 MiB).

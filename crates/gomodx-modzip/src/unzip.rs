@@ -1,11 +1,13 @@
 //! Extracting a module zip (`zip.Unzip`), all or nothing.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use gomodx_fs::{FsError, remove_dir_all_force};
 use gomodx_module::ModuleVersion;
+use sha2::{Digest, Sha256};
 
 use crate::MAX_ZIP_FILE;
 use crate::archive::{Archive, copy_body};
@@ -26,8 +28,34 @@ use crate::error::ZipError;
 /// itself (and any parents it had to create) if it did not exist, otherwise
 /// its contents.
 pub fn unzip(zip_path: &Path, mv: &ModuleVersion, dest: &Path) -> Result<(), ZipError> {
+    unzip_with(zip_path, mv, dest, None)
+}
+
+/// [`unzip`], also returning the zip's `h1:` hash (what
+/// [`hash_zip`](crate::h1::hash_zip) computes), from the same read of each
+/// entry: one pass over the zip where checking, hashing and extracting
+/// would take two.
+///
+/// Fails where [`unzip`] fails, even when `hash_zip` would succeed (an
+/// invalid zip still has a hash): callers that must report the hash of an
+/// invalid zip fall back to `hash_zip` on error.
+pub fn unzip_hashed(zip_path: &Path, mv: &ModuleVersion, dest: &Path) -> Result<String, ZipError> {
+    let mut digests = Vec::new();
+    unzip_with(zip_path, mv, dest, Some(&mut digests))?;
+    // Checked zips have no duplicate names, so sorting pairs is hash_zip's order.
+    crate::h1::hash1_raw(&mut digests)
+}
+
+/// Extracts, all or nothing, collecting each entry's SHA-256 into `digests`
+/// if given.
+fn unzip_with(
+    zip_path: &Path,
+    mv: &ModuleVersion,
+    dest: &Path,
+    digests: Option<&mut Vec<(Vec<u8>, [u8; 32])>>,
+) -> Result<(), ZipError> {
     let cleanup = Cleanup::prepare(dest)?;
-    let result = extract(zip_path, mv, dest);
+    let result = extract(zip_path, mv, dest, digests);
     if result.is_err() {
         // The extraction error matters more than a failed cleanup.
         let _ = cleanup.undo();
@@ -35,13 +63,20 @@ pub fn unzip(zip_path: &Path, mv: &ModuleVersion, dest: &Path) -> Result<(), Zip
     result
 }
 
-/// Checks, then writes every file.
-fn extract(zip_path: &Path, mv: &ModuleVersion, dest: &Path) -> Result<(), ZipError> {
+/// Checks, then writes every file (hashing every entry into `digests`).
+fn extract(
+    zip_path: &Path,
+    mv: &ModuleVersion,
+    dest: &Path,
+    mut digests: Option<&mut Vec<(Vec<u8>, [u8; 32])>>,
+) -> Result<(), ZipError> {
     check_module_version(mv)?;
     let mut archive = Archive::open_limited(zip_path, MAX_ZIP_FILE)?;
     let (_, checked_entries) = check_entries(&mut archive, mv)?;
     let prefix = zip_prefix(mv);
     fs::create_dir_all(dest).map_err(|err| FsError::new("mkdir", dest, err))?;
+    // Directories made so far: one mkdir per directory, not per file.
+    let mut made = HashSet::from([dest.to_path_buf()]);
     let mut index = 0;
     archive.for_each_body(|entry, body| {
         // The zip is read twice; insist the second pass sees what was checked.
@@ -55,25 +90,48 @@ fn extract(zip_path: &Path, mv: &ModuleVersion, dest: &Path) -> Result<(), ZipEr
         index += 1;
         let relative = std::str::from_utf8(&entry.name[prefix.len()..])
             .expect("checked names are UTF-8 and start with the prefix");
-        if relative.is_empty() || relative.ends_with('/') {
+        // Directory entries (and the prefix itself) are not extracted, but
+        // hash_zip hashes their bodies too.
+        let extracted = !(relative.is_empty() || relative.ends_with('/'));
+        if !extracted && digests.is_none() {
             return Ok(());
         }
-        let target = dest.join(relative);
-        let mut file = create_file(&target)?;
+        let mut output = if extracted {
+            let target = dest.join(relative);
+            Some((create_file(&target, &mut made)?, target))
+        } else {
+            None
+        };
+        let mut hasher = digests.is_some().then(Sha256::new);
         copy_body(body, entry.size, |chunk| {
-            file.write_all(chunk)
-                .map_err(|err| FsError::new("write", &target, err).into())
+            if let Some(hasher) = &mut hasher {
+                hasher.update(chunk);
+            }
+            match &mut output {
+                Some((file, target)) => file
+                    .write_all(chunk)
+                    .map_err(|err| FsError::new("write", &*target, err).into()),
+                None => Ok(()),
+            }
         })
-        .map_err(|err| err.into_zip_error(zip_path, entry))
+        .map_err(|err| err.into_zip_error(zip_path, entry))?;
+        if let (Some(hasher), Some(digests)) = (hasher, digests.as_deref_mut()) {
+            digests.push((entry.name.clone(), hasher.finalize().into()));
+        }
+        Ok(())
     })
 }
 
-/// Creates a new read-only file (and its parent directories).
-fn create_file(target: &Path) -> Result<File, ZipError> {
+/// Creates a new read-only file (and its parent directories, unless they
+/// are among the directories `made` already).
+fn create_file(target: &Path, made: &mut HashSet<PathBuf>) -> Result<File, ZipError> {
     let parent = target
         .parent()
         .expect("a target inside the destination has a parent");
-    fs::create_dir_all(parent).map_err(|err| FsError::new("mkdir", parent, err))?;
+    if !made.contains(parent) {
+        fs::create_dir_all(parent).map_err(|err| FsError::new("mkdir", parent, err))?;
+        made.insert(parent.to_path_buf());
+    }
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -190,6 +248,31 @@ mod tests {
     fn mode(path: &Path) -> u32 {
         use std::os::unix::fs::PermissionsExt;
         fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn unzip_hashed_extracts_and_hashes_as_hash_zip_in_one_pass() {
+        let (_t, zip) = module_zip(&[
+            ("", b""),
+            ("go.mod", b"module example.com/m\n"),
+            ("empty/", b""),
+            ("b.go", b"package m\n"),
+            ("a/b/c.go", b"package b\n"),
+        ]);
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("m@v1.0.0");
+        let h1 = unzip_hashed(&zip, &module(), &dest).unwrap();
+        assert_eq!(h1, crate::h1::hash_zip(&zip).unwrap());
+        assert_eq!(tree(&dest), ["a/", "a/b/", "a/b/c.go", "b.go", "go.mod"]);
+        assert_eq!(fs::read(dest.join("b.go")).unwrap(), b"package m\n");
+
+        // An invalid zip has a hash, but unzip_hashed fails like unzip and
+        // leaves nothing.
+        let (_t, bad) = module_zip(&[("go.mod", b"module example.com/m\n"), ("x/go.mod", b"")]);
+        let dest = tmp.path().join("bad@v1.0.0");
+        assert!(crate::h1::hash_zip(&bad).is_ok());
+        assert!(unzip_hashed(&bad, &module(), &dest).is_err());
+        assert!(!dest.exists());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use gomodx_fs::AtomicFile;
+use gomodx_fs::{AtomicFile, Durability};
 use sha2::{Digest, Sha256};
 
 use crate::disk::{IoContext, create_dir_all, if_exists};
@@ -66,7 +66,8 @@ impl BlobWriter {
         Ok(())
     }
 
-    /// Fsyncs the content, makes it read-only (0444) and renames it to
+    /// Fsyncs the content (`fdatasync`, not the directory: see the crate's
+    /// durability notes), makes it read-only (0444) and renames it to
     /// `blobs-v1/sha256/<2 hex>/<64 hex>`.
     ///
     /// If the blob already exists, the temporary file is dropped and the
@@ -74,6 +75,11 @@ impl BlobWriter {
     /// succeed with one blob. An existing blob of the wrong size is corrupt;
     /// it is quarantined and replaced.
     pub fn commit(self) -> Result<Blob, StoreError> {
+        self.commit_with(Durability::Data)
+    }
+
+    /// [`commit`](Self::commit) with the fsyncs `durability` asks for.
+    fn commit_with(self, durability: Durability) -> Result<Blob, StoreError> {
         let digest = self
             .file
             .sha256()
@@ -92,7 +98,7 @@ impl BlobWriter {
         }
         self.file
             .set_permissions(read_only(self.file.temp_path())?)?;
-        self.file.persist_noclobber(&path)?;
+        self.file.persist_noclobber_with(&path, durability)?;
         Ok(blob)
     }
 }
@@ -113,11 +119,25 @@ impl Store {
         BlobWriter::new(self.clone())
     }
 
-    /// Stores `bytes` as a blob (for small content such as `.mod` and `.info`).
+    /// A new empty directory in `tmp/`, removed with what it holds when the
+    /// guard is dropped: for trees staged on the store's filesystem and
+    /// renamed elsewhere once checked. A killed process's ones are removed
+    /// by `gc`.
+    pub fn temp_dir(&self) -> Result<tempfile::TempDir, StoreError> {
+        let dir = self.bucket(TMP);
+        Ok(tempfile::Builder::new()
+            .prefix(".tree-")
+            .tempdir_in(&dir)
+            .at("create temporary directory in", &dir)?)
+    }
+
+    /// Stores `bytes` as a blob (for small content such as `.mod` and
+    /// `.info`). Not fsynced: small blobs are read with
+    /// [`read_blob`](Self::read_blob), which verifies them.
     pub fn put_bytes(&self, bytes: &[u8]) -> Result<Blob, StoreError> {
         let mut writer = self.blob_writer()?;
         writer.write_all(bytes).at("write", writer.path())?;
-        writer.commit()
+        writer.commit_with(Durability::None)
     }
 
     /// Where the blob named `sha256` lives (whether or not it exists). The

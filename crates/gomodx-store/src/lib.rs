@@ -33,11 +33,42 @@
 //!   and carry the time they were fetched; freshness policy lives elsewhere.
 //!   See [`Store::put_meta`] and [`Store::get_meta`].
 //! - Blobs are written through a [`BlobWriter`]: temporary file in `tmp/`,
-//!   hashed while streaming, fsynced, made read-only, renamed into place
-//!   without replacing an existing blob. A killed process leaves at most
-//!   stale files in `tmp/`, never a visible partial blob or ref.
+//!   hashed while streaming, made read-only, renamed into place without
+//!   replacing an existing blob. A killed process leaves at most stale files
+//!   in `tmp/`, never a visible partial blob or ref.
 //! - Any number of processes may use one store at once. Each bucket name ends
 //!   in `-vN`; a format change bumps `N` instead of migrating.
+//!
+//! # Durability: what a kill -9 and a power cut leave
+//!
+//! Every file is written to a temporary name and renamed into place, and a
+//! ref is written only after its blob is in place. Which fsyncs are paid
+//! is chosen per kind of file, by what its readers check:
+//!
+//! | file | fsync | why that is enough |
+//! |---|---|---|
+//! | zip blob ([`BlobWriter::commit`]) | `fdatasync` before the rename | the warm path trusts a zip by its size and `.ziphash` without re-hashing it, so its bytes must be on disk before any ref can name it |
+//! | small blob ([`Store::put_bytes`]: `.info`, `.mod`) | none | [`Store::read_blob`] re-hashes every read; a torn one is quarantined and fetched again |
+//! | ref, meta, graph snapshot | none | a file that does not parse, or a ref whose blob is missing or has another size, counts as absent and is replaced |
+//! | directories | none | a rename lost in a power cut only makes a file absent |
+//!
+//! That is one fsync per downloaded zip instead of two per file and two per
+//! directory entry. Go's own module cache has none at all; the GOMODCACHE
+//! files gomodx writes (`.info`, `.mod`, `.ziphash`, extracted trees) are
+//! written as go writes them, without fsync.
+//!
+//! - **kill -9** (or a crash of gomodx): the page cache outlives the
+//!   process, so every completed rename is seen with its complete content.
+//!   What can be left: temporary files in `tmp/` (removed by `gc`), and a
+//!   blob without a ref (the module is fetched again; `gc` removes the
+//!   orphan). Never a partial blob or ref under its final name.
+//! - **power cut**: writes not yet on disk may be lost in any order the
+//!   filesystem chooses. A ref may survive without its blob (absent, fetched
+//!   again), a blob or a ref may be lost or torn (a torn small blob fails
+//!   its hash on read and is quarantined; a torn ref does not parse). A zip
+//!   blob a surviving ref names was fsynced before the ref was written, so
+//!   it is complete. Nothing that survives is trusted wrongly; at worst a
+//!   module is downloaded again.
 
 mod blob;
 mod disk;

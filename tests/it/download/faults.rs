@@ -227,6 +227,12 @@ fn hash_mismatch_keeps_nothing() {
         2,
         "only the .info and .mod were kept"
     );
+    // Neither the temporary blob nor the tree staged while hashing it is left.
+    let tmp = gomodx.store().join("tmp");
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in {}: {left:?}", tmp.display());
     assert_no_partial_files(&gomodx.mod_cache());
 
     // A corrupted go.mod: the /go.mod line catches it before anything is kept.
