@@ -210,7 +210,7 @@ fn run_size(
             &universe,
             go,
             gomodx,
-            &relay.url(),
+            &bench.proxy,
             &work,
             args.serve_clients,
         )?;
