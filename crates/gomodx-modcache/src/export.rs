@@ -136,16 +136,10 @@ impl ModCache {
     /// `.partial` protocol, unless a complete tree is already there. Returns
     /// the directory. Directories are made read-only unless `writable`.
     pub fn extract(&self, module: &ModuleVersion, writable: bool) -> Result<PathBuf, ExportError> {
-        let _lock = self.lock_version(module)?;
-        if let Some(dir) = self
-            .complete_dir(module)
-            .map_err(|e| fs_error("stat", self.root(), e))?
-        {
-            return Ok(dir);
-        }
-        let dir = self.extracted_dir(module)?;
-        remove_old_temp_dirs(&dir)?;
-        remove_dir_all_force(&dir)?;
+        let (dir, _lock) = match self.claim_tree(module)? {
+            Tree::Complete(dir) => return Ok(dir),
+            Tree::Empty { dir, lock } => (dir, lock),
+        };
         let partial = self.file(module, CacheFile::Partial)?;
         fs::write(&partial, b"").map_err(|e| FsError::new("create", &partial, e))?;
         let zip = self.file(module, CacheFile::Zip)?;
@@ -176,16 +170,10 @@ impl ModCache {
         staged: &Path,
         writable: bool,
     ) -> Result<PathBuf, ExportError> {
-        let lock = self.lock_version(module)?;
-        if let Some(dir) = self
-            .complete_dir(module)
-            .map_err(|e| fs_error("stat", self.root(), e))?
-        {
-            return Ok(dir);
-        }
-        let dir = self.extracted_dir(module)?;
-        remove_old_temp_dirs(&dir)?;
-        remove_dir_all_force(&dir)?;
+        let (dir, lock) = match self.claim_tree(module)? {
+            Tree::Complete(dir) => return Ok(dir),
+            Tree::Empty { dir, lock } => (dir, lock),
+        };
         create_parent(&dir)?;
         if fs::rename(staged, &dir).is_err() {
             drop(lock);
@@ -203,12 +191,42 @@ impl ModCache {
         Ok(dir)
     }
 
+    /// Under go's per-version lock: the module's complete extracted tree,
+    /// or its directory cleared of stale and partial trees, to be filled
+    /// while the returned lock is held.
+    fn claim_tree(&self, module: &ModuleVersion) -> Result<Tree, ExportError> {
+        let lock = self.lock_version(module)?;
+        if let Some(dir) = self
+            .complete_dir(module)
+            .map_err(|e| fs_error("stat", self.root(), e))?
+        {
+            return Ok(Tree::Complete(dir));
+        }
+        let dir = self.extracted_dir(module)?;
+        remove_old_temp_dirs(&dir)?;
+        remove_dir_all_force(&dir)?;
+        Ok(Tree::Empty { dir, lock })
+    }
+
     /// Takes go's per-version download lock (`V.lock`, flock).
     fn lock_version(&self, module: &ModuleVersion) -> Result<FileLock, ExportError> {
         let lock = self.file(module, CacheFile::Lock)?;
         create_parent(&lock)?;
         Ok(FileLock::exclusive(&lock)?)
     }
+}
+
+/// What [`ModCache::claim_tree`] found.
+enum Tree {
+    /// A complete extracted tree: nothing to do.
+    Complete(PathBuf),
+    /// No tree (any partial one removed): fill `dir` while `lock` is held.
+    Empty {
+        /// The extracted directory.
+        dir: PathBuf,
+        /// go's per-version lock.
+        lock: FileLock,
+    },
 }
 
 /// Whether two paths name the same file (device and inode).
