@@ -65,6 +65,18 @@ impl Loaded {
         printer: &Printer,
     ) -> Result<Self> {
         let main = find(settings, printer, mode)?;
+        Self::load_found(settings, main, options, mode, runtime, printer)
+    }
+
+    /// [`Loaded::load_in`] for main modules already [`find`]-ed.
+    pub fn load_found(
+        settings: &GlobalSettings,
+        main: MainModules,
+        options: &LoadOptions,
+        mode: Mode,
+        runtime: &tokio::runtime::Runtime,
+        printer: &Printer,
+    ) -> Result<Self> {
         let trace = trace_hook(settings, printer);
         let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), trace)?;
         let mode = match mode {

@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use gomodx_fetch::gojson::{Object, Value};
 use gomodx_resolver::LoadOptions;
 use gomodx_workspace::list::{ListMode, ModuleInfo, check_patterns, list};
+use gomodx_workspace::vendor;
 
 use super::graph_load::Loaded;
 use crate::ExitStatus;
@@ -35,8 +36,26 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         .map_err(anyhow::Error::msg)?;
     check_patterns(&args.patterns)?;
     let runtime = super::async_runtime()?;
-    let loaded = Loaded::load_in(
+    let main = super::graph_load::find(settings, printer, super::graph_load::Mode::ReadOnly)?;
+    let mod_flag = settings.go_flags.mod_mode.as_deref();
+    if main.vendor_mode(mod_flag)? {
+        vendor::check_list_args(args.versions, args.update, &args.patterns)?;
+        bail!(Hinted {
+            message: format!(
+                "-mod=vendor is not supported: gomodx lists the module graph, not vendor/modules.txt ({})",
+                match mod_flag {
+                    Some(_) if args.mod_mode.is_none() => "-mod=vendor is set in GOFLAGS",
+                    Some(_) => "-mod=vendor given",
+                    None =>
+                        "go defaults to it: a vendor directory exists and the go line is at least 1.14",
+                }
+            ),
+            hint: "use `go list -m`, or pass -mod=readonly to list the module graph".to_owned(),
+        });
+    }
+    let loaded = Loaded::load_found(
         settings,
+        main,
         &LoadOptions::default(),
         super::graph_load::Mode::ReadOnly,
         &runtime,
@@ -95,25 +114,12 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
 }
 
 /// `settings` with `-mod=MODE` (else GOFLAGS' `-mod`) checked as go checks
-/// it for `go list`. Vendor mode lists vendor/modules.txt, which gomodx
-/// does not read: it is refused rather than ignored.
+/// it for `go list`. Vendor mode (given or go's default) is decided once
+/// the main module is found.
 pub fn apply_mod_mode(settings: &mut GlobalSettings, flag: Option<&str>) -> Result<()> {
     let mode = flag.or(settings.go_flags.mod_mode.as_deref()).unwrap_or("");
-    match mode {
-        "" | "readonly" | "mod" => {}
-        "vendor" => bail!(Hinted {
-            message: format!(
-                "-mod=vendor is not supported: gomodx lists the module graph, not vendor/modules.txt{}",
-                if flag.is_none() {
-                    " (-mod=vendor is set in GOFLAGS)"
-                } else {
-                    ""
-                }
-            ),
-            hint: "use `go list -m -mod=vendor`, or pass -mod=readonly to list the module graph"
-                .to_owned(),
-        }),
-        other => bail!("-mod={other} not supported (can be '', 'mod', 'readonly', or 'vendor')"),
+    if !matches!(mode, "" | "readonly" | "mod" | "vendor") {
+        bail!("-mod={mode} not supported (can be '', 'mod', 'readonly', or 'vendor')");
     }
     if let Some(flag) = flag {
         settings.go_flags.mod_mode = Some(flag.to_owned());

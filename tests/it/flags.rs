@@ -272,7 +272,7 @@ fn go_flags_gomodx_cannot_honour_fail_clearly() {
         &["download", "-reuse=old.json", "rsc.io/quote"][..],
         &["download", "-modfile=alt.mod"],
         &["graph", "-modfile=other.mod"],
-        &["list", "-m", "-mod=vendor", "all"],
+        &["list", "-m", "-mod=vendor", "rsc.io/quote"],
     ] {
         let got = s.gomodx.run(&s.main, args);
         assert_eq!(got.status.code(), Some(1), "gomodx {args:?}");
@@ -284,9 +284,73 @@ fn go_flags_gomodx_cannot_honour_fail_clearly() {
         );
     }
     // GOFLAGS=-mod=vendor is refused by list, not silently ignored.
-    let mut command = s.gomodx.command(&s.main, &["list", "-m", "all"]);
+    let mut command = s.gomodx.command(&s.main, &["list", "-m", "rsc.io/quote"]);
     command.env("GOFLAGS", "-mod=vendor");
     let got = command.output().unwrap();
     assert_eq!(got.status.code(), Some(1));
     assert!(stderr(&got).contains("GOFLAGS"), "{}", stderr(&got));
+}
+
+/// go's vendor mode (`setDefaultBuildMod`): a vendor directory and a go line
+/// of 1.14 or later make `-mod=vendor` the default, and `list -m` then
+/// refuses what needs the whole graph, with go's message; an older go line,
+/// a workspace's modules.txt outside a workspace, `-mod=mod` or
+/// `-mod=readonly` list the graph.
+#[test]
+fn vendor_mode_refusals_as_go() {
+    let mut compared = 0;
+    for (go_line, modules_txt, cases) in [
+        (
+            "go 1.17",
+            None,
+            &[
+                &["list", "-m", "all"][..],
+                &["list", "-m", "-json", "all"],
+                &["list", "-m", "-versions", "rsc.io/quote"],
+                &["list", "-m", "-u", "rsc.io/quote"],
+                &["list", "-m", "rsc.io/..."],
+                &["list", "-m", "-mod=vendor", "all"],
+                &["list", "-m", "-mod=mod", "all"],
+                &["list", "-m", "-mod=readonly", "all"],
+            ][..],
+        ),
+        (
+            "go 1.17",
+            Some("## workspace\n"),
+            &[&["list", "-m", "all"][..]],
+        ),
+        ("go 1.13", Some(""), &[&["list", "-m", "all"][..]]),
+    ] {
+        let go_mod = USE[0].1.replace("go 1.17", go_line);
+        let Some(s) = Scenario::new(&[("go.mod", &go_mod), USE[1]]) else {
+            return;
+        };
+        match modules_txt {
+            Some(text) => write_files(&s.main, &[("vendor/modules.txt", text)]),
+            // A consistent vendor directory, as go writes it.
+            None => {
+                for args in [&["mod", "tidy"][..], &["mod", "vendor"]] {
+                    let out = s.go.run(&s.main, args);
+                    assert!(out.status.success(), "go {args:?}: {}", stderr(&out));
+                }
+            }
+        }
+        for args in cases {
+            s.same(args, args);
+            compared += 1;
+        }
+        if modules_txt.is_some() {
+            // Forced, go would check these hand-written files' consistency.
+            continue;
+        }
+        let mut go = s.go.command(&s.main, &["list", "-m", "all"]);
+        go.env("GOFLAGS", "-mod=vendor");
+        let mut ours = s.gomodx.command(&s.main, &["list", "-m", "all"]);
+        ours.env("GOFLAGS", "-mod=vendor");
+        let (want, got) = (go.output().unwrap(), ours.output().unwrap());
+        assert_eq!(got.status.code(), want.status.code());
+        assert_eq!(error_lines(&stderr(&got)), error_lines(&stderr(&want)));
+        compared += 1;
+    }
+    assert_eq!(compared, 11);
 }

@@ -14,6 +14,8 @@
 //! - [`list`]: `go list -m` assembled (build list, queries, `-u`,
 //!   `-retracted`, the JSON-only details); [`list_template`]: `-f`.
 //! - [`why`]: `go mod why -m` on the package import graph.
+//! - [`vendor`]: when go defaults to `-mod=vendor`, and what `list -m`
+//!   refuses then.
 //!
 //! This crate never prints and never reads environment variables: the
 //! caller passes them in [`Context`].
@@ -24,6 +26,7 @@ pub mod list;
 pub mod list_template;
 mod load;
 pub mod sums;
+pub mod vendor;
 pub mod why;
 
 use std::path::PathBuf;
