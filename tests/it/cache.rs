@@ -158,12 +158,11 @@ fn cache_ls_stats_verify_clean_and_gc() {
             .count()
             > 0
     );
+    // GOMODCACHE's copy is intact: adopted again (its hash checked as a
+    // download's); without it, the proxy is asked.
     fixture.take_requests();
     fixture.ok(&["download", "rsc.io/quote@v1.5.2"]);
-    assert_eq!(
-        fixture.take_requests(),
-        vec!["/rsc.io/quote/@v/v1.5.2.mod".to_owned()]
-    );
+    assert_eq!(fixture.take_requests(), Vec::<String>::new());
     fixture.ok(&["cache", "verify"]);
 
     // Cleaning the module empties both caches of it; gc freed its blobs.

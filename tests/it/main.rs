@@ -1,6 +1,7 @@
 //! Integration tests: the `gomodx` binary and its crates against the real
 //! `go` command (found by `gomodx_test::go::go_bin`; required under CI).
 
+mod adopt;
 mod auth;
 mod cache;
 mod containers;

@@ -252,6 +252,7 @@ impl Fetcher {
 
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
         self.pull_remote(module, ArtifactKind::Info).await?;
+        self.adopt_file(module, CacheFile::Info).await?;
         let (bytes, path) = match self.stored(module, CacheFile::Info)? {
             Some(stored) => {
                 if !stored.exported {
@@ -313,6 +314,7 @@ impl Fetcher {
 
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
         self.pull_remote(module, ArtifactKind::Mod).await?;
+        self.adopt_file(module, CacheFile::Mod).await?;
         if let Some((stored, exported, source)) = self.stored_go_mod(module)? {
             self.inner
                 .sums

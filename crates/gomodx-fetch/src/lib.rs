@@ -25,12 +25,15 @@
 //!   dependency; [`doctor`] diagnoses why it is not at its newest version.
 //! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.
 //!
+//! - A GOMODCACHE filled by go is a source too: its files are adopted
+//!   into the store (checked like a download) instead of fetched again.
 //! - With a [`FetchConfig::remote`], a store miss reads through to a
 //!   shared S3 bucket before the GOPROXY, and GOPROXY fetches are written
 //!   back to it (`gomodx-remote`).
 //!
 //! This crate never prints and never reads environment variables.
 
+mod adopt;
 pub mod doctor;
 mod download;
 mod error;
