@@ -39,6 +39,7 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     let main = super::graph_load::find(settings, printer, super::graph_load::Mode::ReadOnly)?;
     let mod_flag = settings.go_flags.mod_mode.as_deref();
     if main.vendor_mode(mod_flag)? {
+        main.check_vendor_consistency(&settings.working_dir)?;
         vendor::check_list_args(args.versions, args.update, &args.patterns)?;
         bail!(Hinted {
             message: format!(

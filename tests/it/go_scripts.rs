@@ -62,14 +62,7 @@ const FILES: &str = "go.mod/go.sum";
 
 /// Deliberate deviations from go: (script, command, reason). Each is
 /// explained in the README's "Deviations from go".
-const DEVIATIONS: &[(&str, &str, &str)] = &[
-    ("mod_import_vendor", "list -m all", VENDOR),
-    ("mod_import_vendor", "list -m -json all", VENDOR),
-];
-
-/// In vendor mode go first checks vendor/modules.txt against go.mod
-/// (`inconsistent vendoring`); gomodx does not read modules.txt.
-const VENDOR: &str = "vendor/modules.txt is not read";
+const DEVIATIONS: &[(&str, &str, &str)] = &[];
 
 /// Disagreements that are bugs still to fix: (script, command, cause).
 const KNOWN_BUGS: &[(&str, &str, &str)] = &[
