@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use gomodx_client::{Client, ProxyList};
+use gomodx_client::{Client, ClientConfig};
 use gomodx_fetch::{Connectivity, NoReporter};
 use gomodx_serve::{Auth, Limits, ServeConfig, Server, SumdbUpstream, Tls, upstream_trace};
 
@@ -57,8 +57,7 @@ pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Re
     let sumdb = if offline {
         None
     } else {
-        let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
-        SumdbUpstream::new(&fetch.gosumdb, Client::new(fetch.client_config(proxies)))
+        SumdbUpstream::new(&fetch.gosumdb, Client::new(ClientConfig::from_env(&fetch)?))
             .map_err(|e| anyhow!(e))?
     };
     let owned = settings.clone();

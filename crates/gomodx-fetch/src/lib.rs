@@ -53,7 +53,9 @@ mod zip;
 pub use download::ModuleDownload;
 pub use error::{ChecksumMismatch, Error, NotAllowed, SumdbFailure, SumdbReason};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
-pub use freshness::{Answer, AnswerSource, Connectivity, Freshness, Missing, Refresh, age};
+pub use freshness::{
+    Answer, AnswerSource, Connectivity, Freshness, FreshnessFlags, Missing, Refresh, age,
+};
 pub use gomodx_module::time::ZERO_TIME;
 pub use graph::{load_graph, load_with_loader, relative_to, short_path};
 pub use query::is_revision_query;

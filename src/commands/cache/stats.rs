@@ -2,9 +2,8 @@
 
 use anyhow::{Context, Result};
 use gomodx_modcache::ModCache;
-use gomodx_store::Store;
+use gomodx_modcache::caches::{inventory, tree_size};
 
-use super::inventory::{inventory, tree_size};
 use crate::ExitStatus;
 use crate::cli::CacheStatsArgs;
 use crate::printer::Printer;
@@ -17,9 +16,7 @@ pub fn run(
     args: &CacheStatsArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let store_dir = settings.fetch()?.store_dir;
-    let store = Store::open(&store_dir)
-        .with_context(|| format!("opening the gomodx store at {}", store_dir.display()))?;
+    let store = settings.store()?;
     let mod_cache = settings.mod_cache()?;
     let cache = ModCache::new(&mod_cache);
     let entries = inventory(Some(&store), &cache)?;
@@ -41,7 +38,7 @@ pub fn run(
         .map(|t| humantime::format_rfc3339_seconds(t).to_string());
     if args.json {
         printer.data(serde_json::json!({
-            "Store": store_dir.display().to_string(),
+            "Store": store.root().display().to_string(),
             "StoreVersions": in_store,
             "StoreBytes": store_bytes,
             "OldestFetch": oldest,
@@ -53,7 +50,7 @@ pub fn run(
     } else {
         printer.data(format_args!(
             "store       {}: {in_store} module versions, {}{}",
-            store_dir.display(),
+            store.root().display(),
             human_bytes(store_bytes),
             oldest
                 .map(|t| format!(", oldest fetched {t}"))
