@@ -40,6 +40,7 @@ pub mod gojson;
 mod graph;
 pub mod info;
 mod once;
+mod provenance;
 mod query;
 mod remote;
 mod reporter;
@@ -58,6 +59,7 @@ pub use freshness::{
 };
 pub use gomodx_module::time::ZERO_TIME;
 pub use graph::{load_graph, load_with_loader, relative_to, short_path};
+pub use provenance::{OfflineError, human_age, is_offline_miss};
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement, clean_join};

@@ -1,12 +1,12 @@
 //! `gomodx cache ls`: the module versions in the store and GOMODCACHE.
 
 use anyhow::Result;
+use gomodx_fetch::human_age;
 use gomodx_modcache::ModCache;
 use gomodx_modcache::caches::{Selector, inventory, tree_size};
 
 use crate::ExitStatus;
 use crate::cli::CacheLsArgs;
-use crate::commands::provenance::human_age;
 use crate::printer::Printer;
 use crate::reporters::human_bytes;
 use crate::settings::GlobalSettings;
