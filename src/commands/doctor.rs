@@ -47,7 +47,7 @@ pub fn run(settings: &GlobalSettings, args: &DoctorArgs, printer: &Printer) -> R
     let findings = survey.statuses.iter().zip(&findings);
     for (status, findings) in findings.clone() {
         if args.json {
-            printer.data(to_json(status, findings));
+            printer.data(status.diagnosis_json(findings));
         } else {
             print(printer, status, findings);
         }
@@ -94,22 +94,4 @@ fn print(printer: &Printer, status: &ModuleStatus, findings: &[Finding]) {
             printer.data(format_args!("    {FIX}fix:{FIX:#} {fix}"));
         }
     }
-}
-
-/// One module's diagnosis: `{"Path","Required","Selected","NewestRelease",
-/// "Latest","Findings":[{"Cause","Evidence","Fix"}]}`.
-fn to_json(status: &ModuleStatus, findings: &[Finding]) -> serde_json::Value {
-    let findings: Vec<_> = findings
-        .iter()
-        .map(|f| serde_json::json!({ "Cause": f.cause, "Evidence": f.evidence, "Fix": f.fix }))
-        .collect();
-    serde_json::json!({
-        "Path": status.path,
-        "Required": status.required,
-        "Selected": status.selected,
-        "NewestRelease": status.newest_release,
-        "NewestPrerelease": status.newest_prerelease,
-        "Latest": status.latest.as_ref().ok(),
-        "Findings": findings,
-    })
 }

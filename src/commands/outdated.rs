@@ -26,7 +26,7 @@ pub fn run(
     super::provenance::report(&loaded.fetcher, printer);
     if args.json {
         for status in &statuses {
-            printer.data(to_json(status));
+            printer.data(status.to_json());
         }
         return Ok(ExitStatus::Success);
     }
@@ -55,7 +55,7 @@ pub fn run(
     };
     printer.data(line(&header.map(str::to_owned), "NOTES"));
     for (status, cells) in statuses.iter().zip(&rows) {
-        printer.data(line(cells, &notes(status).join("; ")));
+        printer.data(line(cells, &status.notes().join("; ")));
         if let Some(answer) = &status.list_answer {
             printer.verbose(format_args!(
                 "  {}: {}",
@@ -86,48 +86,4 @@ fn row(status: &ModuleStatus) -> [String; 6] {
             .as_ref()
             .map_or_else(|| "-".to_owned(), |a| human_age(a.age())),
     ]
-}
-
-/// Short remarks for the table (errors in a few words; the proxy's own
-/// failures are printed in full below it).
-fn notes(status: &ModuleStatus) -> Vec<String> {
-    let mut notes = Vec::new();
-    if status.is_outdated() {
-        notes.push("outdated".to_owned());
-    }
-    if status.indirect {
-        notes.push("indirect".to_owned());
-    }
-    if let Some(replaced) = &status.replaced {
-        let text = format!("replaced by {} {}", replaced.path, replaced.version);
-        notes.push(text.trim_end().to_owned());
-    }
-    if let Some(error) = &status.disallowed {
-        notes.push(error.to_string());
-    }
-    if let Some(message) = &status.deprecated {
-        notes.push(format!("deprecated: {message}"));
-    }
-    if let Some(note) = status.latest_note() {
-        notes.push(format!("latest: {note}"));
-    }
-    notes
-}
-
-fn to_json(status: &ModuleStatus) -> serde_json::Value {
-    serde_json::json!({
-        "Path": status.path,
-        "Required": status.required,
-        "Indirect": status.indirect,
-        "Selected": status.selected,
-        "Replace": status.replaced.as_ref().map(ToString::to_string),
-        "Latest": status.latest.as_ref().ok(),
-        "LatestError": status.latest.as_ref().err().map(ToString::to_string),
-        "NewestRelease": status.newest_release,
-        "NewestPrerelease": status.newest_prerelease,
-        "Outdated": status.is_outdated(),
-        "Disallowed": status.disallowed.as_ref().map(ToString::to_string),
-        "Deprecated": status.deprecated,
-        "Provenance": status.list_answer.as_ref().map(gomodx_fetch::Answer::to_json),
-    })
 }

@@ -43,6 +43,7 @@ mod once;
 mod provenance;
 mod query;
 mod remote;
+mod report;
 mod reporter;
 mod rules;
 mod sink;

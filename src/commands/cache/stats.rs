@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use gomodx_modcache::ModCache;
-use gomodx_modcache::caches::{inventory, tree_size};
+use gomodx_modcache::caches::{Counts, counts, inventory, tree_size};
 
 use crate::ExitStatus;
 use crate::cli::CacheStatsArgs;
@@ -20,22 +20,15 @@ pub fn run(
     let mod_cache = settings.mod_cache()?;
     let cache = ModCache::new(&mod_cache);
     let entries = inventory(Some(&store), &cache)?;
-    let in_store = entries
-        .values()
-        .filter(|e| !e.store_kinds.is_empty())
-        .count();
-    let in_cache = entries
-        .values()
-        .filter(|e| !e.cache_files.is_empty())
-        .count();
-    let trees = entries.values().filter(|e| e.tree.is_some()).count();
+    let Counts {
+        in_store,
+        in_mod_cache: in_cache,
+        trees,
+        oldest_fetch,
+    } = counts(&entries);
     let store_bytes = store.size().context("measuring the gomodx store")?;
     let cache_bytes = tree_size(&mod_cache);
-    let oldest = entries
-        .values()
-        .filter_map(|e| e.fetched_at)
-        .min()
-        .map(|t| humantime::format_rfc3339_seconds(t).to_string());
+    let oldest = oldest_fetch.map(|t| humantime::format_rfc3339_seconds(t).to_string());
     if args.json {
         printer.data(serde_json::json!({
             "Store": store.root().display().to_string(),

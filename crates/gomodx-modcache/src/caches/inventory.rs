@@ -106,6 +106,30 @@ pub fn inventory(
     Ok(entries)
 }
 
+/// What an [`inventory`] adds up to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Module versions the store holds anything of.
+    pub in_store: usize,
+    /// Module versions with files under GOMODCACHE's `cache/download`.
+    pub in_mod_cache: usize,
+    /// Module versions extracted in GOMODCACHE.
+    pub trees: usize,
+    /// When the store's oldest module version was fetched.
+    pub oldest_fetch: Option<SystemTime>,
+}
+
+/// Counts `entries`.
+pub fn counts(entries: &BTreeMap<ModuleVersion, Entry>) -> Counts {
+    let count = |keep: fn(&Entry) -> bool| entries.values().filter(|e| keep(e)).count();
+    Counts {
+        in_store: count(|e| !e.store_kinds.is_empty()),
+        in_mod_cache: count(|e| !e.cache_files.is_empty()),
+        trees: count(|e| e.tree.is_some()),
+        oldest_fetch: entries.values().filter_map(|e| e.fetched_at).min(),
+    }
+}
+
 /// `(module path, @v dir)` for every module under `cache/download`.
 pub fn version_dirs(download: &Path) -> Result<Vec<(String, PathBuf)>, CachesError> {
     let mut found = Vec::new();
@@ -147,18 +171,27 @@ fn read_dir(dir: &Path) -> Result<Vec<std::fs::DirEntry>, CachesError> {
 
 /// The total size of the files below `dir` (symlinks not followed).
 pub fn tree_size(dir: &Path) -> u64 {
-    let mut total = 0;
+    tree_usage(dir).1
+}
+
+/// How many regular files are below `dir` and their total size (symlinks
+/// not followed; nothing when `dir` is missing).
+pub fn tree_usage(dir: &Path) -> (u64, u64) {
+    let (mut files, mut total) = (0, 0);
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in read_dir(&dir).unwrap_or_default() {
             match entry.file_type() {
                 Ok(t) if t.is_dir() => pending.push(entry.path()),
-                Ok(t) if t.is_file() => total += entry.metadata().map_or(0, |m| m.len()),
+                Ok(t) if t.is_file() => {
+                    files += 1;
+                    total += entry.metadata().map_or(0, |m| m.len());
+                }
                 _ => {}
             }
         }
     }
-    total
+    (files, total)
 }
 
 /// A `path` or `path@version` argument.

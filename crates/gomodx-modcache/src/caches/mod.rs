@@ -16,7 +16,10 @@ use gomodx_module::ModuleError;
 use gomodx_store::StoreError;
 
 pub use clean::{forget_module, remove, remove_all};
-pub use inventory::{Entry, Selector, VERSION_SUFFIXES, inventory, tree_size, version_dirs};
+pub use inventory::{
+    Counts, Entry, Selector, VERSION_SUFFIXES, counts, inventory, tree_size, tree_usage,
+    version_dirs,
+};
 pub use store_check::{StoreProblem, verify_store};
 
 /// What can go wrong while reading or cleaning the caches.
