@@ -102,19 +102,11 @@ pub fn find_any(
     mode: Mode,
 ) -> Result<Option<MainModules>> {
     let main = MainModules::find(&settings.workspace_context())?;
-    // go's rootsFromModFile: read-only mode ignores the requirement (and
-    // then fails: go.mod needs an update), -mod=mod drops it.
-    let verb = if mode == Mode::ReadOnly && settings.go_flags.mod_mode.as_deref() != Some("mod") {
-        "ignoring"
-    } else {
-        "dropping"
-    };
-    for dropped in main.iter().flat_map(MainModules::dropped_requirements) {
-        printer.warn(format_args!(
-            "{verb} requirement on excluded version {} {}",
-            dropped.path, dropped.version
-        ));
-    }
+    let mod_flag = settings.go_flags.mod_mode.as_deref();
+    let warnings = main
+        .iter()
+        .flat_map(|m| m.excluded_requirement_warnings(mode == Mode::ReadOnly, mod_flag));
+    warnings.for_each(|warning| printer.warn(warning));
     Ok(main)
 }
 

@@ -30,6 +30,7 @@ pub mod graph_format;
 pub mod list;
 pub mod list_template;
 mod load;
+pub mod mod_flags;
 pub mod sums;
 pub mod why;
 
