@@ -94,6 +94,14 @@ impl GlobalSettings {
         Store::open(&dir).with_context(|| format!("opening the gomodx store at {}", dir.display()))
     }
 
+    /// gomodx's store opened exclusively, or `None` while another gomodx
+    /// process has it open.
+    pub fn store_exclusive(&self) -> Result<Option<Store>> {
+        let dir = self.fetch()?.store_dir;
+        Store::try_open_exclusive(&dir)
+            .with_context(|| format!("opening the gomodx store at {}", dir.display()))
+    }
+
     /// GOMODCACHE, which must be absolute.
     pub fn mod_cache(&self) -> Result<PathBuf> {
         match &self.mod_cache_override {

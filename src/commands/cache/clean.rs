@@ -8,7 +8,6 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result};
 use gomodx_modcache::ModCache;
 use gomodx_modcache::caches::{Selector, forget_module, inventory, remove, remove_all};
-use gomodx_store::Store;
 
 use super::gc::collect;
 use crate::ExitStatus;
@@ -45,7 +44,10 @@ pub fn run(
     let (store, exclusive) = if args.modcache_only {
         (None, false)
     } else {
-        open_store(settings)?
+        match settings.store_exclusive()? {
+            Some(store) => (Some(store), true),
+            None => (Some(settings.store()?), false),
+        }
     };
     let cache = ModCache::new(settings.mod_cache()?);
     let touch_cache = !args.store_only;
@@ -108,15 +110,4 @@ pub fn run(
         _ => {}
     }
     Ok(ExitStatus::Success)
-}
-
-/// The store, exclusively if no other process has it open (then blobs can
-/// be collected right away).
-fn open_store(settings: &GlobalSettings) -> Result<(Option<Store>, bool)> {
-    let store_dir = settings.fetch()?.store_dir;
-    let context = || format!("opening the gomodx store at {}", store_dir.display());
-    if let Some(store) = Store::try_open_exclusive(&store_dir).with_context(context)? {
-        return Ok((Some(store), true));
-    }
-    Ok((Some(Store::open(&store_dir).with_context(context)?), false))
 }
