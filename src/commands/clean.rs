@@ -24,7 +24,7 @@ pub fn run(settings: &GlobalSettings, args: &CleanArgs, printer: &Printer) -> Re
     if args.dry_run || args.trace {
         printer.raw(format_args!("rm -rf {}", mod_cache.display()));
     }
-    let (files, bytes) = usage(&mod_cache);
+    let (files, bytes) = gomodx_modcache::caches::tree_usage(&mod_cache);
     if args.dry_run {
         printer.status(
             "Would remove",
@@ -44,16 +44,4 @@ pub fn run(settings: &GlobalSettings, args: &CleanArgs, printer: &Printer) -> Re
         ),
     );
     Ok(ExitStatus::Success)
-}
-
-/// The files below `dir` and their total size (nothing when it is missing).
-fn usage(dir: &std::path::Path) -> (u64, u64) {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| !entry.file_type().is_dir())
-        .fold((0, 0), |(files, bytes), entry| {
-            let size = entry.metadata().map_or(0, |m| m.len());
-            (files + 1, bytes + size)
-        })
 }

@@ -82,11 +82,20 @@ pub fn run(
         for object in &objects {
             printer.data(object.to_json().to_indented());
         }
-    } else if let Some(offline) = super::provenance::offline_error(&fetcher) {
-        printer.report_error(&offline);
     } else {
-        for error in objects.iter().filter_map(|o| o.error.as_ref()) {
-            printer.error(error);
+        // Offline misses in one error; any other error as it is.
+        let offline = fetcher.offline_error();
+        let missed = |path: &str| {
+            offline
+                .iter()
+                .flat_map(|o| &o.missing)
+                .any(|m| m.path == path)
+        };
+        if let Some(offline) = offline.clone() {
+            printer.report_error(&super::provenance::hinted(offline));
+        }
+        for object in objects.iter().filter(|o| !missed(&o.path)) {
+            object.error.iter().for_each(|error| printer.error(error));
         }
     }
     // The summary after the errors, where it is read.

@@ -24,15 +24,6 @@ pub enum Mode {
     Lenient,
 }
 
-/// go's `-x` (from the command line or GOFLAGS): request lines on stderr.
-fn trace_hook(settings: &GlobalSettings, printer: &Printer) -> Option<gomodx_client::TraceHook> {
-    let printer = printer.clone();
-    settings
-        .go_flags
-        .trace
-        .then(|| Arc::new(move |line: &str| printer.raw(line)) as gomodx_client::TraceHook)
-}
-
 /// The main modules with their module graph loaded.
 pub struct Loaded(gomodx_workspace::Loaded);
 
@@ -45,16 +36,6 @@ impl Deref for Loaded {
 }
 
 impl Loaded {
-    /// [`Loaded::load_in`] read-only.
-    pub fn load(
-        settings: &GlobalSettings,
-        options: &LoadOptions,
-        runtime: &tokio::runtime::Runtime,
-        printer: &Printer,
-    ) -> Result<Self> {
-        Self::load_in(settings, options, Mode::ReadOnly, runtime, printer)
-    }
-
     /// Loads the graph of the main modules in `mode`, fetching go.mod
     /// files in parallel on `runtime`.
     pub fn load_in(
@@ -77,43 +58,54 @@ impl Loaded {
         runtime: &tokio::runtime::Runtime,
         printer: &Printer,
     ) -> Result<Self> {
-        let trace = trace_hook(settings, printer);
-        let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), trace)?;
-        let mode = match mode {
-            Mode::ReadOnly => gomodx_workspace::Mode::ReadOnly {
-                mod_flag: settings.go_flags.mod_mode.clone(),
-            },
-            Mode::Lenient => gomodx_workspace::Mode::Lenient,
-        };
-        let started = std::time::Instant::now();
-        let loaded = runtime
-            .block_on(main.load(
-                fetcher.clone(),
-                ModCache::new(settings.mod_cache()?),
-                options,
-                mode,
-            ))
-            .map_err(|err| offline_or(&fetcher, err))?;
-        printer.verbose(format_args!(
-            "loaded the module graph ({} modules) in {:.2}s",
-            loaded.graph.build_list().len(),
-            started.elapsed().as_secs_f64()
-        ));
-        Ok(Self(loaded))
+        load(settings, main, options, mode, runtime, printer).map(Self)
     }
+}
+
+fn load(
+    settings: &GlobalSettings,
+    main: MainModules,
+    options: &LoadOptions,
+    mode: Mode,
+    runtime: &tokio::runtime::Runtime,
+    printer: &Printer,
+) -> Result<gomodx_workspace::Loaded> {
+    // go's `-x` (from the command line or GOFLAGS): request lines on stderr.
+    let trace = settings.go_flags.trace.then(|| {
+        let printer = printer.clone();
+        Arc::new(move |line: &str| printer.raw(line)) as gomodx_client::TraceHook
+    });
+    let fetcher = settings.fetcher(Some(main.go_sum.clone()), Arc::new(NoReporter), trace)?;
+    let mode = match mode {
+        Mode::ReadOnly => gomodx_workspace::Mode::ReadOnly {
+            mod_flag: settings.go_flags.mod_mode.clone(),
+        },
+        Mode::Lenient => gomodx_workspace::Mode::Lenient,
+    };
+    let started = std::time::Instant::now();
+    let mod_cache = ModCache::new(settings.mod_cache()?);
+    let loaded = runtime
+        .block_on(main.load(fetcher.clone(), mod_cache, options, mode))
+        .map_err(|err| offline_or(&fetcher, err))?;
+    printer.verbose(format_args!(
+        "loaded the module graph ({} modules) in {:.2}s",
+        loaded.graph.build_list().len(),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(loaded)
 }
 
 /// The main modules for these settings (an error outside any module), with
 /// go's warnings about requirements their excludes drop.
 pub fn find(settings: &GlobalSettings, printer: &Printer, mode: Mode) -> Result<MainModules> {
-    let main = find_any(settings, printer, mode)?.ok_or_else(|| {
-        anyhow::Error::from(Hinted {
+    find_any(settings, printer, mode)?.ok_or_else(|| {
+        Hinted {
             message: "go.mod file not found in current directory or any parent directory"
                 .to_owned(),
             hint: "run gomodx inside a Go module, or pass `-C <module dir>`".to_owned(),
-        })
-    })?;
-    Ok(main)
+        }
+        .into()
+    })
 }
 
 /// [`find`], `None` outside any module.
@@ -123,23 +115,19 @@ pub fn find_any(
     mode: Mode,
 ) -> Result<Option<MainModules>> {
     let main = MainModules::find(&settings.workspace_context())?;
-    // go's rootsFromModFile: read-only mode ignores the requirement (and
-    // then fails: go.mod needs an update), -mod=mod drops it.
-    let verb = if mode == Mode::ReadOnly && settings.go_flags.mod_mode.as_deref() != Some("mod") {
-        "ignoring"
-    } else {
-        "dropping"
-    };
-    for dropped in main.iter().flat_map(MainModules::dropped_requirements) {
-        printer.warn(format_args!(
-            "{verb} requirement on excluded version {} {}",
-            dropped.path, dropped.version
-        ));
-    }
+    let mod_flag = settings.go_flags.mod_mode.as_deref();
+    let warnings = main
+        .iter()
+        .flat_map(|m| m.excluded_requirement_warnings(mode == Mode::ReadOnly, mod_flag));
+    warnings.for_each(|warning| printer.warn(warning));
     Ok(main)
 }
 
-/// Offline, the error naming every missing file; else `err`.
-pub fn offline_or(fetcher: &Fetcher, err: impl Into<anyhow::Error>) -> anyhow::Error {
-    super::provenance::offline_error(fetcher).unwrap_or_else(|| err.into())
+/// `err`; when it is only an offline miss, the one error naming every
+/// file missing so far instead.
+pub fn offline_or(fetcher: &Fetcher, err: gomodx_workspace::Error) -> anyhow::Error {
+    match fetcher.offline_error() {
+        Some(offline) if err.is_offline_miss() => super::provenance::hinted(offline),
+        _ => err.into(),
+    }
 }

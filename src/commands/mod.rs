@@ -15,6 +15,7 @@ mod verify;
 mod why;
 
 use anyhow::{Result, bail};
+use gomodx_workspace::mod_flags::{ModFileFlagError, check_modfile_flag};
 
 use crate::ExitStatus;
 use crate::cli::{Cli, Command, ModFlags};
@@ -64,30 +65,23 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
 fn apply_mod_flags(settings: &mut GlobalSettings, flags: &ModFlags, trace: bool) -> Result<()> {
     settings.go_flags.modcacherw |= flags.modcacherw;
     settings.go_flags.trace |= trace;
-    if let Some(file) = &flags.modfile {
-        let given = settings.working_dir.join(file);
-        if !given.to_string_lossy().ends_with(".mod") {
-            bail!(
-                "-modfile={}: file does not have .mod extension",
-                file.display()
-            );
-        }
-        let own = settings.main_module_root()?.join("go.mod");
-        let same = |p: &std::path::Path| std::fs::canonicalize(p).ok();
-        if same(&given).is_none() || same(&given) != same(&own) {
-            bail!(Hinted {
-                message: format!(
-                    "-modfile={}: gomodx reads only the main module's go.mod ({})",
-                    file.display(),
-                    own.display()
-                ),
+    let Some(file) = &flags.modfile else {
+        return Ok(());
+    };
+    let own = || Ok(settings.main_module_root()?.join("go.mod"));
+    check_modfile_flag(&settings.working_dir, file, own).map_err(|err: anyhow::Error| {
+        match err.downcast::<ModFileFlagError>() {
+            Ok(err @ ModFileFlagError::NotMainGoMod { .. }) => Hinted {
+                message: err.to_string(),
                 hint:
                     "run go with -modfile, or copy the file over go.mod (and its .sum over go.sum)"
                         .to_owned(),
-            });
+            }
+            .into(),
+            Ok(err) => err.into(),
+            Err(err) => err,
         }
-    }
-    Ok(())
+    })
 }
 
 /// The error for go's `-reuse`, which gomodx cannot honour.

@@ -1,13 +1,10 @@
 //! What the freshness policy did in a run, told to the user: corrupt
 //! artifacts fetched again (always, loudly), stale answers used because
 //! the network failed (a warning with their age), answers served from the
-//! store (one status line with their source and age; each one with `-v`),
-//! and — offline — one error naming everything that was missing, with the
-//! command that would fetch it.
+//! store (one status line with their source and age; each one with `-v`).
+//! The words are [`gomodx_fetch::Answer::describe`]'s.
 
-use std::time::Duration;
-
-use gomodx_fetch::{Answer, AnswerSource, Connectivity, Fetcher, Missing};
+use gomodx_fetch::{Answer, AnswerSource, Fetcher, OfflineError, human_age};
 
 use crate::printer::{Hinted, Printer};
 
@@ -29,7 +26,7 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
                 human_age(answer.age()),
                 answer.proxy
             )),
-            _ => printer.verbose(format_args!("{}: {}", answer.endpoint(), describe(answer))),
+            _ => printer.verbose(format_args!("{}: {}", answer.endpoint(), answer.describe())),
         }
     }
     let of = |source: AnswerSource| -> Vec<&Answer> {
@@ -49,154 +46,25 @@ pub fn report(fetcher: &Fetcher, printer: &Printer) {
 /// `rsc.io/quote/@v/list from the gomodx store (http://p, 3m old)`, or for
 /// several answers their count and the oldest age.
 fn summary(answers: &[&Answer], what: &str) -> Option<String> {
-    let oldest = answers.iter().map(|a| a.age()).max()?;
+    let oldest = human_age(answers.iter().map(|a| a.age()).max()?);
     let mut proxies: Vec<&str> = answers.iter().map(|a| a.proxy.as_str()).collect();
     proxies.sort_unstable();
     proxies.dedup();
     let proxies = proxies.join(", ");
     Some(match answers {
-        [one] => format!(
-            "{} {what} ({proxies}, {} old)",
-            one.endpoint(),
-            human_age(oldest)
-        ),
+        [one] => format!("{} {what} ({proxies}, {oldest} old)", one.endpoint()),
         _ => format!(
-            "{} answers {what} ({proxies}, up to {} old)",
-            answers.len(),
-            human_age(oldest)
+            "{} answers {what} ({proxies}, up to {oldest} old)",
+            answers.len()
         ),
     })
 }
 
-/// `from <proxy> (network)` or `from the store (<proxy>, 3m old)`.
-pub fn describe(answer: &Answer) -> String {
-    match answer.source {
-        AnswerSource::Network => format!("from {} (network, just now)", answer.proxy),
-        AnswerSource::Revalidated => format!(
-            "from the gomodx store, confirmed unchanged by {} just now",
-            answer.proxy
-        ),
-        AnswerSource::Store => format!(
-            "from the gomodx store ({}, {} old)",
-            answer.proxy,
-            human_age(answer.age())
-        ),
-        AnswerSource::Remote => format!(
-            "from the remote ({}, {} old)",
-            answer.proxy,
-            human_age(answer.age())
-        ),
-        AnswerSource::Stale { .. } => format!(
-            "from the gomodx store, stale ({}, {} old)",
-            answer.proxy,
-            human_age(answer.age())
-        ),
+/// The offline error with its hint.
+pub fn hinted(offline: OfflineError) -> anyhow::Error {
+    Hinted {
+        hint: offline.hint(),
+        message: offline.to_string(),
     }
-}
-
-/// An answer's provenance as JSON: `{"Endpoint","Source","Proxy","Age"}`
-/// (`Age` in whole seconds).
-pub fn json(answer: &Answer) -> serde_json::Value {
-    let source = match answer.source {
-        AnswerSource::Network => "network",
-        AnswerSource::Revalidated => "revalidated",
-        AnswerSource::Store => "store",
-        AnswerSource::Remote => "remote",
-        AnswerSource::Stale { .. } => "stale",
-    };
-    serde_json::json!({
-        "Endpoint": answer.endpoint(),
-        "Source": source,
-        "Proxy": answer.proxy,
-        "Age": answer.age().as_secs(),
-    })
-}
-
-/// Offline, the one error naming every missing file, or `None` when
-/// nothing was missing.
-pub fn offline_error(fetcher: &Fetcher) -> Option<anyhow::Error> {
-    let missing = fetcher.offline_misses();
-    let Connectivity::Offline { reason } = &fetcher.freshness().connectivity else {
-        return None;
-    };
-    if missing.is_empty() {
-        return None;
-    }
-    let lines: Vec<String> = missing.iter().map(|m| format!("\n  {}", name(m))).collect();
-    let mut targets: Vec<String> = missing.iter().map(target).collect();
-    targets.dedup();
-    Some(
-        Hinted {
-            message: format!(
-                "{} not in the cache and the network is disabled by {reason}:{}",
-                if missing.len() == 1 {
-                    "1 file is".to_owned()
-                } else {
-                    format!("{} files are", missing.len())
-                },
-                lines.concat()
-            ),
-            hint: format!("run `gomodx download {}` online first", targets.join(" ")),
-        }
-        .into(),
-    )
-}
-
-/// `path@version (.zip)`.
-fn name(missing: &Missing) -> String {
-    if missing.version.is_empty() {
-        format!("{} ({})", missing.path, missing.file)
-    } else {
-        format!("{}@{} ({})", missing.path, missing.version, missing.file)
-    }
-}
-
-/// The download argument that fetches it.
-fn target(missing: &Missing) -> String {
-    if missing.version.is_empty() {
-        format!("{}@latest", missing.path)
-    } else {
-        format!("{}@{}", missing.path, missing.version)
-    }
-}
-
-/// `42s`, `3m`, `5h`, `2d`.
-pub fn human_age(age: Duration) -> String {
-    let seconds = age.as_secs();
-    match seconds {
-        0..60 => format!("{seconds}s"),
-        60..3600 => format!("{}m", seconds / 60),
-        3600..86400 => format!("{}h", seconds / 3600),
-        _ => format!("{}d", seconds / 86400),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ages_are_short() {
-        assert_eq!(human_age(Duration::from_secs(42)), "42s");
-        assert_eq!(human_age(Duration::from_secs(190)), "3m");
-        assert_eq!(human_age(Duration::from_secs(7300)), "2h");
-        assert_eq!(human_age(Duration::from_secs(200_000)), "2d");
-    }
-
-    #[test]
-    fn missing_files_name_their_download() {
-        let missing = Missing {
-            path: "rsc.io/quote".to_owned(),
-            version: "v1.5.2".to_owned(),
-            file: ".zip".to_owned(),
-        };
-        assert_eq!(name(&missing), "rsc.io/quote@v1.5.2 (.zip)");
-        assert_eq!(target(&missing), "rsc.io/quote@v1.5.2");
-        let list = Missing {
-            version: String::new(),
-            file: "list".to_owned(),
-            ..missing
-        };
-        assert_eq!(target(&list), "rsc.io/quote@latest");
-    }
+    .into()
 }

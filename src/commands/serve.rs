@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context as _, Result, anyhow, bail};
-use gomodx_client::{Client, ProxyList};
+use anyhow::{Result, anyhow};
+use gomodx_client::{Client, ClientConfig};
 use gomodx_fetch::{Connectivity, NoReporter};
 use gomodx_serve::{Auth, Limits, ServeConfig, Server, SumdbUpstream, Tls, upstream_trace};
 
@@ -16,15 +16,8 @@ use crate::settings::{GlobalSettings, parse_duration};
 
 /// Serves until a signal asks to stop.
 pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Result<ExitStatus> {
-    let auth = match (&args.token, &args.basic) {
-        (Some(token), _) if token.is_empty() => bail!("--token (GOMODX_SERVE_TOKEN) is empty"),
-        (Some(token), _) => Some(Auth::Token(token.clone())),
-        (None, Some(pair)) if !pair.contains(':') => {
-            bail!("--basic (GOMODX_SERVE_BASIC) must be USER:PASS")
-        }
-        (None, Some(pair)) => Some(Auth::Basic(pair.clone())),
-        (None, None) => None,
-    };
+    let auth =
+        Auth::from_flags(args.token.as_deref(), args.basic.as_deref()).map_err(|e| anyhow!(e))?;
     let limits = Limits {
         max_connections: args.max_connections as usize,
         max_header_bytes: args.max_header_bytes as usize,
@@ -34,19 +27,7 @@ pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Re
     };
     let ttl = parse_duration("--ttl", &args.ttl)?;
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => {
-            let read = |file: &std::path::Path| {
-                std::fs::read(file).with_context(|| format!("reading {}", file.display()))
-            };
-            let tls = Tls::from_pem(&read(cert)?, &read(key)?).map_err(|e| {
-                anyhow!(
-                    "--tls-cert {} --tls-key {}: {e}",
-                    cert.display(),
-                    key.display()
-                )
-            })?;
-            Some(tls)
-        }
+        (Some(cert), Some(key)) => Some(Tls::from_files(cert, key).map_err(|e| anyhow!(e))?),
         _ => None,
     };
     let fetch = settings.fetch()?;
@@ -57,8 +38,7 @@ pub fn run(settings: &GlobalSettings, args: &ServeArgs, printer: &Printer) -> Re
     let sumdb = if offline {
         None
     } else {
-        let proxies = ProxyList::parse(&fetch.goproxy, &fetch.gonoproxy)?;
-        SumdbUpstream::new(&fetch.gosumdb, Client::new(fetch.client_config(proxies)))
+        SumdbUpstream::new(&fetch.gosumdb, Client::new(ClientConfig::from_env(&fetch)?))
             .map_err(|e| anyhow!(e))?
     };
     let owned = settings.clone();

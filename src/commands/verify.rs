@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 use gomodx_modcache::{ModCache, VerifyError, verify};
-use gomodx_module::ModuleVersion;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use super::graph_load::{Loaded, Mode};
 use crate::ExitStatus;
 use crate::cli::VerifyArgs;
 use crate::printer::Printer;
@@ -14,7 +14,10 @@ use crate::settings::GlobalSettings;
 /// Verifies every module of the build list that is present in GOMODCACHE.
 pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> Result<ExitStatus> {
     let cache = ModCache::new(settings.mod_cache()?);
-    let (root, modules) = build_list_modules(settings, printer)?;
+    let runtime = super::async_runtime()?;
+    let options = gomodx_resolver::LoadOptions::default();
+    let loaded = Loaded::load_in(settings, &options, Mode::Lenient, &runtime, printer)?;
+    let (root, modules) = (&loaded.root, loaded.verify_list());
     printer.verbose(format_args!(
         "verifying {} modules of the build list of {} against {}",
         modules.len(),
@@ -68,32 +71,6 @@ pub fn run(settings: &GlobalSettings, args: &VerifyArgs, printer: &Printer) -> R
     } else {
         ExitStatus::Success
     })
-}
-
-/// The build list without the main module and `go`/`toolchain`, as `go
-/// mod verify` checks it (replaced modules under their own path and
-/// version, which usually have nothing in the cache).
-/// Also the main modules' directory.
-fn build_list_modules(
-    settings: &GlobalSettings,
-    printer: &Printer,
-) -> Result<(std::path::PathBuf, Vec<ModuleVersion>)> {
-    let runtime = super::async_runtime()?;
-    let loaded = super::graph_load::Loaded::load_in(
-        settings,
-        &gomodx_resolver::LoadOptions::default(),
-        super::graph_load::Mode::Lenient,
-        &runtime,
-        printer,
-    )?;
-    let modules = loaded
-        .graph
-        .build_list()
-        .iter()
-        .filter(|m| !m.version.is_empty() && !gomodx_module::is_toolchain_path(&m.path))
-        .cloned()
-        .collect();
-    Ok((loaded.root.clone(), modules))
 }
 
 /// A progress bar for hashing, hidden when output is not a terminal or with `-q`/`-v`.

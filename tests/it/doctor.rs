@@ -291,7 +291,10 @@ fn doctor_reports_vendor_mode_from_goflags_and_from_a_vendor_directory() {
     let output = fixture.ok(&["doctor", "rsc.io/quote"]);
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(text.contains(&format!("cause: {cause}")), "{text}");
-    assert!(text.contains("vendor/modules.txt exists"), "{text}");
+    assert!(
+        text.contains("vendor exists and the go line is at least 1.14"),
+        "{text}"
+    );
     if apply(&fixture, &fix) {
         assert_eq!(selected_quote(&fixture).0, "v1.5.2");
     }

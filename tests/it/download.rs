@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use gomodx_test::server::Faults;
 use gomodx_test::{ProxyServer, ProxyTree};
 use harness::{
-    Gomodx, assert_same_listing, copy_dir, every_version, go_env, listing, normalize_json, stderr,
+    Gomodx, assert_same_download, assert_same_listing, copy_dir, every_version, go_env, listing,
+    normalize_json, stderr,
 };
 
 use crate::universes::{self, OnDisk};
@@ -98,28 +99,7 @@ fn assert_same_as_go_with(
         output.status.code().unwrap(),
         if output.status.success() { 0 } else { 1 }
     );
-    assert_eq!(objects.len(), go_objects.len());
-    let (ours, theirs) = (
-        normalize_json(&objects, &gomodx.mod_cache()),
-        normalize_json(&go_objects, &go.gomodcache()),
-    );
-    for (ours, theirs) in ours.iter().zip(&theirs) {
-        assert_eq!(ours, theirs);
-    }
-    let download = |root: PathBuf| listing(&root.join("cache/download"), None, false);
-    assert_same_listing(
-        "cache/download",
-        &download(go.gomodcache()),
-        &download(gomodx.mod_cache()),
-    );
-    let trees = |root: PathBuf| listing(&root, Some("cache"), true);
-    assert_same_listing(
-        "extracted trees",
-        &trees(go.gomodcache()),
-        &trees(gomodx.mod_cache()),
-    );
-    let go_sum = |dir: &Path| std::fs::read_to_string(dir.join("go.sum")).ok();
-    assert_eq!(go_sum(&our_main), go_sum(&go_main), "go.sum");
+    assert_same_download((&gomodx, &objects, &our_main), (&go, &go_objects, &go_main));
 
     if build {
         for step in [&["build", "./..."][..], &["mod", "verify"]] {

@@ -156,6 +156,45 @@ fn offline_makes_no_requests_and_names_everything_missing() {
     assert_eq!(env.take_requests(), Vec::<String>::new());
 }
 
+/// The offline summary covers what is missing, never another error: a
+/// cached module whose hash go.sum contradicts still fails loudly with its
+/// own cause next to the summary (it once replaced every error).
+#[test]
+fn offline_misses_do_not_hide_a_checksum_mismatch() {
+    let fixture = Fixture::new(GO_MOD);
+    fixture.ok(&["download", "rsc.io/quote@v1.5.2"]);
+    let go_sum = std::fs::read_to_string(fixture.main.join("go.sum")).unwrap();
+    let bogus = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let tampered: String = go_sum
+        .lines()
+        .map(|line| match line.split(' ').collect::<Vec<_>>()[..] {
+            ["rsc.io/quote", "v1.5.2", _] => format!("rsc.io/quote v1.5.2 {bogus}\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(tampered, go_sum);
+    std::fs::write(fixture.main.join("go.sum"), tampered).unwrap();
+    fixture.take_requests();
+
+    let args = [
+        "--offline",
+        "download",
+        "rsc.io/quote@v1.5.2",
+        "rsc.io/sampler@v1.3.0",
+    ];
+    let output = fixture.run(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("1 file is not in the cache and the network is disabled by `--offline`"),
+        "{text}"
+    );
+    assert!(text.contains("rsc.io/sampler@v1.3.0 (.info)"), "{text}");
+    assert!(text.contains("checksum mismatch"), "{text}");
+    assert!(text.contains(bogus), "{text}");
+    assert_eq!(fixture.take_requests(), Vec::<String>::new());
+}
+
 #[test]
 fn offline_graph_commands_name_every_missing_go_mod() {
     let fixture = Fixture::new(

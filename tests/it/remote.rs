@@ -18,7 +18,7 @@ use gomodx_test::{ProxyServer, ProxyTree};
 use serde_json::Value;
 
 use crate::download::harness::{
-    Gomodx, assert_same_listing, copy_dir, go_env, listing, normalize_json, stderr,
+    Gomodx, assert_same_download, copy_dir, go_env, normalize_json, stderr,
 };
 use crate::universes::{self, OnDisk};
 
@@ -162,24 +162,7 @@ fn assert_same_as_go(case: &Case, gomodx: &Gomodx, objects: &[Value], main: &Pat
     let output = go.run(&go_main, &["mod", "download", "-json", "all"]);
     assert!(output.status.success(), "go: {}", stderr(&output));
     let go_objects = gomodx_test::go::parse_json_stream(&output.stdout).unwrap();
-    assert_eq!(
-        normalize_json(objects, &gomodx.mod_cache()),
-        normalize_json(&go_objects, &go.gomodcache())
-    );
-    let download = |root: PathBuf| listing(&root.join("cache/download"), None, false);
-    assert_same_listing(
-        "cache/download",
-        &download(go.gomodcache()),
-        &download(gomodx.mod_cache()),
-    );
-    let trees = |root: PathBuf| listing(&root, Some("cache"), true);
-    assert_same_listing(
-        "extracted trees",
-        &trees(go.gomodcache()),
-        &trees(gomodx.mod_cache()),
-    );
-    let go_sum = |dir: &Path| std::fs::read_to_string(dir.join("go.sum")).ok();
-    assert_eq!(go_sum(main), go_sum(&go_main), "go.sum");
+    assert_same_download((gomodx, objects, main), (&go, &go_objects, &go_main));
     // go itself accepts the cache gomodx filled from the remote.
     let mut verify = go.command(main, &["mod", "verify"]);
     verify

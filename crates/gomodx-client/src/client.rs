@@ -70,6 +70,26 @@ impl ClientConfig {
             direct: None,
         }
     }
+
+    /// The configuration `env` asks for: its GOPROXY and GONOPROXY, netrc
+    /// credentials, GOAUTH, retry policy and HTTP limits.
+    pub fn from_env(env: &gomodx_goenv::FetchEnv) -> Result<Self, crate::ConfigError> {
+        let mut config = Self::new(ProxyList::parse(&env.goproxy, &env.gonoproxy)?);
+        config.netrc = Netrc::parse(&env.netrc);
+        config.goauth = env.goauth.clone();
+        config.retry = RetryPolicy {
+            no_delay_for_tests: env.no_retry_delay,
+            ..RetryPolicy::default()
+        };
+        if let Some(timeout) = env.http_timeout {
+            config.connect_timeout = timeout;
+            config.read_timeout = timeout;
+        }
+        if let Some(deadline) = env.http_deadline {
+            config.deadline = deadline;
+        }
+        Ok(config)
+    }
 }
 
 /// A GOPROXY client. Cheap to clone; clones share one connection pool and

@@ -82,6 +82,64 @@ pub struct Freshness {
     pub max_age: Option<Duration>,
 }
 
+/// What the command line says about freshness.
+#[derive(Debug, Clone, Default)]
+pub struct FreshnessFlags {
+    /// `--offline`.
+    pub offline: bool,
+    /// `--frozen` (offline, and go.mod and go.sum unchanged).
+    pub frozen: bool,
+    /// `--refresh`.
+    pub refresh: bool,
+    /// `--refresh-module`, each.
+    pub refresh_modules: Vec<String>,
+    /// `--max-age`, unparsed.
+    pub max_age: Option<String>,
+}
+
+impl Freshness {
+    /// The policy: `flags` first, then `GOMODX_OFFLINE` and
+    /// `GOMODX_MAX_AGE` as `var` gives them. The refresh timestamp is now,
+    /// the process start.
+    pub fn resolve(
+        flags: &FreshnessFlags,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, gomodx_goenv::GoEnvError> {
+        let start = SystemTime::now();
+        let env_offline = var("GOMODX_OFFLINE").is_some_and(|v| !v.is_empty() && v != "0");
+        let offline = |reason: &str| Connectivity::Offline {
+            reason: reason.to_owned(),
+        };
+        let connectivity = if flags.frozen {
+            offline("`--frozen`")
+        } else if flags.offline {
+            offline("`--offline`")
+        } else if env_offline && !flags.refresh && flags.refresh_modules.is_empty() {
+            offline("`GOMODX_OFFLINE=1`")
+        } else {
+            Connectivity::Online
+        };
+        let refresh = if flags.refresh {
+            Refresh::All(start)
+        } else if !flags.refresh_modules.is_empty() {
+            Refresh::Modules(flags.refresh_modules.clone(), start)
+        } else {
+            Refresh::None(start)
+        };
+        let env_max_age = var("GOMODX_MAX_AGE").filter(|v| !v.is_empty());
+        let max_age = match (&flags.max_age, env_max_age) {
+            (Some(text), _) => Some(gomodx_goenv::parse_duration("--max-age", text)?),
+            (None, Some(text)) => Some(gomodx_goenv::parse_duration("GOMODX_MAX_AGE", &text)?),
+            (None, None) => None,
+        };
+        Ok(Self {
+            connectivity,
+            refresh,
+            max_age,
+        })
+    }
+}
+
 impl Default for Freshness {
     fn default() -> Self {
         Self {

@@ -1,13 +1,10 @@
-//! The JSON that Go's `encoding/json` writes, for the few shapes gomodx
-//! must reproduce byte for byte: `.info` files (`json.Marshal`) and
-//! `go mod download -json` objects (`json.MarshalIndent(v, "", "\t")`).
-//!
-//! Strings are escaped as Go escapes them: `<`, `>` and `&` as `\u003c`…,
-//! `\b \f \n \r \t` by name, other control bytes as `\u00xx`, U+2028 and
-//! U+2029 as `\u2028`/`\u2029`. Objects keep their fields in insertion
-//! order, which is Go's struct field order.
+//! JSON objects built field by field, for the shapes gomodx must
+//! reproduce byte for byte: `.info` files (`json.Marshal`) and `go mod
+//! download -json` objects (`json.MarshalIndent(v, "", "\t")`). Objects
+//! keep their fields in insertion order, which is Go's struct field order;
+//! [`gomodx_modfile::marshal`], gomodx's one Go-JSON encoder, writes them.
 
-use std::fmt::Write as _;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A JSON value of the shapes gomodx writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,100 +50,35 @@ impl Object {
 
     /// `json.Marshal`: no whitespace.
     pub fn to_compact(&self) -> String {
-        let mut out = String::new();
-        write_object(&mut out, self, None, 0);
-        out
+        gomodx_modfile::marshal(self)
     }
 
     /// `json.MarshalIndent(v, "", "\t")`, without a trailing newline.
     pub fn to_indented(&self) -> String {
-        let mut out = String::new();
-        write_object(&mut out, self, Some("\t"), 0);
-        out
+        gomodx_modfile::marshal_indent(self)
     }
 }
 
-fn write_value(out: &mut String, value: &Value, indent: Option<&str>, depth: usize) {
-    match value {
-        Value::String(s) => out.push_str(&quote(s)),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Object(object) => write_object(out, object, indent, depth),
-        Value::Array(items) => write_array(out, items, indent, depth),
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Object(object) => object.serialize(serializer),
+            Value::Array(items) => items.serialize(serializer),
+        }
     }
 }
 
-fn write_array(out: &mut String, items: &[Value], indent: Option<&str>, depth: usize) {
-    out.push('[');
-    if items.is_empty() {
-        out.push(']');
-        return;
-    }
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+impl Serialize for Object {
+    /// The fields in their order.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
+        for (name, value) in &self.fields {
+            map.serialize_entry(name, value)?;
         }
-        if let Some(unit) = indent {
-            out.push('\n');
-            out.push_str(&unit.repeat(depth + 1));
-        }
-        write_value(out, item, indent, depth + 1);
+        map.end()
     }
-    if let Some(unit) = indent {
-        out.push('\n');
-        out.push_str(&unit.repeat(depth));
-    }
-    out.push(']');
-}
-
-fn write_object(out: &mut String, object: &Object, indent: Option<&str>, depth: usize) {
-    out.push('{');
-    if object.fields.is_empty() {
-        out.push('}');
-        return;
-    }
-    for (i, (name, value)) in object.fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if let Some(unit) = indent {
-            out.push('\n');
-            out.push_str(&unit.repeat(depth + 1));
-        }
-        out.push_str(&quote(name));
-        out.push(':');
-        if indent.is_some() {
-            out.push(' ');
-        }
-        write_value(out, value, indent, depth + 1);
-    }
-    if let Some(unit) = indent {
-        out.push('\n');
-        out.push_str(&unit.repeat(depth));
-    }
-    out.push('}');
-}
-
-/// A JSON string literal as Go's `encoding/json` writes it (HTML-safe).
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\0'..='\u{1f}' => {
-                write!(out, "\\u{:04x}", u32::from(c)).expect("writing to a String cannot fail");
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -155,6 +87,12 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_like_go() {
+        let quote = |s: &str| {
+            let mut object = Object::new();
+            object.push("", Value::String(s.to_owned()));
+            let json = object.to_compact();
+            json["{\"\":".len()..json.len() - 1].to_owned()
+        };
         assert_eq!(quote("<v1.5.0"), r#""\u003cv1.5.0""#);
         assert_eq!(quote("a&b>c"), r#""a\u0026b\u003ec""#);
         assert_eq!(quote("q\"\\"), r#""q\"\\""#);

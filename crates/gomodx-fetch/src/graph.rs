@@ -151,11 +151,13 @@ async fn read_go_mod(
             if let Some(data) = mod_cache_go_mod(fetcher, module).await {
                 return Ok(GoModFile::new(data));
             }
+            // Typed (an offline miss stays one) unless the prefix must go.
             let text = err.to_string();
             let prefix = format!("{}@{}: ", module.path, module.version);
-            Err(SourceError::new(
-                text.strip_prefix(&prefix).unwrap_or(&text).to_owned(),
-            ))
+            Err(match text.strip_prefix(&prefix) {
+                Some(rest) => SourceError::new(rest.to_owned()),
+                None => SourceError::new(err),
+            })
         }
     }
 }

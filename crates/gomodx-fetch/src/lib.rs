@@ -43,8 +43,10 @@ pub mod gojson;
 mod graph;
 pub mod info;
 mod once;
+mod provenance;
 mod query;
 mod remote;
+mod report;
 mod reporter;
 mod rules;
 mod sink;
@@ -56,9 +58,12 @@ mod zip;
 pub use download::ModuleDownload;
 pub use error::{ChecksumMismatch, Error, NotAllowed, SumdbFailure, SumdbReason};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
-pub use freshness::{Answer, AnswerSource, Connectivity, Freshness, Missing, Refresh, age};
+pub use freshness::{
+    Answer, AnswerSource, Connectivity, Freshness, FreshnessFlags, Missing, Refresh, age,
+};
 pub use gomodx_module::time::ZERO_TIME;
 pub use graph::{load_graph, load_with_loader, relative_to, short_path};
+pub use provenance::{OfflineError, human_age, is_offline_miss};
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement, clean_join};

@@ -72,6 +72,16 @@ impl ModuleStatus {
             _ => "the proxy failed",
         })
     }
+
+    /// Whether `@latest` failed for another reason than the module or an
+    /// allowed version not existing, or the network being off: the error
+    /// deserves to be shown in full.
+    pub fn proxy_failed(&self) -> bool {
+        self.latest.as_ref().is_err_and(|e| {
+            !matches!(e, Error::NoMatchingVersion { .. } | Error::Offline { .. })
+                && !e.is_not_exist()
+        })
+    }
 }
 
 /// Whether `path` names a module (not the `go` and `toolchain` lines a

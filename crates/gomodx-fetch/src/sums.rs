@@ -43,6 +43,18 @@ pub struct SumPolicy {
 }
 
 impl SumPolicy {
+    /// The policy `env` asks for (GOSUMDB, GONOSUMDB, go's sumdb directory),
+    /// trusting `go_sum` first.
+    pub fn from_env(go_sum: Option<GoSum>, env: &gomodx_goenv::FetchEnv) -> Self {
+        Self {
+            go_sum,
+            gosumdb: env.gosumdb.clone(),
+            gonosumdb: env.gonosumdb.clone(),
+            toolchain_needs_sumdb: Self::toolchain_needs_sumdb_for(&env.goproxy),
+            sumdb_dir: env.sumdb_dir.clone(),
+        }
+    }
+
     /// A policy that trusts whatever the proxy serves (`GOSUMDB=off`) but
     /// still enforces `go_sum`.
     pub fn sumdb_off(go_sum: Option<GoSum>) -> Self {

@@ -10,8 +10,10 @@
 //! in a lookup function (the CLI passes `std::env::var`), so tests stay
 //! hermetic.
 
+mod fetch;
 mod flags;
 
+pub use fetch::{FetchEnv, parse_duration};
 pub use flags::{GoFlags, split_quoted};
 
 use std::collections::BTreeMap;
@@ -36,6 +38,28 @@ pub enum GoEnvError {
     /// GOFLAGS could not be parsed.
     #[error("parsing $GOFLAGS: {0}")]
     GoFlags(String),
+    /// Neither GOMODX_CACHE nor a user cache directory.
+    #[error("cannot determine the user cache directory; set GOMODX_CACHE")]
+    NoStoreDir,
+    /// A duration that is not one (`--max-age`, `GOMODX_MAX_AGE`, …).
+    #[error("{what} {text:?} is not a duration such as 30s, 10m or 2h")]
+    Duration {
+        /// The flag or variable.
+        what: String,
+        /// Its value.
+        text: String,
+        /// Why not.
+        #[source]
+        source: humantime::DurationError,
+    },
+    /// A variable that must be a positive number of seconds.
+    #[error("{key}={text:?} is not a positive number of seconds")]
+    Seconds {
+        /// The variable.
+        key: &'static str,
+        /// Its value.
+        text: String,
+    },
 }
 
 /// Where a resolved value came from, for `-v` output and diagnostics.

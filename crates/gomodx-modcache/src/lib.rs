@@ -18,9 +18,11 @@
 //! `go mod verify` for one module version. For containers and CI:
 //! [`slim_for_build`] keeps only what `go build` reads, [`normalize`] makes
 //! a cache reproducible, and [`export_tar`] / [`import_tar`] move a cache as
-//! a deterministic, verified tarball.
+//! a deterministic, verified tarball. [`caches`] sees GOMODCACHE and
+//! gomodx's store together, per module version.
 
 mod archive;
+pub mod caches;
 mod export;
 mod import;
 mod layout;

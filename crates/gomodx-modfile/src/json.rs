@@ -203,29 +203,47 @@ impl From<&ModFile> for EditJson {
 }
 
 impl EditJson {
-    /// The exact bytes `go mod edit -json` prints: tab-indented, Go's HTML-safe
-    /// string escapes (`<` `>` `&` U+2028 U+2029 as `\uXXXX`), a final newline.
+    /// The exact bytes `go mod edit -json` prints: [`marshal_indent`] and a
+    /// final newline.
     pub fn to_go_json(&self) -> String {
-        let mut buf = Vec::new();
-        let formatter = serde_json::ser::PrettyFormatter::with_indent(b"\t");
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
-        self.serialize(&mut ser)
-            .expect("serialising strings and bools to memory cannot fail");
-        let text = String::from_utf8(buf).expect("serde_json writes UTF-8");
-        let mut out = String::with_capacity(text.len() + 1);
-        for c in text.chars() {
-            match c {
-                '<' => out.push_str("\\u003c"),
-                '>' => out.push_str("\\u003e"),
-                '&' => out.push_str("\\u0026"),
-                '\u{2028}' => out.push_str("\\u2028"),
-                '\u{2029}' => out.push_str("\\u2029"),
-                c => out.push(c),
-            }
-        }
-        out.push('\n');
-        out
+        marshal_indent(self) + "\n"
     }
+}
+
+/// Go's `json.Marshal(v)`: no whitespace, Go's string escapes.
+///
+/// This is gomodx's one encoder of Go's JSON: serde_json writes the
+/// layout Go writes (`\b \f \n \r \t` by name, other control bytes as
+/// `\u00xx`), then the characters Go also escapes (HTML-safe: `<` `>` `&`,
+/// and U+2028 U+2029) are escaped — they occur only inside strings.
+pub fn marshal<T: Serialize + ?Sized>(value: &T) -> String {
+    html_safe(serde_json::to_vec(value))
+}
+
+/// Go's `json.MarshalIndent(v, "", "\t")`, without a trailing newline.
+pub fn marshal_indent<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut buf = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    html_safe(value.serialize(&mut ser).map(|()| buf))
+}
+
+/// serde_json's output with Go's HTML-safe escapes.
+fn html_safe(json: serde_json::Result<Vec<u8>>) -> String {
+    let json = json.expect("serialising strings, bools and maps to memory cannot fail");
+    let text = String::from_utf8(json).expect("serde_json writes UTF-8");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl ModFile {

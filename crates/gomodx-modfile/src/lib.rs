@@ -37,7 +37,7 @@ pub use error::{EditError, Error, ErrorKind, ErrorList, GoSumError, QuoteError};
 pub use gosum::GoSum;
 pub use json::{
     EditJson, JsonGodebug, JsonModule, JsonModuleVersion, JsonPath, JsonReplace, JsonRequire,
-    JsonRetract,
+    JsonRetract, marshal, marshal_indent,
 };
 pub use main_module::{LOCAL_GO, MainModError, check_godebug, read_main};
 pub use model::{

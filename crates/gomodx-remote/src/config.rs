@@ -58,6 +58,22 @@ pub(crate) struct Target {
 }
 
 impl RemoteConfig {
+    /// The configuration for `url`, with credentials, region and endpoint
+    /// from the standard AWS variables `var` gives, and
+    /// `GOMODX_REMOTE_ALLOW_HTTP`.
+    pub fn from_env(url: &str, var: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |key: &str| var(key).filter(|value| !value.is_empty());
+        Self {
+            url: url.to_owned(),
+            access_key_id: var("AWS_ACCESS_KEY_ID"),
+            secret_access_key: var("AWS_SECRET_ACCESS_KEY"),
+            session_token: var("AWS_SESSION_TOKEN"),
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            endpoint: var("AWS_ENDPOINT_URL_S3").or_else(|| var("AWS_ENDPOINT_URL")),
+            allow_http: var("GOMODX_REMOTE_ALLOW_HTTP").is_some_and(|v| v != "0"),
+        }
+    }
+
     /// Parses the URL and checks the endpoint's scheme.
     pub(crate) fn target(&self) -> Result<Target, RemoteError> {
         let shown = redacted(&self.url);

@@ -29,6 +29,20 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// What `--token` or `--basic` (at most one of them) ask for: an empty
+    /// token or a pair without `:` is refused.
+    pub fn from_flags(token: Option<&str>, basic: Option<&str>) -> Result<Option<Self>, String> {
+        match (token, basic) {
+            (Some(""), _) => Err("--token (GOMODX_SERVE_TOKEN) is empty".to_owned()),
+            (Some(token), _) => Ok(Some(Auth::Token(token.to_owned()))),
+            (None, Some(pair)) if !pair.contains(':') => {
+                Err("--basic (GOMODX_SERVE_BASIC) must be USER:PASS".to_owned())
+            }
+            (None, Some(pair)) => Ok(Some(Auth::Basic(pair.to_owned()))),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// Whether `headers` carry the expected credentials.
     pub fn allows(&self, headers: &HeaderMap) -> bool {
         let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {

@@ -21,6 +21,20 @@ impl std::fmt::Debug for Tls {
 }
 
 impl Tls {
+    /// From PEM files (`--tls-cert`, `--tls-key`); errors name both.
+    pub fn from_files(cert: &std::path::Path, key: &std::path::Path) -> Result<Self, String> {
+        let read = |file: &std::path::Path| {
+            std::fs::read(file).map_err(|e| format!("reading {}: {e}", file.display()))
+        };
+        Self::from_pem(&read(cert)?, &read(key)?).map_err(|e| {
+            format!(
+                "--tls-cert {} --tls-key {}: {e}",
+                cert.display(),
+                key.display()
+            )
+        })
+    }
+
     /// From PEM text: the certificate chain (server certificate first) and
     /// the private key (PKCS#8, PKCS#1 or SEC1).
     pub fn from_pem(chain: &[u8], key: &[u8]) -> Result<Self, String> {

@@ -88,6 +88,17 @@ impl VcsConfig {
             timeout: Duration::from_secs(10 * 60),
         }
     }
+
+    /// The settings `env` gives (GOPRIVATE, GOINSECURE, GOVCS), with the
+    /// repositories under `gomodcache`.
+    pub fn from_env(gomodcache: PathBuf, env: &gomodx_goenv::FetchEnv) -> Self {
+        VcsConfig {
+            goprivate: env.goprivate.clone(),
+            goinsecure: env.goinsecure.clone(),
+            govcs: env.govcs.clone(),
+            ..Self::new(gomodcache)
+        }
+    }
 }
 
 type Shared<T> = Arc<OnceCell<Result<Arc<T>, Error>>>;

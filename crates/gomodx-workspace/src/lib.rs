@@ -13,24 +13,33 @@
 //!   `M`, `M@query`) and its JSON objects.
 //! - [`list`]: `go list -m` assembled (build list, queries, `-u`,
 //!   `-retracted`, the JSON-only details); [`list_template`]: `-f`.
-//! - [`why`]: `go mod why -m` on the package import graph.
-//! - [`vendor`]: when go defaults to `-mod=vendor`, and what `list -m`
-//!   refuses then.
+//! - [`why`]: `go mod why -m` on the package import graph; [`explain`]:
+//!   `gomodx why` without `-m`.
+//! - [`Loaded::dependency_paths`], [`Loaded::survey`],
+//!   [`Loaded::diagnose`]: what `outdated` and `doctor` look at;
+//!   [`graph_format`]: the graph as DOT or JSON.
+//! - [`vendor`]: when go defaults to `-mod=vendor`, its check of
+//!   vendor/modules.txt, and what `list -m` refuses then.
 //!
 //! This crate never prints and never reads environment variables: the
 //! caller passes them in [`Context`].
 
+mod deps;
 pub mod download;
+pub mod explain;
 mod find;
+pub mod graph_format;
 pub mod list;
 pub mod list_template;
 mod load;
+pub mod mod_flags;
 pub mod sums;
 pub mod vendor;
 pub mod why;
 
 use std::path::PathBuf;
 
+pub use deps::Survey;
 pub use find::{Context, MainModule, MainModules};
 pub use load::{Loaded, Mode};
 
@@ -99,4 +108,15 @@ pub enum Error {
         /// The lines it would gain, `path version hash`.
         lines: Vec<String>,
     },
+}
+
+impl Error {
+    /// Whether this is only something missing from the cache while the
+    /// network is off ([`gomodx_fetch::is_offline_miss`]).
+    pub fn is_offline_miss(&self) -> bool {
+        match self {
+            Self::Load(err) => gomodx_fetch::is_offline_miss(err),
+            _ => false,
+        }
+    }
 }

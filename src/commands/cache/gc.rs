@@ -21,27 +21,16 @@ pub fn run(settings: &GlobalSettings, args: &CacheGcArgs, printer: &Printer) -> 
         Some(text) => parse_duration("--grace", text)?,
         None => DEFAULT_GRACE,
     };
-    let store = open_exclusive(settings)?;
+    let store_dir = settings.fetch()?.store_dir;
+    let store = settings.store_exclusive()?.ok_or_else(|| Hinted {
+        message: format!(
+            "the gomodx store at {} is in use by another gomodx process",
+            store_dir.display()
+        ),
+        hint: "try again when it has finished".to_owned(),
+    })?;
     collect(&store, grace, printer)?;
     Ok(ExitStatus::Success)
-}
-
-/// The store, opened exclusively; an error with a hint when another gomodx
-/// process is using it.
-pub fn open_exclusive(settings: &GlobalSettings) -> Result<Store> {
-    let store_dir = settings.fetch()?.store_dir;
-    Store::try_open_exclusive(&store_dir)
-        .with_context(|| format!("opening the gomodx store at {}", store_dir.display()))?
-        .ok_or_else(|| {
-            Hinted {
-                message: format!(
-                    "the gomodx store at {} is in use by another gomodx process",
-                    store_dir.display()
-                ),
-                hint: "try again when it has finished".to_owned(),
-            }
-            .into()
-        })
 }
 
 /// Collects garbage and prints a status line.

@@ -1,13 +1,12 @@
 //! `gomodx cache ls`: the module versions in the store and GOMODCACHE.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use gomodx_fetch::human_age;
 use gomodx_modcache::ModCache;
-use gomodx_store::Store;
+use gomodx_modcache::caches::{Selector, inventory, tree_size};
 
-use super::inventory::{Selector, inventory, tree_size};
 use crate::ExitStatus;
 use crate::cli::CacheLsArgs;
-use crate::commands::provenance::human_age;
 use crate::printer::Printer;
 use crate::reporters::human_bytes;
 use crate::settings::GlobalSettings;
@@ -19,15 +18,13 @@ pub fn run(settings: &GlobalSettings, args: &CacheLsArgs, printer: &Printer) -> 
         .modules
         .iter()
         .map(|arg| Selector::parse(arg))
-        .collect::<Result<Vec<_>>>()?;
-    let store_dir = settings.fetch()?.store_dir;
-    let store = Store::open(&store_dir)
-        .with_context(|| format!("opening the gomodx store at {}", store_dir.display()))?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = settings.store()?;
     let cache = ModCache::new(settings.mod_cache()?);
     let entries = inventory(Some(&store), &cache)?;
     let selected = entries
         .iter()
-        .filter(|(module, _)| selectors.is_empty() || selectors.iter().any(|s| s.matches(module)));
+        .filter(|(module, _)| Selector::any(&selectors, module));
     if !args.json {
         printer.data(format_args!(
             "{:<48} {:<24} {:<22} {:<24} AGE",

@@ -6,7 +6,6 @@ mod dir;
 mod export;
 mod gc;
 mod import;
-mod inventory;
 mod ls;
 mod stats;
 mod verify;

@@ -2,9 +2,8 @@
 
 use anyhow::{Context, Result};
 use gomodx_modcache::ModCache;
-use gomodx_store::Store;
+use gomodx_modcache::caches::{Counts, counts, inventory, tree_size};
 
-use super::inventory::{inventory, tree_size};
 use crate::ExitStatus;
 use crate::cli::CacheStatsArgs;
 use crate::printer::Printer;
@@ -17,31 +16,22 @@ pub fn run(
     args: &CacheStatsArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let store_dir = settings.fetch()?.store_dir;
-    let store = Store::open(&store_dir)
-        .with_context(|| format!("opening the gomodx store at {}", store_dir.display()))?;
+    let store = settings.store()?;
     let mod_cache = settings.mod_cache()?;
     let cache = ModCache::new(&mod_cache);
     let entries = inventory(Some(&store), &cache)?;
-    let in_store = entries
-        .values()
-        .filter(|e| !e.store_kinds.is_empty())
-        .count();
-    let in_cache = entries
-        .values()
-        .filter(|e| !e.cache_files.is_empty())
-        .count();
-    let trees = entries.values().filter(|e| e.tree.is_some()).count();
+    let Counts {
+        in_store,
+        in_mod_cache: in_cache,
+        trees,
+        oldest_fetch,
+    } = counts(&entries);
     let store_bytes = store.size().context("measuring the gomodx store")?;
     let cache_bytes = tree_size(&mod_cache);
-    let oldest = entries
-        .values()
-        .filter_map(|e| e.fetched_at)
-        .min()
-        .map(|t| humantime::format_rfc3339_seconds(t).to_string());
+    let oldest = oldest_fetch.map(|t| humantime::format_rfc3339_seconds(t).to_string());
     if args.json {
         printer.data(serde_json::json!({
-            "Store": store_dir.display().to_string(),
+            "Store": store.root().display().to_string(),
             "StoreVersions": in_store,
             "StoreBytes": store_bytes,
             "OldestFetch": oldest,
@@ -53,7 +43,7 @@ pub fn run(
     } else {
         printer.data(format_args!(
             "store       {}: {in_store} module versions, {}{}",
-            store_dir.display(),
+            store.root().display(),
             human_bytes(store_bytes),
             oldest
                 .map(|t| format!(", oldest fetched {t}"))

@@ -1,17 +1,12 @@
-//! `gomodx cache verify`: re-hash everything. In the store every blob is
-//! checked against its name (corrupt ones are quarantined and their refs
-//! dropped, so the next download fetches them again) and every `.mod` and
-//! `.zip` against its recorded `h1:`; in GOMODCACHE every module's zip and
-//! tree against its `.ziphash`, as `go mod verify` does. Each problem
-//! names the command that repairs it.
+//! `gomodx cache verify`: re-hash everything, in the store and in
+//! GOMODCACHE ([`gomodx_modcache::caches::verify_store`], `go mod verify`).
+//! Each problem names the command that repairs it.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use gomodx_modcache::ModCache;
-use gomodx_modzip::h1::{hash_go_mod, hash_zip};
-use gomodx_store::{ArtifactKind, Store};
+use gomodx_modcache::caches::{inventory, verify_store};
 use rayon::prelude::*;
 
-use super::inventory::inventory;
 use crate::ExitStatus;
 use crate::cli::CacheVerifyArgs;
 use crate::printer::Printer;
@@ -23,33 +18,14 @@ pub fn run(
     args: &CacheVerifyArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let store_dir = settings.fetch()?.store_dir;
-    let store = Store::open(&store_dir)
-        .with_context(|| format!("opening the gomodx store at {}", store_dir.display()))?;
-    let refs = store
-        .list_refs()
-        .collect::<Result<Vec<_>, _>>()
-        .context("listing the gomodx store")?;
-    let mut problems: Vec<String> = refs
-        .par_iter()
-        .filter_map(|(module, kind, reference)| {
-            let problem = match store.verify_blob(&reference.sha256) {
-                Ok(true) => h1_problem(&store, *kind, &reference.sha256, reference.h1.as_deref()),
-                Ok(false) => Some("corrupt blob (quarantined)".to_owned()),
-                Err(e) => Some(e.to_string()),
-            }?;
-            let _ = store.remove_ref(module, *kind);
-            Some(format!(
-                "store: {module} ({kind}): {problem}; ref removed, `gomodx download {module}` fetches it again"
-            ))
-        })
-        .collect();
-    let mut checked = refs.len();
+    let store = settings.store()?;
+    let (mut checked, problems) = verify_store(&store)?;
+    let mut problems: Vec<String> = problems.iter().map(|p| format!("store: {p}")).collect();
     if !args.store_only {
         let cache = ModCache::new(settings.mod_cache()?);
         let modules: Vec<_> = inventory(None, &cache)?
             .into_iter()
-            .filter(|(_, entry)| entry.tree.is_some() || !entry.cache_files.is_empty())
+            .filter(|(_, entry)| entry.in_mod_cache())
             .map(|(module, _)| module)
             .collect();
         checked += modules.len();
@@ -71,15 +47,4 @@ pub fn run(
     } else {
         Ok(ExitStatus::Failure)
     }
-}
-
-/// Whether a blob's `h1:` differs from the one its ref records.
-fn h1_problem(store: &Store, kind: ArtifactKind, sha256: &str, h1: Option<&str>) -> Option<String> {
-    let expected = h1?;
-    let actual = match kind {
-        ArtifactKind::Mod => hash_go_mod(&store.read_blob(sha256).ok()?),
-        ArtifactKind::Zip => hash_zip(&store.blob_path(sha256).ok()?).ok()?,
-        ArtifactKind::Info => return None,
-    };
-    (actual != expected).then(|| format!("h1 mismatch: recorded {expected}, content {actual}"))
 }

@@ -168,6 +168,36 @@ pub fn listing(root: &Path, skip: Option<&str>, modes: bool) -> BTreeMap<String,
     out
 }
 
+/// Asserts gomodx's `download -json` results equal go's on the same main
+/// module: the objects (`ours` and `go_objects`, compared one by one),
+/// GOMODCACHE's `cache/download` and extracted trees, and the go.sum each
+/// left in its main module directory.
+pub fn assert_same_download(
+    (gomodx, ours, our_main): (&Gomodx, &[Value], &Path),
+    (go, go_objects, go_main): (&GoEnv, &[Value], &Path),
+) {
+    assert_eq!(ours.len(), go_objects.len(), "number of -json objects");
+    let ours = normalize_json(ours, &gomodx.mod_cache());
+    let theirs = normalize_json(go_objects, &go.gomodcache());
+    for (ours, theirs) in ours.iter().zip(&theirs) {
+        assert_eq!(ours, theirs);
+    }
+    let download = |root: PathBuf| listing(&root.join("cache/download"), None, false);
+    assert_same_listing(
+        "cache/download",
+        &download(go.gomodcache()),
+        &download(gomodx.mod_cache()),
+    );
+    let trees = |root: PathBuf| listing(&root, Some("cache"), true);
+    assert_same_listing(
+        "extracted trees",
+        &trees(go.gomodcache()),
+        &trees(gomodx.mod_cache()),
+    );
+    let go_sum = |dir: &Path| std::fs::read_to_string(dir.join("go.sum")).ok();
+    assert_eq!(go_sum(our_main), go_sum(go_main), "go.sum");
+}
+
 /// Asserts two listings are equal, naming the first difference.
 pub fn assert_same_listing(
     what: &str,

@@ -1,17 +1,17 @@
 //! What the two caches hold, per module version: the store's refs (kinds,
 //! bytes, when fetched and from where) and GOMODCACHE's files under
-//! `cache/download` plus the extracted tree. Shared by `cache ls`, `stats`
-//! and `clean`.
+//! `cache/download` plus the extracted tree.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
-use gomodx_modcache::ModCache;
 use gomodx_module::ModuleVersion;
 use gomodx_module::escape::{unescape_path, unescape_version};
 use gomodx_store::{ArtifactKind, Store};
+
+use super::CachesError;
+use crate::ModCache;
 
 /// The file suffixes go keeps per version in `cache/download/<path>/@v`.
 pub const VERSION_SUFFIXES: &[&str] = &["info", "mod", "zip", "ziphash", "lock", "partial"];
@@ -42,17 +42,23 @@ impl Entry {
     pub fn newest(&self) -> Option<SystemTime> {
         self.fetched_at.max(self.cache_mtime)
     }
+
+    /// Whether GOMODCACHE holds anything of it.
+    pub fn in_mod_cache(&self) -> bool {
+        self.tree.is_some() || !self.cache_files.is_empty()
+    }
 }
 
 /// Every module version in the store and GOMODCACHE, sorted.
 pub fn inventory(
     store: Option<&Store>,
     cache: &ModCache,
-) -> Result<BTreeMap<ModuleVersion, Entry>> {
+) -> Result<BTreeMap<ModuleVersion, Entry>, CachesError> {
     let mut entries: BTreeMap<ModuleVersion, Entry> = BTreeMap::new();
     if let Some(store) = store {
         for item in store.list_refs() {
-            let (module, kind, reference) = item.context("listing the gomodx store")?;
+            let (module, kind, reference) =
+                item.map_err(CachesError::store("listing the gomodx store"))?;
             let entry = entries.entry(module).or_default();
             entry.store_kinds.push(kind);
             entry.store_kinds.sort_by_key(|k| match k {
@@ -100,8 +106,32 @@ pub fn inventory(
     Ok(entries)
 }
 
+/// What an [`inventory`] adds up to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Module versions the store holds anything of.
+    pub in_store: usize,
+    /// Module versions with files under GOMODCACHE's `cache/download`.
+    pub in_mod_cache: usize,
+    /// Module versions extracted in GOMODCACHE.
+    pub trees: usize,
+    /// When the store's oldest module version was fetched.
+    pub oldest_fetch: Option<SystemTime>,
+}
+
+/// Counts `entries`.
+pub fn counts(entries: &BTreeMap<ModuleVersion, Entry>) -> Counts {
+    let count = |keep: fn(&Entry) -> bool| entries.values().filter(|e| keep(e)).count();
+    Counts {
+        in_store: count(|e| !e.store_kinds.is_empty()),
+        in_mod_cache: count(|e| !e.cache_files.is_empty()),
+        trees: count(|e| e.tree.is_some()),
+        oldest_fetch: entries.values().filter_map(|e| e.fetched_at).min(),
+    }
+}
+
 /// `(module path, @v dir)` for every module under `cache/download`.
-pub fn version_dirs(download: &Path) -> Result<Vec<(String, PathBuf)>> {
+pub fn version_dirs(download: &Path) -> Result<Vec<(String, PathBuf)>, CachesError> {
     let mut found = Vec::new();
     let mut pending = vec![download.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -126,30 +156,42 @@ pub fn version_dirs(download: &Path) -> Result<Vec<(String, PathBuf)>> {
 }
 
 /// The entries of `dir` (none if it does not exist).
-fn read_dir(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
+fn read_dir(dir: &Path) -> Result<Vec<std::fs::DirEntry>, CachesError> {
+    let failed = |source| CachesError::Io {
+        op: "reading",
+        path: dir.to_path_buf(),
+        source,
+    };
     match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .collect::<std::io::Result<Vec<_>>>()
-            .with_context(|| format!("reading {}", dir.display())),
+        Ok(entries) => entries.collect::<std::io::Result<Vec<_>>>().map_err(failed),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", dir.display())),
+        Err(e) => Err(failed(e)),
     }
 }
 
 /// The total size of the files below `dir` (symlinks not followed).
 pub fn tree_size(dir: &Path) -> u64 {
-    let mut total = 0;
+    tree_usage(dir).1
+}
+
+/// How many regular files are below `dir` and their total size (symlinks
+/// not followed; nothing when `dir` is missing).
+pub fn tree_usage(dir: &Path) -> (u64, u64) {
+    let (mut files, mut total) = (0, 0);
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in read_dir(&dir).unwrap_or_default() {
             match entry.file_type() {
                 Ok(t) if t.is_dir() => pending.push(entry.path()),
-                Ok(t) if t.is_file() => total += entry.metadata().map_or(0, |m| m.len()),
+                Ok(t) if t.is_file() => {
+                    files += 1;
+                    total += entry.metadata().map_or(0, |m| m.len());
+                }
                 _ => {}
             }
         }
     }
-    total
+    (files, total)
 }
 
 /// A `path` or `path@version` argument.
@@ -163,16 +205,22 @@ pub enum Selector {
 
 impl Selector {
     /// Parses `path` or `path@version`.
-    pub fn parse(arg: &str) -> Result<Self> {
+    pub fn parse(arg: &str) -> Result<Self, CachesError> {
+        let invalid = |what| {
+            move |source| CachesError::Selector {
+                arg: arg.to_owned(),
+                what,
+                source,
+            }
+        };
         Ok(match arg.split_once('@') {
             Some((path, version)) => {
-                gomodx_module::check(path, version)
-                    .with_context(|| format!("{arg} is not a module version"))?;
+                gomodx_module::check(path, version).map_err(invalid("module version"))?;
                 Self::Version(ModuleVersion::new(path, version))
             }
             None => {
                 gomodx_module::path::check_path(arg)
-                    .with_context(|| format!("{arg} is not a module path"))?;
+                    .map_err(|e| invalid("module path")(e.into()))?;
                 Self::Module(arg.to_owned())
             }
         })
@@ -184,6 +232,11 @@ impl Selector {
             Self::Module(path) => module.path == *path,
             Self::Version(version) => module == version,
         }
+    }
+
+    /// Whether any of `selectors` selects `module` (none select everything).
+    pub fn any(selectors: &[Self], module: &ModuleVersion) -> bool {
+        selectors.is_empty() || selectors.iter().any(|s| s.matches(module))
     }
 }
 
