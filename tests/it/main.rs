@@ -4,6 +4,7 @@
 mod auth;
 mod cache;
 mod containers;
+mod crash;
 mod deadline;
 mod direct;
 mod disk_errors;
