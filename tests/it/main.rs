@@ -3,6 +3,7 @@
 
 mod auth;
 mod cache;
+mod concurrency;
 mod containers;
 mod crash;
 mod deadline;
