@@ -25,3 +25,18 @@ impl Fetcher {
         blocking(move || Ok(store.lock_artifact(&key, kind)?)).await
     }
 }
+
+impl Fetcher {
+    /// One line for the user when the store cannot be written (see
+    /// [`Store::read_only_cause`](gomodx_store::Store::read_only_cause)):
+    /// the run goes on with what the store and GOMODCACHE hold, and only
+    /// something that has to be fetched fails.
+    pub fn store_warning(&self) -> Option<String> {
+        let store = &self.inner.store;
+        let cause = store.read_only_cause()?;
+        Some(format!(
+            "the gomodx store {} cannot be written ({cause}); serving what it and GOMODCACHE hold, nothing new is stored",
+            store.root().display()
+        ))
+    }
+}

@@ -59,8 +59,12 @@ pub struct Store {
 struct Inner {
     root: PathBuf,
     exclusive: bool,
-    /// This store's staging in `tmp/`, created on first use.
+    /// This store's staging in `tmp/`, created by a shared open (or on
+    /// first use).
     scratch: OnceLock<Scratch>,
+    /// Why a shared open could not create its staging: the store cannot
+    /// be written.
+    read_only: Option<FsError>,
     /// Held for the store's lifetime; never read.
     _lock: FileLock,
 }
@@ -109,11 +113,23 @@ impl Store {
         }
         // Best effort: debris left in place costs only disk space.
         let _ = scratch::sweep(&root.join(TMP));
+        let scratch = OnceLock::new();
+        let mut read_only = None;
+        if !exclusive {
+            match Scratch::create(&root.join(TMP)) {
+                Ok(created) => {
+                    let _ = scratch.set(created);
+                }
+                Err(StoreError::Fs(cause)) => read_only = Some(cause),
+                Err(other) => return Err(other),
+            }
+        }
         Ok(Some(Self {
             inner: Arc::new(Inner {
                 root,
                 exclusive,
-                scratch: OnceLock::new(),
+                scratch,
+                read_only,
                 _lock: lock,
             }),
         }))
@@ -122,6 +138,14 @@ impl Store {
     /// The store's root directory.
     pub fn root(&self) -> &Path {
         &self.inner.root
+    }
+
+    /// Why this store cannot be written (a read-only filesystem, missing
+    /// permissions, a full disk), found when it was opened: it can still
+    /// serve what it holds, but anything new fails to be stored. `None`
+    /// when it is writable (or was opened exclusively).
+    pub fn read_only_cause(&self) -> Option<&FsError> {
+        self.inner.read_only.as_ref()
     }
 
     /// Whether this store was opened with an exclusive lock.
