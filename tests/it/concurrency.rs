@@ -19,6 +19,10 @@ use crate::universes::{self, OnDisk};
 const PROCESSES: usize = 8;
 
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "the request counts are the figures to compare"
+)]
 fn eight_processes_and_go_fetch_each_artifact_once_and_all_succeed() {
     let tmp = tempfile::tempdir().unwrap();
     let OnDisk { tree, main, .. } = universes::write(tmp.path(), universes::config(63, 12));

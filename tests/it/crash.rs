@@ -264,6 +264,10 @@ fn env_number(key: &str, default: u64) -> u64 {
 }
 
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "the seed and each kill, to replay a failure"
+)]
 fn crash_loop_leaves_only_complete_artifacts_visible() {
     let seed = env_number(
         "GOMODX_CRASH_LOOP_SEED",
@@ -298,7 +302,7 @@ fn crash_loop_leaves_only_complete_artifacts_visible() {
         if matches!(wipe, 0 | 1 | 4) {
             remove_dir_all_force(&gomodx.mod_cache()).unwrap();
         }
-        if matches!(wipe, 2 | 3 | 4) {
+        if (2..=4).contains(&wipe) {
             remove_dir_all_force(&gomodx.store()).unwrap();
         }
         let mut child = spawn(&gomodx, &main, &args);
