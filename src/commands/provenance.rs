@@ -8,9 +8,12 @@ use gomodx_fetch::{Answer, AnswerSource, Fetcher, OfflineError, human_age};
 
 use crate::printer::{Hinted, Printer};
 
-/// Prints repairs, stale-answer warnings, one status line per kind of
+/// Prints a store that cannot be written, repairs, stale-answer warnings, one status line per kind of
 /// stored answer used and (with `-v`) every answer's provenance.
 pub fn report(fetcher: &Fetcher, printer: &Printer) {
+    if let Some(warning) = fetcher.store_warning() {
+        printer.warn(warning);
+    }
     for repair in fetcher.repairs() {
         printer.warn(format_args!("corrupt cache entry: {repair}"));
     }

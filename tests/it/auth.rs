@@ -2,7 +2,9 @@
 //! records every `Authorization` header, and go and gomodx must send the
 //! same ones (GOAUTH `netrc`, `off` and commands; credentials only over
 //! HTTPS; URL user info refused over HTTP; nothing carried to another host
-//! across a redirect, not even that host's own netrc entry).
+//! across a redirect, not even that host's own netrc entry). With
+//! `GOAUTH=git DIR`, git's credential helpers are told to keep or drop a
+//! credential exactly when go tells them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -226,4 +228,92 @@ fn goauth_commands_provide_headers_in_order() {
         &[&server],
     );
     assert_same(runs, &[set(&[Some("Bearer one")])]);
+}
+
+/// `GOAUTH=git DIR`: the first request's 401 makes go and gomodx run
+/// `git credential fill`; then a `HEAD` request to the prefix git answered
+/// for, with that credential, decides between `git credential approve`
+/// (the helper sees `store`) on 200 and `reject` (`erase`) on 401, as go's
+/// `updateGitCredentialHelper` does. A logging credential helper records
+/// what each of them asked.
+fn git_helper_calls(head_status: u16) -> Option<[Vec<String>; 2]> {
+    let setup = Setup::new();
+    // One 401 for the first module request, `head_status` for `/`, and a
+    // slow zip, so that go's check (a goroutine) finishes before go exits.
+    let faults = || {
+        let status = |code| Fault::Status {
+            code,
+            retry_after: None,
+        };
+        Faults::none()
+            .rule(FaultRule::new(PathMatch::Contains("/@v/".to_owned()), status(401)).times(1))
+            .rule(FaultRule::new(
+                PathMatch::Exact("/".to_owned()),
+                status(head_status),
+            ))
+            .rule(FaultRule::new(
+                PathMatch::Suffix(".zip".to_owned()),
+                Fault::Delay(std::time::Duration::from_millis(500)),
+            ))
+    };
+    let server = setup.https(faults());
+    let log = setup.path("helper.log");
+    let gitconfig = setup.path("gitconfig");
+    std::fs::write(
+        &gitconfig,
+        format!(
+            "[credential]\n\thelper = \"!f() {{ cat >/dev/null; echo $1 >> {}; \
+             if [ $1 = get ]; then echo username=u; echo password=p; fi; }}; f\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    let git_dir = setup.path("gitdir");
+    std::fs::create_dir_all(&git_dir).unwrap();
+    let goauth = format!("git {}", git_dir.display());
+    let env: [(&str, &Path); 4] = [
+        ("GOAUTH", Path::new(&goauth)),
+        ("GIT_CONFIG_GLOBAL", &gitconfig),
+        ("GIT_CONFIG_NOSYSTEM", Path::new("1")),
+        ("GIT_TERMINAL_PROMPT", Path::new("0")),
+    ];
+    let calls = || -> Vec<String> {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let _ = std::fs::remove_file(&log);
+        text.lines().map(str::to_owned).collect()
+    };
+    let main = setup.path("main");
+    let mut go = go_env(&server.url())?;
+    go.set("SSL_CERT_FILE", setup.path("ca.pem"));
+    let mut gomodx = Gomodx::new(&server.url());
+    gomodx.set("SSL_CERT_FILE", setup.path("ca.pem"));
+    for (key, value) in env {
+        go.set(key, value);
+        gomodx.set(key, value);
+    }
+    let output = go.run(&main, &["mod", "download", "-json", MODULE]);
+    assert!(output.status.success(), "go: {}", stderr(&output));
+    let go_calls = calls();
+    server.set_faults(faults());
+    let output = gomodx.run(&main, &["download", "--json", MODULE]);
+    assert!(output.status.success(), "gomodx: {}", stderr(&output));
+    Some([go_calls, calls()])
+}
+
+#[test]
+fn goauth_git_approves_a_credential_the_server_accepts() {
+    let Some([go, ours]) = git_helper_calls(200) else {
+        return;
+    };
+    assert_eq!(go, ["get", "store"], "go");
+    assert_eq!(ours, go, "gomodx");
+}
+
+#[test]
+fn goauth_git_rejects_a_credential_the_server_refuses() {
+    let Some([go, ours]) = git_helper_calls(401) else {
+        return;
+    };
+    assert_eq!(go, ["get", "erase"], "go");
+    assert_eq!(ours, go, "gomodx");
 }

@@ -1,7 +1,9 @@
 //! Errors name the module, the operation, the path and the cause, and
 //! leave nothing behind: unreadable zips from a proxy (not a zip, a broken
 //! entry), a read-only GOMODCACHE and a full one (loopback tmpfs mounts,
-//! which need root; skipped otherwise).
+//! which need root; skipped otherwise). A read-only store (a read-only
+//! tmpfs, needing root; or a chmod'ed directory, skipped as root) does not
+//! stop a warm download: one warning names the store and the cause.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -127,4 +129,74 @@ fn a_full_module_cache_says_so_and_leaves_no_temp_files() {
         assert_names_module_and_cause(&message, "no space left on device");
     }
     assert_no_partial_files(&cache);
+}
+
+/// A warm download into a store at `store`, then the store made read-only
+/// by `freeze`: the same download, offline, is served by what the store and
+/// GOMODCACHE hold, with one warning naming the store and `cause`.
+fn assert_read_only_store_serves(root: &Path, store: &Path, freeze: impl FnOnce(), cause: &str) {
+    let tree = tree(root);
+    let main = main_module(root);
+    let mut gomodx = Gomodx::new(&tree.file_url());
+    gomodx.set("GOMODX_CACHE", store);
+    let output = gomodx.run(&main, &["download", MODULE]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    freeze();
+    gomodx.set("GOPROXY", "off");
+    for args in [&["download", MODULE][..], &["download", "--json", MODULE]] {
+        let output = gomodx.run(&main, args);
+        let text = stderr(&output);
+        assert!(output.status.success(), "gomodx {args:?}: {text}");
+        let warnings: Vec<&str> = text.lines().filter(|l| l.contains("warning")).collect();
+        assert_eq!(warnings.len(), 1, "one warning: {text}");
+        assert!(
+            warnings[0].contains(&store.display().to_string()) && warnings[0].contains(cause),
+            "the warning names the store and {cause:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_store_on_a_read_only_filesystem_falls_back_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let Some(_mount) = Mount::tmpfs(&store, "size=20m") else {
+        return;
+    };
+    let remount = || {
+        let status = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&store)
+            .status()
+            .unwrap();
+        assert!(status.success(), "remount read-only");
+    };
+    assert_read_only_store_serves(tmp.path(), &store, remount, "read-only file system");
+}
+
+#[test]
+#[allow(clippy::print_stderr, reason = "a test that cannot run says why")]
+fn a_read_only_store_directory_falls_back_with_a_warning() {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        eprintln!("SKIPPED: running as root, which ignores file permissions");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let set_modes = |dir_mode: u32, file_mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        for entry in walkdir::WalkDir::new(&store).contents_first(true) {
+            let entry = entry.unwrap();
+            let mode = if entry.file_type().is_dir() {
+                dir_mode
+            } else {
+                file_mode
+            };
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    let freeze = || set_modes(0o555, 0o444);
+    assert_read_only_store_serves(tmp.path(), &store, freeze, "permission denied");
+    set_modes(0o755, 0o644);
 }

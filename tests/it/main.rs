@@ -4,7 +4,9 @@
 mod adopt;
 mod auth;
 mod cache;
+mod concurrency;
 mod containers;
+mod crash;
 mod deadline;
 mod direct;
 mod disk_errors;

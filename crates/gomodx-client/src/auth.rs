@@ -24,6 +24,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::OnceCell;
 
+use crate::gitcheck::GitFill;
 use crate::netrc::Netrc;
 
 /// Receives the errors of methods that found nothing for a URL (Go logs
@@ -39,6 +40,9 @@ pub(crate) struct Auth {
     first_run: OnceCell<()>,
     /// URL prefix (`host[:port][/path]`) → headers.
     cache: Mutex<HashMap<String, HeaderMap>>,
+    /// Credentials `git credential fill` provided, not yet checked (see
+    /// [`crate::gitcheck`]).
+    git_fills: Mutex<Vec<GitFill>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +72,7 @@ impl Auth {
             netrc,
             first_run: OnceCell::new(),
             cache: Mutex::new(HashMap::new()),
+            git_fills: Mutex::new(Vec::new()),
         }
     }
 
@@ -136,7 +141,13 @@ impl Auth {
                 Method::Git(dir) => {
                     let Some(url) = url else { continue };
                     match git_credential(dir, url.as_str()).await {
-                        Ok((prefix, headers)) => self.store(&prefix, headers),
+                        Ok(fill) => {
+                            self.store(&fill.prefix, fill.headers.clone());
+                            self.git_fills
+                                .lock()
+                                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                .push(fill);
+                        }
                         Err(e) => errors.push(format!("GOAUTH=git {}: {e}", dir.display())),
                     }
                 }
@@ -151,6 +162,17 @@ impl Auth {
             }
         }
         errors
+    }
+
+    /// The credentials `git credential fill` provided since the last call,
+    /// for [`crate::gitcheck::update_git_credential_helper`].
+    pub(crate) fn take_git_fills(&self) -> Vec<GitFill> {
+        std::mem::take(
+            &mut *self
+                .git_fills
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 
     fn cache(&self) -> MutexGuard<'_, HashMap<String, HeaderMap>> {
@@ -265,7 +287,7 @@ fn basic(user: &str, password: &str) -> HeaderMap {
 
 /// Go's `runGitAuth`: `git credential fill` in `dir` for `url`; the prefix
 /// git answered for must be a prefix of `url`.
-async fn git_credential(dir: &PathBuf, url: &str) -> Result<(String, HeaderMap), String> {
+async fn git_credential(dir: &PathBuf, url: &str) -> Result<GitFill, String> {
     let mut child = tokio::process::Command::new("git")
         .args(["credential", "fill"])
         .current_dir(dir)
@@ -301,7 +323,11 @@ async fn git_credential(dir: &PathBuf, url: &str) -> Result<(String, HeaderMap),
             "requested a credential for {url}, but 'git credential fill' provided one for {prefix}\n"
         ));
     }
-    Ok((prefix, basic(&user, &password)))
+    Ok(GitFill {
+        prefix,
+        headers: basic(&user, &password),
+        output: output.stdout,
+    })
 }
 
 /// Go's `parseGitAuth`: the URL prefix (from `url=`, else `protocol`,

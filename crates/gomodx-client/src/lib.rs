@@ -27,6 +27,7 @@ mod client;
 mod detail;
 mod direct;
 mod error;
+mod gitcheck;
 mod netrc;
 mod protocol;
 mod proxy;

@@ -290,7 +290,18 @@ impl Transport {
             .headers_after(first, &failed, log)
             .await
             .map_err(FetchError::Refused)?;
-        self.send(first, display, &headers, None, held).await
+        let check_git_fills = async {
+            if let Ok(http) = self.http() {
+                for fill in auth.take_git_fills() {
+                    crate::gitcheck::update_git_credential_helper(http, fill).await;
+                }
+            }
+        };
+        let (response, ()) = tokio::join!(
+            self.send(first, display, &headers, None, held),
+            check_git_fills
+        );
+        response
     }
 
     /// Sends one GET, following up to 10 redirects. Every hop gets the

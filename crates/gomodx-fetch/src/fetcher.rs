@@ -6,8 +6,8 @@
 //! go.sum ([`crate::SumPolicy`]) before anything is kept; then the artifact
 //! is exported into GOMODCACHE exactly as go writes it. Every artifact is
 //! worked on once per process however many callers ask for it, and the
-//! store's per-version lock makes concurrent gomodx processes download a
-//! zip once. Hashing and extraction run on blocking threads, at most one
+//! store's per-artifact locks make concurrent gomodx processes fetch it
+//! once (see `shared`). Hashing and extraction run on blocking threads, at most one
 //! per CPU.
 
 use std::future::Future;
@@ -253,7 +253,15 @@ impl Fetcher {
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
         self.pull_remote(module, ArtifactKind::Info).await?;
         self.adopt_file(module, CacheFile::Info).await?;
-        let (bytes, path) = match self.stored(module, CacheFile::Info)? {
+        let mut stored = self.stored(module, CacheFile::Info)?;
+        let mut _lock = None;
+        if stored.is_none() {
+            self.require_network(&module.path, &module.version, ".info")?;
+            _lock = Some(self.lock_artifact(module, ArtifactKind::Info).await?);
+            // Another process may have fetched it while this one waited.
+            stored = self.stored(module, CacheFile::Info)?;
+        }
+        let (bytes, path) = match stored {
             Some(stored) => {
                 if !stored.exported {
                     self.write_export(module, CacheFile::Info, stored.bytes.clone())
@@ -262,7 +270,6 @@ impl Fetcher {
                 (stored.bytes, stored.path)
             }
             None => {
-                self.require_network(&module.path, &module.version, ".info")?;
                 let served = self
                     .network(self.inner.client.info(&module.path, &module.version))
                     .await?;
@@ -315,7 +322,15 @@ impl Fetcher {
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
         self.pull_remote(module, ArtifactKind::Mod).await?;
         self.adopt_file(module, CacheFile::Mod).await?;
-        if let Some((stored, exported, source)) = self.stored_go_mod(module)? {
+        let mut stored = self.stored_go_mod(module)?;
+        let mut _lock = None;
+        if stored.is_none() {
+            self.require_network(&module.path, &module.version, ".mod")?;
+            _lock = Some(self.lock_artifact(module, ArtifactKind::Mod).await?);
+            // Another process may have fetched it while this one waited.
+            stored = self.stored_go_mod(module)?;
+        }
+        if let Some((stored, exported, source)) = stored {
             self.inner
                 .sums
                 .check(&go_mod_key(module), &stored.h1, &source)
@@ -326,7 +341,6 @@ impl Fetcher {
             }
             return Ok(stored);
         }
-        self.require_network(&module.path, &module.version, ".mod")?;
         let served = self
             .network(self.inner.client.go_mod(&module.path, &module.version))
             .await?;

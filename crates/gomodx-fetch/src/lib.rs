@@ -14,8 +14,9 @@
 //!   behind.
 //! - Work is deduplicated per process (one fetch per artifact however many
 //!   tasks ask), network fetches are bounded by a semaphore (`jobs`),
-//!   hashing and extraction by the CPU count, and the store's per-version
-//!   lock makes concurrent processes download a zip once.
+//!   hashing and extraction by the CPU count, and the store's per-artifact
+//!   locks make concurrent processes fetch each `.info`, `.mod` and `.zip`
+//!   once.
 //! - [`Fetcher::query`] resolves version queries as go does, recording the
 //!   proxy's mutable answers in the store with their fetch time.
 //! - [`Fetcher::download`] is `go mod download` for one module version.
@@ -49,6 +50,7 @@ mod remote;
 mod report;
 mod reporter;
 mod rules;
+mod shared;
 mod sink;
 mod snapshot;
 mod status;

@@ -94,7 +94,7 @@ impl Fetcher {
         let permit = self.network_permit().await;
         let (store, key) = (self.inner.store.clone(), module.clone());
         let (_lock, writer) = blocking(move || {
-            let lock = store.lock_module_version(&key)?;
+            let lock = store.lock_artifact(&key, ArtifactKind::Zip)?;
             Ok((lock, store.blob_writer()?))
         })
         .await?;

@@ -92,7 +92,13 @@ fn open_lock_file(path: &Path, exclusive: bool) -> Result<File, FsError> {
         options.mode(0o666);
     }
     match options.open(path) {
-        Err(err) if !exclusive && err.kind() == io::ErrorKind::PermissionDenied => {
+        Err(err)
+            if !exclusive
+                && matches!(
+                    err.kind(),
+                    io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+        {
             File::open(path).at("open", path)
         }
         result => result.at("open", path),

@@ -286,22 +286,11 @@ fn random_suffix() -> u32 {
     u32::try_from(value % 1_000_000_000).expect("below one billion")
 }
 
-/// go's `writeDiskCache`: temp file in the same directory, then rename.
+/// go's `writeDiskCache`: temp file in the same directory, then rename
+/// (with a locked temp file that a later run can tell from a live one).
 fn write_via_temp(path: &Path, data: &[u8]) -> Result<(), ExportError> {
     create_parent(path)?;
-    let dir = path.parent().expect("cache files have parents");
-    let temp = create_temp(dir, &file_name(path), |candidate| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(candidate)
-            .map_err(|e| ("create", e))?;
-        file.write_all(data).map_err(|e| ("write", e))
-    })?;
-    fs::rename(&temp, path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        FsError::new("rename", path, e).into()
-    })
+    Ok(crate::temps::write_via_locked_temp(path, data)?)
 }
 
 /// go's `rewriteVersionList`: `list` holds the canonical versions that have a

@@ -11,6 +11,7 @@
 //!     <escaped version>.ziphash h1: of the zip (no newline)
 //!     <escaped version>.lock    per-version lock (flock), left behind
 //!     <escaped version>.partial present while extraction is under way
+//!     <file>.gomodx-<n>.tmp     gomodx writing <file> (flock held; swept once dead)
 //!   <escaped path>@<escaped version>/   extracted tree, read-only
 //! ```
 //!
@@ -27,6 +28,7 @@ mod export;
 mod import;
 mod layout;
 mod slim;
+mod temps;
 mod verify;
 mod walk;
 

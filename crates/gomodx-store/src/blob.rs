@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::disk::{IoContext, create_dir_all, if_exists};
 use crate::error::StoreError;
-use crate::store::{BLOBS, QUARANTINE, Store, TMP, parent};
+use crate::store::{BLOBS, QUARANTINE, Store, parent};
 
 /// A blob in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -38,7 +38,7 @@ pub struct BlobWriter {
 impl BlobWriter {
     /// Starts a blob in `store`'s `tmp/`.
     pub(crate) fn new(store: Store) -> Result<Self, StoreError> {
-        let file = AtomicFile::hashing_in(&store.bucket(TMP))?;
+        let file = AtomicFile::hashing_in(store.scratch_dir()?)?;
         Ok(Self { store, file })
     }
 
@@ -62,7 +62,7 @@ impl BlobWriter {
     /// temporary file is replaced by a new, empty one.
     pub fn reset(&mut self) -> Result<(), StoreError> {
         // Assigning drops the old file, which removes it.
-        self.file = AtomicFile::hashing_in(&self.store.bucket(TMP))?;
+        self.file = AtomicFile::hashing_in(self.store.scratch_dir()?)?;
         Ok(())
     }
 
@@ -119,16 +119,16 @@ impl Store {
         BlobWriter::new(self.clone())
     }
 
-    /// A new empty directory in `tmp/`, removed with what it holds when the
-    /// guard is dropped: for trees staged on the store's filesystem and
-    /// renamed elsewhere once checked. A killed process's ones are removed
-    /// by `gc`.
+    /// A new empty directory in the store's staging, removed with what it
+    /// holds when the guard is dropped: for trees staged on the store's
+    /// filesystem and renamed elsewhere once checked. A killed process's
+    /// ones are removed by the next open.
     pub fn temp_dir(&self) -> Result<tempfile::TempDir, StoreError> {
-        let dir = self.bucket(TMP);
+        let dir = self.scratch_dir()?;
         Ok(tempfile::Builder::new()
             .prefix(".tree-")
-            .tempdir_in(&dir)
-            .at("create temporary directory in", &dir)?)
+            .tempdir_in(dir)
+            .at("create temporary directory in", dir)?)
     }
 
     /// Stores `bytes` as a blob (for small content such as `.mod` and
@@ -312,7 +312,7 @@ mod tests {
             b"hello world",
             "temp file readable before commit"
         );
-        assert!(writer.path().starts_with(store.bucket(TMP)));
+        assert!(writer.path().starts_with(store.bucket(crate::store::TMP)));
 
         let blob = writer.commit().unwrap();
         assert_eq!(

@@ -93,6 +93,9 @@ impl Store {
         self.clear_graph_snapshots()?;
 
         for entry in read_dir(&self.bucket(TMP))? {
+            if self.owns_temp(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
             remove_dir_all_force(&entry.path())?;
             stats.temp_removed += 1;
         }

@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use gomodx_fs::{Durability, remove_dir_all_force, write_atomic_with};
+use gomodx_fs::remove_dir_all_force;
 
 use crate::blob::is_digest;
 use crate::disk::{create_dir_all, read_if_exists};
@@ -30,7 +30,7 @@ impl Store {
     pub fn put_graph_snapshot(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         let path = self.graph_snapshot_path(key)?;
         create_dir_all(&self.bucket(GRAPHS))?;
-        write_atomic_with(&path, bytes, Durability::None)?;
+        self.write_file(&path, bytes)?;
         Ok(())
     }
 

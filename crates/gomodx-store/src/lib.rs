@@ -22,7 +22,9 @@
 //! ├── graphs-v1/<64 hex>.json  go.mod files of a main module's last graph load (a cache)
 //! ├── locks-v1/<escaped module>/@v/<escaped version>.lock
 //! ├── quarantine-v1/          blobs whose content no longer matches their name
-//! └── tmp/                    staging on the same filesystem (renames stay atomic)
+//! └── tmp/                    staging on the same filesystem (renames stay atomic):
+//!     ├── p-<16 hex>/         one open store's temporary files
+//!     └── p-<16 hex>.lock     flock held while that store is open
 //! ```
 //!
 //! - Immutable artifacts (`.info`, `.mod`, `.zip` of a canonical version) are
@@ -32,10 +34,13 @@
 //! - Mutable answers (`@v/list`, `@latest`, queries) are keyed per proxy URL
 //!   and carry the time they were fetched; freshness policy lives elsewhere.
 //!   See [`Store::put_meta`] and [`Store::get_meta`].
-//! - Blobs are written through a [`BlobWriter`]: temporary file in `tmp/`,
-//!   hashed while streaming, made read-only, renamed into place without
-//!   replacing an existing blob. A killed process leaves at most stale files
-//!   in `tmp/`, never a visible partial blob or ref.
+//! - Blobs are written through a [`BlobWriter`]: temporary file in the
+//!   store's own `tmp/p-<id>/`, hashed while streaming, made read-only,
+//!   renamed into place without replacing an existing blob. A killed
+//!   process leaves at most its `tmp/p-<id>/`, never a visible partial blob
+//!   or ref, and the next [`Store::open`] removes it once the dead
+//!   process's lock on `tmp/p-<id>.lock` is free (never the staging of a
+//!   live process).
 //! - Any number of processes may use one store at once. Each bucket name ends
 //!   in `-vN`; a format change bumps `N` instead of migrating.
 //!
@@ -59,7 +64,8 @@
 //!
 //! - **kill -9** (or a crash of gomodx): the page cache outlives the
 //!   process, so every completed rename is seen with its complete content.
-//!   What can be left: temporary files in `tmp/` (removed by `gc`), and a
+//!   What can be left: temporary files in `tmp/` (removed by the next
+//!   open, see above), and a
 //!   blob without a ref (the module is fetched again; `gc` removes the
 //!   orphan). Never a partial blob or ref under its final name.
 //! - **power cut**: writes not yet on disk may be lost in any order the
@@ -77,6 +83,7 @@ mod gc;
 mod graphs;
 mod meta;
 mod refs;
+mod scratch;
 mod store;
 mod time;
 mod walk;

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use gomodx_fs::{Durability, write_atomic_with};
 use gomodx_module::escape::escape_path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -157,7 +156,7 @@ impl Store {
         let mut json = serde_json::to_vec(&file).expect("a MetaFile always serializes to JSON");
         json.push(b'\n');
         create_dir_all(parent(&path))?;
-        write_atomic_with(&path, &json, Durability::None)?;
+        self.write_file(&path, &json)?;
         Ok(entry)
     }
 

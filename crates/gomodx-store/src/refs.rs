@@ -10,7 +10,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use gomodx_fs::{Durability, write_atomic_with};
 use gomodx_module::ModuleVersion;
 use serde::{Deserialize, Serialize};
 
@@ -159,7 +158,7 @@ impl Store {
         let mut json = serde_json::to_vec(reference).expect("a Ref always serializes to JSON");
         json.push(b'\n');
         create_dir_all(parent(&path))?;
-        write_atomic_with(&path, &json, Durability::None)?;
+        self.write_file(&path, &json)?;
         Ok(())
     }
 

@@ -2,15 +2,18 @@
 //! lock that lets many processes share a store while `gc` excludes them all.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use gomodx_fs::{FileLock, FsError, write_atomic};
+use gomodx_fs::{AtomicFile, Durability, FileLock, FsError, write_atomic};
 use gomodx_module::ModuleVersion;
 use gomodx_module::escape::{escape_path, escape_version};
 
 use crate::disk::{IoContext, create_dir_all, if_exists};
 use crate::error::StoreError;
+use crate::refs::ArtifactKind;
+use crate::scratch::{self, Scratch};
 
 /// Immutable blobs, named by SHA-256.
 pub(crate) const BLOBS: &str = "blobs-v1/sha256";
@@ -56,6 +59,12 @@ pub struct Store {
 struct Inner {
     root: PathBuf,
     exclusive: bool,
+    /// This store's staging in `tmp/`, created by a shared open (or on
+    /// first use).
+    scratch: OnceLock<Scratch>,
+    /// Why a shared open could not create its staging: the store cannot
+    /// be written.
+    read_only: Option<FsError>,
     /// Held for the store's lifetime; never read.
     _lock: FileLock,
 }
@@ -102,10 +111,25 @@ impl Store {
         for bucket in BUCKETS {
             create_dir_all(&root.join(bucket))?;
         }
+        // Best effort: debris left in place costs only disk space.
+        let _ = scratch::sweep(&root.join(TMP));
+        let scratch = OnceLock::new();
+        let mut read_only = None;
+        if !exclusive {
+            match Scratch::create(&root.join(TMP)) {
+                Ok(created) => {
+                    let _ = scratch.set(created);
+                }
+                Err(StoreError::Fs(cause)) => read_only = Some(cause),
+                Err(other) => return Err(other),
+            }
+        }
         Ok(Some(Self {
             inner: Arc::new(Inner {
                 root,
                 exclusive,
+                scratch,
+                read_only,
                 _lock: lock,
             }),
         }))
@@ -114,6 +138,14 @@ impl Store {
     /// The store's root directory.
     pub fn root(&self) -> &Path {
         &self.inner.root
+    }
+
+    /// Why this store cannot be written (a read-only filesystem, missing
+    /// permissions, a full disk), found when it was opened: it can still
+    /// serve what it holds, but anything new fails to be stored. `None`
+    /// when it is writable (or was opened exclusively).
+    pub fn read_only_cause(&self) -> Option<&FsError> {
+        self.inner.read_only.as_ref()
     }
 
     /// Whether this store was opened with an exclusive lock.
@@ -130,6 +162,58 @@ impl Store {
     /// is released when the returned guard is dropped.
     pub fn lock_module_version(&self, module: &ModuleVersion) -> Result<FileLock, StoreError> {
         let path = version_file(&self.bucket(LOCKS), module, ".lock")?;
+        create_dir_all(parent(&path))?;
+        Ok(FileLock::exclusive(&path)?)
+    }
+
+    /// This store's own staging directory in `tmp/` (see the `scratch`
+    /// module), created on first use: temporary files go there, never
+    /// next to their final names.
+    pub(crate) fn scratch_dir(&self) -> Result<&Path, StoreError> {
+        if let Some(scratch) = self.inner.scratch.get() {
+            return Ok(scratch.dir());
+        }
+        let created = Scratch::create(&self.bucket(TMP))?;
+        // A thread that lost the race drops (and removes) its own.
+        let _ = self.inner.scratch.set(created);
+        Ok(self
+            .inner
+            .scratch
+            .get()
+            .expect("the scratch was just set")
+            .dir())
+    }
+
+    /// Whether `name`, an entry of `tmp/`, is this store's own staging.
+    pub(crate) fn owns_temp(&self, name: &str) -> bool {
+        self.inner.scratch.get().is_some_and(|s| s.owns(name))
+    }
+
+    /// Writes `bytes` to `path` through a temporary file in the staging
+    /// directory and a rename, without fsync (for refs, answers and
+    /// snapshots, whose readers reject a torn file).
+    pub(crate) fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        let mut file = AtomicFile::new_in(self.scratch_dir()?)?;
+        file.write_all(bytes).at("write", file.temp_path())?;
+        Ok(file.commit_with(path, Durability::None)?)
+    }
+
+    /// Like [`lock_module_version`](Self::lock_module_version), for one
+    /// artifact: `.info` and `.mod` have locks of their own
+    /// (`<escaped version>.info.lock`, `.mod.lock`), so fetching them never
+    /// waits for another process's zip download; `.zip` takes the version's
+    /// lock. Take it, check [`get_ref`](Self::get_ref) again, and only then
+    /// fetch: concurrent processes then fetch each artifact once.
+    pub fn lock_artifact(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+    ) -> Result<FileLock, StoreError> {
+        if kind == ArtifactKind::Zip {
+            return self.lock_module_version(module);
+        }
+        let suffix = format!(".{}.lock", kind.extension());
+        let path = version_file(&self.bucket(LOCKS), module, &suffix)?;
         create_dir_all(parent(&path))?;
         Ok(FileLock::exclusive(&path)?)
     }
@@ -269,6 +353,22 @@ mod tests {
             );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
+    }
+
+    #[test]
+    fn artifact_locks_are_separate_but_a_zip_s_is_the_version_s() {
+        let (_dir, store) = temp_store();
+        let module = ModuleVersion::new("rsc.io/quote", "v1.5.2");
+        let info = store.lock_artifact(&module, ArtifactKind::Info).unwrap();
+        assert!(
+            info.path()
+                .ends_with("locks-v1/rsc.io/quote/@v/v1.5.2.info.lock")
+        );
+        let go_mod = store.lock_artifact(&module, ArtifactKind::Mod).unwrap();
+        assert!(go_mod.path().ends_with("@v/v1.5.2.mod.lock"));
+        let zip = store.lock_artifact(&module, ArtifactKind::Zip).unwrap();
+        assert!(zip.path().ends_with("@v/v1.5.2.lock"));
+        assert!(FileLock::try_exclusive(info.path()).unwrap().is_none());
     }
 
     #[test]

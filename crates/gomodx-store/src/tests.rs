@@ -11,11 +11,28 @@ pub(crate) fn temp_store() -> (TempDir, Store) {
     (dir, store)
 }
 
-/// Number of files under `tmp/`.
+/// Number of temporary files: entries of `tmp/` other than this store's
+/// staging, plus what its staging holds.
 pub(crate) fn tmp_entries(store: &Store) -> usize {
-    std::fs::read_dir(store.bucket(crate::store::TMP))
-        .expect("read tmp")
-        .count()
+    let entries = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .expect("read tmp")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let tmp = store.bucket(crate::store::TMP);
+    entries(&tmp)
+        .iter()
+        .map(|name| {
+            if !store.owns_temp(name) {
+                1
+            } else if name.ends_with(".lock") {
+                0
+            } else {
+                entries(&tmp.join(name)).len()
+            }
+        })
+        .sum()
 }
 
 /// Number of blob files.
