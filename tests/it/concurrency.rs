@@ -84,7 +84,9 @@ fn eight_processes_and_go_fetch_each_artifact_once_and_all_succeed() {
             tree.modules.len()
         );
     }
-    assert_eq!(counts.len(), 3 * tree.modules.len(), "{counts:#?}");
+    // At most once each: what go fetched first may be adopted from
+    // GOMODCACHE instead; the store ends up with every artifact either way.
+    assert!(counts.len() <= 3 * tree.modules.len(), "{counts:#?}");
     let repeated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
     assert!(repeated.is_empty(), "fetched more than once: {repeated:#?}");
 
