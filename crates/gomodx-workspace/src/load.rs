@@ -24,6 +24,13 @@ pub enum Mode {
     /// for debugging, neither is required; go.mod requirements lower than
     /// the graph selects are raised (in memory).
     Lenient,
+    /// `-mod=mod` for a command go lets add a missing `go` line (every
+    /// `go mod` command but `graph` and `why`; gomodx: `download`):
+    /// [`Mode::Lenient`], and a main go.mod without a `go` line gets
+    /// `go` [`LOCAL_GO`](gomodx_modfile::LOCAL_GO) with its requirements
+    /// converted to a pruned graph (the build list as roots), as
+    /// [`Loaded::raised`].
+    Mod,
 }
 
 /// The main modules with their module graph loaded.
@@ -108,19 +115,26 @@ impl MainModules {
                 .await
             };
             let mut graph = load(mod_file).await?;
+            let mut requirements = mod_file.clone();
+            if mode == Mode::Mod && mod_file.go.is_none() && options.go_version.is_none() {
+                // go's loadModFile: a go line is added, and the
+                // requirements converted to a pruned graph.
+                requirements = graph.converted_to_pruned(mod_file, gomodx_modfile::LOCAL_GO);
+                requirements.cleanup();
+                graph = load(&requirements).await?;
+            }
             if !read_only && options.go_version.is_none() {
                 // go's -mod=mod (`updateRoots`): requirements lower than the
                 // graph selects, and the go and toolchain lines, are raised
                 // (in memory), requirements on the main module or excluded
                 // versions dropped, and the graph reloaded until they agree.
                 // Each round changes the requirements, else it stops.
-                let mut requirements = mod_file.clone();
                 while let Some(raised) = graph.raised_requirements(&requirements) {
                     requirements = raised;
                     graph = load(&requirements).await?;
                 }
-                raised = (requirements != *mod_file).then_some(requirements);
             }
+            raised = (requirements != *mod_file).then_some(requirements);
             // A graph loaded as another go version would (`-go=V`) is only
             // viewed. Ignored (excluded) requirements are an update too.
             if read_only
