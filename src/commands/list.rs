@@ -35,13 +35,6 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         .map_err(anyhow::Error::msg)?;
     check_patterns(&args.patterns)?;
     let runtime = super::async_runtime()?;
-    let loaded = Loaded::load_in(
-        settings,
-        &LoadOptions::default(),
-        super::graph_load::Mode::ReadOnly,
-        &runtime,
-        printer,
-    )?;
     let mode = ListMode {
         update: args.update,
         retracted: args.retracted || args.update,
@@ -53,6 +46,26 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             .mod_mode
             .as_deref()
             .is_none_or(|m| m == "readonly"),
+    };
+    let loaded = match Loaded::load_in(
+        settings,
+        &LoadOptions::default(),
+        super::graph_load::Mode::ReadOnly,
+        &runtime,
+        printer,
+    ) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            // go lists the graph as far as it loaded, reporting each listed
+            // module's error before the graph's.
+            if let Some(gomodx_workspace::Error::PartialGraph(partial)) = err.downcast_ref() {
+                let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
+                for error in infos.iter().filter_map(|info| info.error.as_ref()) {
+                    printer.error(error);
+                }
+            }
+            return Err(err);
+        }
     };
     let (infos, warnings) = runtime.block_on(list(&loaded, &args.patterns, mode));
     for warning in warnings {

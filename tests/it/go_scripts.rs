@@ -78,13 +78,7 @@ const DEVIATIONS: &[(&str, &str, &str)] = &[
 const VENDOR: &str = "vendor mode is not implemented";
 
 /// Disagreements that are bugs still to fix: (script, command, cause).
-const KNOWN_BUGS: &[(&str, &str, &str)] = &[
-    ("mod_list_update_nolatest", "list -m all", INFO_FIRST),
-    ("mod_list_update_nolatest", "list -m -json all", INFO_FIRST),
-];
-
-/// A version missing from the proxy: go fails reading `.info`, gomodx `.mod`.
-const INFO_FIRST: &str = "which file a missing version fails on";
+const KNOWN_BUGS: &[(&str, &str, &str)] = &[];
 
 /// Why a script is not run, or `None` when it is.
 fn skip_reason(archive: &Archive) -> Option<&'static str> {

@@ -55,7 +55,7 @@ pub use error::{ChecksumMismatch, Error, NotAllowed, SumdbFailure, SumdbReason};
 pub use fetcher::{DEFAULT_JOBS, FetchConfig, Fetcher, GoModFile, InfoFile, Source, ZipFile};
 pub use freshness::{Answer, AnswerSource, Connectivity, Freshness, Missing, Refresh, age};
 pub use gomodx_module::time::ZERO_TIME;
-pub use graph::{load_graph, load_with_loader, relative_to, short_path};
+pub use graph::{load_graph, load_graph_partial, load_with_loader, relative_to, short_path};
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};
 pub use rules::{MainRules, Replacement, clean_join};
