@@ -528,3 +528,48 @@ fn no_go_line_gets_one_and_a_pruned_graph() {
         assert!(written.contains("\ngo 1.27.3\n"), "{written}");
     }
 }
+
+/// Go's module cache is a source: the zips `go mod download` left complete
+/// in GOMODCACHE (zip and `.ziphash`) are checked and taken into the store
+/// rather than downloaded again — no `.zip` request — and `-json` equals
+/// go's; the store then serves a fresh GOMODCACHE with no request at all.
+#[test]
+fn zips_go_downloaded_are_adopted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let server = ProxyServer::start(tree.root.clone(), Faults::none());
+    let Some(go) = go_env(&server.url()) else {
+        return;
+    };
+    let main = tmp.path().join("main");
+    std::fs::create_dir_all(&main).unwrap();
+    std::fs::write(main.join("go.mod"), TESTDATA_GO_MOD).unwrap();
+    std::fs::write(main.join("main.go"), TESTDATA_MAIN_GO).unwrap();
+    let go_objects = go.mod_download_json(&main, &[]);
+    assert_eq!(go_objects.len(), 2);
+    assert_eq!(server.count(|p| p.ends_with(".zip")), 2);
+
+    server.clear_requests();
+    let mut gomodx = Gomodx::new(&server.url());
+    gomodx.set("GOMODCACHE", go.gomodcache());
+    let (output, objects) = gomodx.download_json(&main, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        server.count(|p| p.ends_with(".zip")),
+        0,
+        "{:?}",
+        server.requests()
+    );
+    assert_eq!(objects, go_objects);
+
+    server.clear_requests();
+    let fresh = tmp.path().join("fresh-modcache");
+    gomodx.set("GOMODCACHE", &fresh);
+    let (output, again) = gomodx.download_json(&main, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.requests(), [], "the adopted zips are in the store");
+    assert_eq!(
+        normalize_json(&again, &fresh),
+        normalize_json(&objects, &go.gomodcache())
+    );
+}

@@ -31,6 +31,7 @@
 //!
 //! This crate never prints and never reads environment variables.
 
+mod adopt;
 pub mod doctor;
 mod download;
 mod error;

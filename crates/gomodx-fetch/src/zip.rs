@@ -34,6 +34,9 @@ impl Fetcher {
         if let Some(zip) = self.stored_zip(module).await? {
             return Ok(zip);
         }
+        if let Some(zip) = self.adopted_zip(module).await? {
+            return Ok(zip);
+        }
         match self.remote_zip(module).await? {
             Some(zip) => Ok(zip),
             None => self.download_zip(module).await,
