@@ -54,14 +54,6 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             hint: "use `go list -m`, or pass -mod=readonly to list the module graph".to_owned(),
         });
     }
-    let loaded = Loaded::load_found(
-        settings,
-        main,
-        &LoadOptions::default(),
-        super::graph_load::Mode::ReadOnly,
-        &runtime,
-        printer,
-    )?;
     let mode = ListMode {
         update: args.update,
         retracted: args.retracted || args.update,
@@ -73,6 +65,27 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             .mod_mode
             .as_deref()
             .is_none_or(|m| m == "readonly"),
+    };
+    let loaded = match Loaded::load_found(
+        settings,
+        main,
+        &LoadOptions::default(),
+        super::graph_load::Mode::ReadOnly,
+        &runtime,
+        printer,
+    ) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            // go lists the graph as far as it loaded, reporting each listed
+            // module's error before the graph's.
+            if let Some(gomodx_workspace::Error::PartialGraph(partial)) = err.downcast_ref() {
+                let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
+                for error in infos.iter().filter_map(|info| info.error.as_ref()) {
+                    printer.error(error);
+                }
+            }
+            return Err(err);
+        }
     };
     let (infos, warnings) = runtime.block_on(list(&loaded, &args.patterns, mode));
     for warning in warnings {

@@ -462,3 +462,94 @@ fn download_all_records_the_build_lists_hashes() {
     std::fs::write(main.join("main.go"), TESTDATA_MAIN_GO).unwrap();
     assert_same_as_go(&tree.file_url(), &main, &["all".to_owned()], true);
 }
+
+/// A go.mod without a `go` line under `go mod download` (always
+/// `-mod=mod`): go adds `go 1.27.3`, makes the whole build list its
+/// requirements (a pruned graph: direct and `// indirect` in two blocks,
+/// comments kept, a raised indirect requirement), downloads the paths the
+/// file required, in file order, and writes go.mod with the go.mod hashes
+/// of the pruned graph to go.sum — before the download without arguments,
+/// after it with one.
+#[test]
+fn no_go_line_gets_one_and_a_pruned_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let go_mod = "module example.com/m\n\n// quotes\nrequire rsc.io/quote v1.5.1\n\n\
+                  require (\n\trsc.io/sampler v1.2.0 // indirect\n)\n";
+    for args in [&[][..], &["rsc.io/quote@v1.5.2"]] {
+        let [go_main, our_main] = ["go", "gomodx"].map(|side| {
+            let dir = tmp.path().join(format!("{side}-{}", args.len()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("go.mod"), go_mod).unwrap();
+            std::fs::write(dir.join("main.go"), TESTDATA_MAIN_GO).unwrap();
+            dir
+        });
+        let go_objects = go.mod_download_json(&go_main, args);
+        let gomodx = Gomodx::new(&tree.file_url());
+        let (output, objects) = gomodx.download_json(&our_main, args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            normalize_json(&objects, &gomodx.mod_cache()),
+            normalize_json(&go_objects, &go.gomodcache()),
+            "download {args:?}"
+        );
+        for file in ["go.mod", "go.sum"] {
+            let read = |dir: &Path| std::fs::read_to_string(dir.join(file)).ok();
+            assert_eq!(
+                read(&our_main),
+                read(&go_main),
+                "{file} after download {args:?}"
+            );
+        }
+        let written = std::fs::read_to_string(our_main.join("go.mod")).unwrap();
+        assert!(written.contains("\ngo 1.27.3\n"), "{written}");
+    }
+}
+
+/// Go's module cache is a source: the zips `go mod download` left complete
+/// in GOMODCACHE (zip and `.ziphash`) are checked and taken into the store
+/// rather than downloaded again — no `.zip` request — and `-json` equals
+/// go's; the store then serves a fresh GOMODCACHE with no request at all.
+#[test]
+fn zips_go_downloaded_are_adopted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let server = ProxyServer::start(tree.root.clone(), Faults::none());
+    let Some(go) = go_env(&server.url()) else {
+        return;
+    };
+    let main = tmp.path().join("main");
+    std::fs::create_dir_all(&main).unwrap();
+    std::fs::write(main.join("go.mod"), TESTDATA_GO_MOD).unwrap();
+    std::fs::write(main.join("main.go"), TESTDATA_MAIN_GO).unwrap();
+    let go_objects = go.mod_download_json(&main, &[]);
+    assert_eq!(go_objects.len(), 2);
+    assert_eq!(server.count(|p| p.ends_with(".zip")), 2);
+
+    server.clear_requests();
+    let mut gomodx = Gomodx::new(&server.url());
+    gomodx.set("GOMODCACHE", go.gomodcache());
+    let (output, objects) = gomodx.download_json(&main, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        server.count(|p| p.ends_with(".zip")),
+        0,
+        "{:?}",
+        server.requests()
+    );
+    assert_eq!(objects, go_objects);
+
+    server.clear_requests();
+    let fresh = tmp.path().join("fresh-modcache");
+    gomodx.set("GOMODCACHE", &fresh);
+    let (output, again) = gomodx.download_json(&main, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.requests(), [], "the adopted zips are in the store");
+    assert_eq!(
+        normalize_json(&again, &fresh),
+        normalize_json(&objects, &go.gomodcache())
+    );
+}

@@ -17,9 +17,9 @@
 //! taken. The test prints the agreement per command and every disagreement
 //! with a one-line summary; it fails when a disagreement is listed neither in
 //! [`DEVIATIONS`] (deliberate, each also in the README's "Deviations from
-//! go") nor in [`KNOWN_BUGS`]; a listed case that agrees is printed, to be
-//! unlisted. `GOMODX_SCRIPTS=substring` runs only the matching scripts and
-//! reports without failing.
+//! go") nor in [`KNOWN_BUGS`], and when a listed case agrees (unlist it).
+//! `GOMODX_SCRIPTS=substring` runs only the matching scripts and reports
+//! without failing.
 
 #![expect(
     clippy::print_stdout,
@@ -65,51 +65,7 @@ const FILES: &str = "go.mod/go.sum";
 const DEVIATIONS: &[(&str, &str, &str)] = &[];
 
 /// Disagreements that are bugs still to fix: (script, command, cause).
-const KNOWN_BUGS: &[(&str, &str, &str)] = &[
-    ("mod_concurrent", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_doc", "download -json", NO_GO_LINE),
-    ("mod_doc", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_download_replace_file", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_get_indirect", "download -json", NO_GO_LINE),
-    ("mod_get_indirect", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_get_issue65363", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_get_local", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_get_upgrade", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_go_version_missing", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_graph", "download -json", NO_GO_LINE),
-    ("mod_graph", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_import_cycle", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_list", "download -json", NO_GO_LINE),
-    ("mod_list", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_list_dir", "download -json", NO_GO_LINE),
-    ("mod_list_dir", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_list_replace_dir", "download -json", NO_GO_LINE),
-    ("mod_list_replace_dir", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_list_update_nolatest", "list -m all", INFO_FIRST),
-    ("mod_list_update_nolatest", "list -m -json all", INFO_FIRST),
-    ("mod_list_upgrade", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_load_badmod", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_query", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_replace", "download -json", NO_GO_LINE),
-    ("mod_replace", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_sum_replaced", "download -json", NO_GO_LINE),
-    ("mod_sum_replaced", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_tidy_replace", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_tidy_version", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_upgrade_patch", "download -json", NO_GO_LINE),
-    ("mod_upgrade_patch", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_vendor_replace", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_verify", "go.mod/go.sum", NO_GO_LINE),
-    ("mod_why", "download -json", NO_GO_LINE),
-    ("mod_why", "go.mod/go.sum", NO_GO_LINE),
-];
-
-/// `download` (`-mod=mod`) on a go.mod without a `go` line: go adds
-/// `go 1.27.3`, converts the requirements to a pruned graph and downloads
-/// what the main packages need, in its order. Main-module crate.
-const NO_GO_LINE: &str = "go.mod without a go line under -mod=mod";
-/// A version missing from the proxy: go fails reading `.info`, gomodx `.mod`.
-const INFO_FIRST: &str = "which file a missing version fails on";
+const KNOWN_BUGS: &[(&str, &str, &str)] = &[];
 
 /// Why a script is not run, or `None` when it is.
 fn skip_reason(archive: &Archive) -> Option<&'static str> {
@@ -408,7 +364,9 @@ fn go_module_scripts_agree() {
             let known = listed(DEVIATIONS, script, command) || listed(KNOWN_BUGS, script, command);
             match diff {
                 Some(diff) if !known => unexpected.push(format!("{script} [{command}]: {diff}")),
-                None if known => println!("{script} [{command}] agrees now: unlist it"),
+                None if known => {
+                    unexpected.push(format!("{script} [{command}] agrees now: unlist it"))
+                }
                 _ => {}
             }
         }

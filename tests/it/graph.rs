@@ -432,3 +432,64 @@ fn list_json_shows_files_only_with_recorded_hashes() {
     );
     assert_eq!(got.status.success(), want.status.success());
 }
+
+/// Required versions the proxy does not have: go lists the graph as far as
+/// it loaded, reporting each listed module's error (reading its `.info`) in
+/// build-list order, then the graph's (reading the first `.mod` it missed),
+/// as in go's script `mod_list_update_nolatest` over a proxy without them.
+#[test]
+fn missing_versions_fail_listing_like_go() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let main = tmp.path().join("main");
+    let fake = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let go_sum = format!(
+        "example.com/missing/a v0.1.0/go.mod {fake}\n\
+         example.com/missing/b v0.1.0/go.mod {fake}\n\
+         golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n\
+         rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=\n\
+         rsc.io/sampler v1.3.0/go.mod h1:T1hPZKmBbMNahiBKFy5HrXp6adAjACjK9JXDnKaTXpA=\n"
+    );
+    write_files(
+        &main,
+        &[
+            (
+                "go.mod",
+                "module m\n\ngo 1.17\n\nrequire (\n\texample.com/missing/a v0.1.0\n\t\
+                 example.com/missing/b v0.1.0\n\trsc.io/quote v1.5.2\n)\n",
+            ),
+            ("go.sum", &go_sum),
+        ],
+    );
+    let gomodx = Gomodx::new(&tree.file_url());
+    for (go_args, our_args) in [
+        (&["list", "-m", "all"][..], &["list", "-m", "all"][..]),
+        (
+            &["list", "-m", "-json", "all"],
+            &["list", "-m", "--json", "all"],
+        ),
+    ] {
+        let (want, got) = (go.run(&main, go_args), gomodx.run(&main, our_args));
+        assert!(!want.status.success() && !got.status.success());
+        assert_eq!(got.stdout, want.stdout);
+        let lines = |text: String, prefix: &str| -> Vec<String> {
+            text.lines()
+                .map(|l| l.strip_prefix(prefix).unwrap_or(l).to_owned())
+                .collect()
+        };
+        let theirs = lines(stderr(&want), "go: ");
+        assert_eq!(theirs.len(), 3, "{theirs:?}");
+        assert!(
+            theirs[0].ends_with(".info: no such file or directory"),
+            "{theirs:?}"
+        );
+        assert_eq!(
+            lines(stderr(&got), "error: "),
+            theirs,
+            "gomodx {our_args:?}"
+        );
+    }
+}

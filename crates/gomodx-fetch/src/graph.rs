@@ -32,6 +32,20 @@ pub async fn load_graph(
     options: &LoadOptions,
     required_sums: Option<&GoSum>,
 ) -> Result<ModuleGraph, LoadError> {
+    let (graph, err) = load_graph_partial(fetcher, main, main_dir, options, required_sums).await?;
+    err.map_or(Ok(graph), Err)
+}
+
+/// [`load_graph`], but when a go.mod in the graph could not be loaded, the
+/// graph as far as it loaded comes with the error
+/// ([`GraphLoader::finish_partial`]).
+pub async fn load_graph_partial(
+    fetcher: &Fetcher,
+    main: &ModFile,
+    main_dir: &Path,
+    options: &LoadOptions,
+    required_sums: Option<&GoSum>,
+) -> Result<(ModuleGraph, Option<LoadError>), LoadError> {
     let loader = GraphLoader::new(main, options)?;
     let check =
         |module: &ModuleVersion| required_sums.and_then(|go_sum| missing_sum(go_sum, main, module));
@@ -48,7 +62,8 @@ pub async fn load_with_loader(
     dir: &Path,
     name: &str,
 ) -> Result<ModuleGraph, LoadError> {
-    drive(fetcher, loader, dir, name, &|_| None).await
+    let (graph, err) = drive(fetcher, loader, dir, name, &|_| None).await?;
+    err.map_or(Ok(graph), Err)
 }
 
 /// Feeds `loader` until it is complete; `check` may refuse a module
@@ -59,7 +74,7 @@ async fn drive(
     main_dir: &Path,
     name: &str,
     check: &(dyn Fn(&ModuleVersion) -> Option<SourceError> + Sync),
-) -> Result<ModuleGraph, LoadError> {
+) -> Result<(ModuleGraph, Option<LoadError>), LoadError> {
     let mut snapshot = Snapshot::open(fetcher, main_dir, name);
     let mut tasks = JoinSet::new();
     loop {
@@ -102,9 +117,11 @@ async fn drive(
             },
         }
     }
-    let graph = loader.finish()?;
-    snapshot.save(fetcher);
-    Ok(graph)
+    let (graph, err) = loader.finish_partial()?;
+    if err.is_none() {
+        snapshot.save(fetcher);
+    }
+    Ok((graph, err))
 }
 
 /// Go's error for a module version whose go.mod hash go.sum lacks; the

@@ -64,7 +64,7 @@ pub use freshness::{
     Answer, AnswerSource, Connectivity, Freshness, FreshnessFlags, Missing, Refresh, age,
 };
 pub use gomodx_module::time::ZERO_TIME;
-pub use graph::{load_graph, load_with_loader, relative_to, short_path};
+pub use graph::{load_graph, load_graph_partial, load_with_loader, relative_to, short_path};
 pub use provenance::{OfflineError, human_age, is_offline_miss};
 pub use query::is_revision_query;
 pub use reporter::{NoReporter, Outcome, Reporter};

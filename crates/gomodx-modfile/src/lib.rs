@@ -6,7 +6,8 @@
 //!   are Go's, `file:line[:col]: message`, joined by newlines.
 //! - [`format`] / [`ModFile::format`]: Go's printer; a formatted file
 //!   round-trips byte for byte.
-//! - Edits on [`ModFile`] (`add_require`, `drop_replace`, `set_go`, …) keep
+//! - Edits on [`ModFile`] (`add_require`, `drop_replace`, `set_go`,
+//!   `set_require_at_most_two`, …) keep
 //!   comments and place new lines where Go does; finish with
 //!   [`ModFile::cleanup`] (and [`ModFile::sort_blocks`], as `go mod edit` does).
 //! - [`EditJson`]: the `go mod edit -json` view, byte-identical output.
@@ -27,6 +28,7 @@ mod parse;
 mod print;
 mod quote;
 mod rule;
+mod set_require;
 mod sort;
 mod syntax;
 mod version;

@@ -4,6 +4,8 @@
 //!
 //! - No arguments: in a workspace, or for a main module before go 1.17,
 //!   `all`; else the paths the main go.mod requires, with the graph loaded.
+//!   A go.mod without a `go` line gets one (and a pruned graph, see
+//!   [`Mode::Mod`]), so it is a main module at go 1.17 or later here.
 //! - `all` (or a `...` pattern): the build list, each as its replacement.
 //! - `M`: the version the main go.mod requires when M is a root of a
 //!   pruned graph, else the version the build list selects (loading the
@@ -115,8 +117,12 @@ impl Plan {
             })
             .cloned()
             .collect();
-        let pruned = !main.is_workspace() && gover::compare(main.go_version(), "1.17").is_ge();
-        let mut need_graph = false;
+        // go adds a missing go line (go 1.27.3) as it loads go.mod, so the
+        // graph is then loaded and pruned, whatever the arguments.
+        let adds_go_line = !main.is_workspace() && main.mod_file.go.is_none();
+        let pruned = adds_go_line
+            || (!main.is_workspace() && gover::compare(main.go_version(), "1.17").is_ge());
+        let mut need_graph = adds_go_line;
         if !explicit {
             if main.is_workspace() || (!pruned && main.requires().next().is_some()) {
                 args.push("all".to_owned());
@@ -137,7 +143,7 @@ impl Plan {
                     fetcher.clone(),
                     mod_cache.clone(),
                     &LoadOptions::default(),
-                    Mode::Lenient,
+                    Mode::Mod,
                 )
                 .await?;
             (loaded.main, Some(loaded.graph), loaded.raised)

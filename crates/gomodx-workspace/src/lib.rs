@@ -41,7 +41,7 @@ use std::path::PathBuf;
 
 pub use deps::Survey;
 pub use find::{Context, MainModule, MainModules};
-pub use load::{Loaded, Mode};
+pub use load::{Loaded, Mode, PartialGraph};
 
 /// Why the main modules could not be read or their graph loaded.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +72,10 @@ pub enum Error {
     /// The module graph could not be loaded.
     #[error(transparent)]
     Load(#[from] gomodx_resolver::LoadError),
+    /// A go.mod in the module graph could not be loaded; the graph as far
+    /// as it loaded comes with the error.
+    #[error(transparent)]
+    PartialGraph(Box<PartialGraph>),
     /// A go.mod could not be parsed.
     #[error(transparent)]
     ModFile(#[from] gomodx_modfile::ErrorList),

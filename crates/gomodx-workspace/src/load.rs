@@ -3,10 +3,10 @@
 
 use std::ops::Deref;
 
-use gomodx_fetch::{Fetcher, load_graph, load_with_loader};
+use gomodx_fetch::{Fetcher, load_graph_partial, load_with_loader};
 use gomodx_modcache::ModCache;
 use gomodx_modfile::ModFile;
-use gomodx_resolver::{GraphLoader, LoadOptions, ModuleGraph};
+use gomodx_resolver::{GraphLoader, LoadError, LoadOptions, ModuleGraph};
 
 use crate::{Error, MainModules};
 
@@ -24,6 +24,13 @@ pub enum Mode {
     /// for debugging, neither is required; go.mod requirements lower than
     /// the graph selects are raised (in memory).
     Lenient,
+    /// `-mod=mod` for a command go lets add a missing `go` line (every
+    /// `go mod` command but `graph` and `why`; gomodx: `download`):
+    /// [`Mode::Lenient`], and a main go.mod without a `go` line gets
+    /// `go` [`LOCAL_GO`](gomodx_modfile::LOCAL_GO) with its requirements
+    /// converted to a pruned graph (the build list as roots), as
+    /// [`Loaded::raised`].
+    Mod,
 }
 
 /// The main modules with their module graph loaded.
@@ -39,6 +46,36 @@ pub struct Loaded {
     /// The main go.mod as `-mod=mod` leaves it (requirements raised to the
     /// versions the graph selects), when that differs from the file.
     pub raised: Option<ModFile>,
+}
+
+/// A graph that could not be loaded whole: the error, and the main modules
+/// with the graph as far as it loaded (go lists its build list with the
+/// error: `go list -m all` reports each listed module's error first).
+pub struct PartialGraph {
+    /// Why the graph is incomplete.
+    pub error: LoadError,
+    /// The graph as far as it loaded.
+    pub loaded: Loaded,
+}
+
+impl std::fmt::Display for PartialGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for PartialGraph {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+impl std::fmt::Debug for PartialGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartialGraph")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Deref for Loaded {
@@ -97,8 +134,8 @@ impl MainModules {
             let read_only =
                 matches!(&mode, Mode::ReadOnly { mod_flag } if mod_flag.as_deref() != Some("mod"));
             let mod_file = &self.mod_file;
-            let load = async |requirements: &ModFile| {
-                load_graph(
+            let load_partial = async |requirements: &ModFile| {
+                load_graph_partial(
                     &fetcher,
                     requirements,
                     &self.root,
@@ -107,20 +144,44 @@ impl MainModules {
                 )
                 .await
             };
-            let mut graph = load(mod_file).await?;
+            let load = async |requirements: &ModFile| -> Result<ModuleGraph, LoadError> {
+                let (graph, err) = load_partial(requirements).await?;
+                err.map_or(Ok(graph), Err)
+            };
+            let (mut graph, err) = load_partial(mod_file).await?;
+            if let Some(error) = err {
+                let loaded = Loaded {
+                    main: self,
+                    fetcher,
+                    mod_cache,
+                    graph,
+                    raised: None,
+                };
+                return Err(Error::PartialGraph(Box::new(PartialGraph {
+                    error,
+                    loaded,
+                })));
+            }
+            let mut requirements = mod_file.clone();
+            if mode == Mode::Mod && mod_file.go.is_none() && options.go_version.is_none() {
+                // go's loadModFile: a go line is added, and the
+                // requirements converted to a pruned graph.
+                requirements = graph.converted_to_pruned(mod_file, gomodx_modfile::LOCAL_GO);
+                requirements.cleanup();
+                graph = load(&requirements).await?;
+            }
             if !read_only && options.go_version.is_none() {
                 // go's -mod=mod (`updateRoots`): requirements lower than the
                 // graph selects, and the go and toolchain lines, are raised
                 // (in memory), requirements on the main module or excluded
                 // versions dropped, and the graph reloaded until they agree.
                 // Each round changes the requirements, else it stops.
-                let mut requirements = mod_file.clone();
                 while let Some(raised) = graph.raised_requirements(&requirements) {
                     requirements = raised;
                     graph = load(&requirements).await?;
                 }
-                raised = (requirements != *mod_file).then_some(requirements);
             }
+            raised = (requirements != *mod_file).then_some(requirements);
             // A graph loaded as another go version would (`-go=V`) is only
             // viewed. Ignored (excluded) requirements are an update too.
             if read_only

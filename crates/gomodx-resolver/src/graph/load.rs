@@ -223,7 +223,18 @@ impl GraphLoader {
 
     /// The loaded graph, or the shortest requirement path to a go.mod that
     /// could not be loaded (Go's `mvs.BuildListError`).
-    pub fn finish(mut self) -> Result<ModuleGraph, LoadError> {
+    pub fn finish(self) -> Result<ModuleGraph, LoadError> {
+        match self.finish_partial()? {
+            (graph, None) => Ok(graph),
+            (_, Some(err)) => Err(err),
+        }
+    }
+
+    /// [`Self::finish`], but when a go.mod could not be loaded, the graph
+    /// as far as it loaded (that module without requirements) comes with
+    /// the error, as go's `readModGraph` returns it (`go list -m all` lists
+    /// its build list before reporting the error).
+    pub fn finish_partial(mut self) -> Result<(ModuleGraph, Option<LoadError>), LoadError> {
         if !self.waiting.is_empty() {
             let mut missing: Vec<ModuleVersion> = self.waiting.into_keys().collect();
             missing.sort();
@@ -235,13 +246,11 @@ impl GraphLoader {
             let Some(NodeState::Failed(err)) = self.nodes.remove(last) else {
                 unreachable!("find_path stopped at a failed node");
             };
-            return Err(LoadError::BuildList(Box::new(BuildListError::new(
-                err,
-                &path,
-                |_, _| false,
-            ))));
+            let err = LoadError::BuildList(Box::new(BuildListError::new(err, &path, |_, _| false)));
+            let graph = ModuleGraph::new(self.main, self.pruning, self.graph);
+            return Ok((graph, Some(err)));
         }
-        Ok(ModuleGraph::new(self.main, self.pruning, self.graph))
+        Ok((ModuleGraph::new(self.main, self.pruning, self.graph), None))
     }
 
     /// Schedules `m` to be loaded in mode `pruning`, once.

@@ -281,6 +281,37 @@ impl ModuleGraph {
         (raised != *main).then_some(raised)
     }
 
+    /// What go's `-mod=mod` makes of a main go.mod without a `go` line
+    /// (`loadModFile`: `addGoStmt`, then `convertPruning` to a pruned
+    /// graph, written by `UpdateGoModFromReqs`): `main` (whose unpruned
+    /// graph this is) with the `go` line of the selected `go` (at least
+    /// `go_version`, the go release gomodx stands for) and the whole build
+    /// list as its requirements, in at most two blocks, `// indirect` unless
+    /// `main` requires the path without it. Finish with
+    /// [`ModFile::cleanup`].
+    pub fn converted_to_pruned(&self, main: &ModFile, go_version: &str) -> ModFile {
+        let mut converted = main.clone();
+        let go = match self.selected("go") {
+            Some(go) if gover::compare(go, go_version).is_gt() => go,
+            _ => go_version,
+        };
+        // A selected go is a valid go line (it is some go.mod's).
+        let _ = converted.set_go(go);
+        let direct = |path: &str| {
+            main.require
+                .iter()
+                .any(|r| r.module.path == path && !r.indirect && !self.main.is_excluded(&r.module))
+        };
+        let roots: Vec<(ModuleVersion, bool)> = self
+            .build_list
+            .iter()
+            .filter(|m| !self.is_main(m) && m.path != "go" && m.path != "toolchain")
+            .map(|m| (m.clone(), !direct(&m.path)))
+            .collect();
+        converted.set_require_at_most_two(&roots);
+        converted
+    }
+
     /// The underlying graph (every module version reached, edges in
     /// requirement order), e.g. for its petgraph view.
     pub fn graph(&self) -> &GoGraph {
