@@ -356,17 +356,16 @@ fn download(go: &GoEnv, gomodx: &Gomodx, dir: &Path, args: &[String]) -> (Vec<Va
     )
 }
 
-/// The fields both tools must agree on, per object. Not compared (not
-/// done in gomodx yet): the Origin go merges from the version list into
-/// a version picked from it (`@latest`), and the Origin (`RepoSum`) go
+/// The fields both tools must agree on, per object, Origin included (for
+/// `@latest`, the one go merges from the version list and the lookups).
+/// Not compared (not done in gomodx yet): the Origin (`RepoSum`) go
 /// attaches to errors.
 fn comparable(objects: &[Value]) -> Vec<Value> {
     objects
         .iter()
         .map(|o| {
             let mut kept = serde_json::Map::new();
-            let from_list = o.get("Query").is_some_and(|q| q == "latest");
-            let origin = !from_list && o.get("Error").is_none();
+            let origin = o.get("Error").is_none();
             let keys = [
                 "Path", "Version", "Query", "Error", "Sum", "GoModSum", "Info", "GoMod", "Zip",
                 "Dir",

@@ -42,7 +42,7 @@ pub use client::{
 pub use direct::{DirectError, DirectFuture, DirectSource};
 pub use error::{ConfigError, Error, ErrorKind, FetchError};
 pub use netrc::{Netrc, NetrcEntry};
-pub use protocol::{ListLine, RevInfo};
+pub use protocol::{ListLine, RevInfo, VersionList};
 pub use proxy::{ProxyKind, ProxyList, ProxySpec, ProxyUrl};
 pub use retry::RetryPolicy;
 pub use sink::DownloadSink;
