@@ -501,22 +501,21 @@ fn versions_and_module_info_match_go() {
         go.contains("example.com/a.git v1.0.0 v1.1.0 v1.2.0-rc.1\n"),
         "{go}"
     );
-    // gomodx's `list -m -json` prints no Origin (for any source) yet.
-    let without_origin = |text: &str| {
-        let mut objects = gomodx_test::go::parse_json_stream(text.as_bytes()).unwrap();
-        for o in &mut objects {
-            o.as_object_mut().unwrap().remove("Origin");
-        }
-        objects
-    };
+    // Origin included: a branch's, a tag's, and the one `@latest` merges.
     let (go, ours) = fx.list(&[
         "-m",
         "-json",
         "example.com/a.git@main",
         "example.com/c.git@main",
+        "example.com/a.git@v1.0.0",
         "example.com/a.git/v2@latest",
+        "example.com/a.git/sub@latest",
+        "example.com/b.git@latest",
     ]);
-    assert_eq!(without_origin(&go), without_origin(&ours));
+    let objects = |text: &str| gomodx_test::go::parse_json_stream(text.as_bytes()).unwrap();
+    let (go, ours) = (objects(&go), objects(&ours));
+    assert!(go.iter().all(|o| o.get("Origin").is_some()), "{go:#?}");
+    assert_eq!(go, ours);
 }
 
 #[test]
