@@ -28,6 +28,7 @@ mod detail;
 mod direct;
 mod error;
 mod netrc;
+pub mod once;
 mod protocol;
 mod proxy;
 mod retry;

@@ -39,7 +39,6 @@ mod freshness;
 pub mod gojson;
 mod graph;
 pub mod info;
-mod once;
 mod query;
 mod remote;
 mod reporter;
