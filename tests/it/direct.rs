@@ -85,9 +85,16 @@ impl Repos {
     /// Creates repository `name` with `commits` on `main`; returns the
     /// commit hashes.
     fn create(&self, name: &str, commits: &[Commit<'_>]) -> Vec<String> {
+        self.create_with(name, &[], commits)
+    }
+
+    /// [`Repos::create`] with more `git init` arguments.
+    fn create_with(&self, name: &str, init: &[&str], commits: &[Commit<'_>]) -> Vec<String> {
         let dir = self.root().join(name);
         std::fs::create_dir_all(&dir).unwrap();
-        self.git(&dir, "2020-01-01T00:00:00Z", &["init", "-q"]);
+        let mut args = vec!["init", "-q"];
+        args.extend_from_slice(init);
+        self.git(&dir, "2020-01-01T00:00:00Z", &args);
         commits.iter().map(|c| self.commit(name, c)).collect()
     }
 
@@ -708,4 +715,39 @@ fn go_import_meta_tags_lead_to_repositories_and_proxies() {
     let (go, ours) = fx.download(&queries);
     assert_same_objects("meta tags", &go, &ours);
     assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+}
+
+#[test]
+fn sha256_repositories_match_go() {
+    let Some(fx) = Fixture::new() else { return };
+    let commits = fx.repos.create_with(
+        "s",
+        &["--object-format=sha256"],
+        &[
+            Commit {
+                date: "2022-01-01T00:00:00Z",
+                files: &[
+                    ("go.mod", Some("module example.com/s.git\n")),
+                    ("s.go", Some("package s\n")),
+                ],
+                tags: &["v1.0.0"],
+            },
+            Commit {
+                date: "2022-02-01T00:00:00Z",
+                files: &[("s.go", Some("package s // 2\n"))],
+                tags: &[],
+            },
+        ],
+    );
+    assert_eq!(commits[1].len(), 64, "a SHA-256 repository");
+    let queries = [
+        "example.com/s.git@v1.0.0".to_owned(),
+        "example.com/s.git@latest".to_owned(),
+        "example.com/s.git@main".to_owned(),
+        format!("example.com/s.git@{}", &commits[1][..12]),
+    ];
+    let (go, ours) = fx.download(&queries);
+    assert_same_objects("sha256", &go, &ours);
+    assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+    assert_same_caches(&fx.go.gomodcache(), &fx.gomodx.mod_cache());
 }
