@@ -100,6 +100,16 @@ pub fn markdown(
     measured: &[Measured; 2],
 ) -> String {
     let mut out = format!("## {title}\n\n- {}\n", machine.markdown());
+    // The machine may be shared: say how busy it was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let load: Vec<&str> = load.split_whitespace().take(3).collect();
+        writeln!(
+            out,
+            "- load average when written (1, 5, 15 min): {}; other processes share the CPUs",
+            load.join(", ")
+        )
+        .expect("writing to a String");
+    }
     for fact in facts {
         writeln!(out, "- {fact}").expect("writing to a String");
     }
