@@ -61,6 +61,14 @@ pub struct Args {
     /// (0: skip).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub serve_clients: usize,
+    /// Instead of the universe sizes: verify a fresh go.sum of ~300 module
+    /// versions against the testkit's checksum database (section `sumdb`).
+    #[arg(long)]
+    pub sumdb: bool,
+    /// Instead of the universe sizes: fetch 20 modules from 20 local git
+    /// repositories with GOPROXY=direct (section `direct`).
+    #[arg(long)]
+    pub direct: bool,
     /// Passed by `cargo bench`; without it (under `cargo test`) nothing runs.
     #[arg(long, hide = true)]
     pub bench: bool,

@@ -6,6 +6,8 @@
 //!                                [--network shaped|http|file|all] [--runs N]
 //!                                [--latency-ms 20] [--bandwidth 50] [--no-write]
 //!                                [--keep DIR] [--serve-clients 16]
+//! cargo bench --bench compare -- --sumdb --runs 1    # go.sum vs a checksum database
+//! cargo bench --bench compare -- --direct --runs 1   # 20 modules from 20 git repositories
 //! ```
 //!
 //! `cargo bench` builds gomodx with the bench profile (release settings) and
@@ -47,12 +49,15 @@
 )]
 
 mod cli;
+mod direct;
+mod extra;
 mod keep;
 mod machine;
 mod measure;
 mod report;
 mod scenario;
 mod serve;
+mod sumdb;
 mod throttle;
 mod universe;
 
@@ -118,7 +123,37 @@ fn run(args: &Args) -> Result<()> {
         },
     ];
     let mut sections = Vec::new();
-    for shape in Shape::for_size(args.size) {
+    if args.sumdb || args.direct {
+        let work = tempfile::Builder::new()
+            .prefix("gomodx-compare-extra-")
+            .tempdir()
+            .context("creating the work dir")?;
+        if args.sumdb {
+            let dir = work.path().join("sumdb");
+            std::fs::create_dir_all(&dir)?;
+            let latency = Duration::from_millis(args.latency_ms);
+            let (measured, facts) = sumdb::run(&sides, &go, &dir, latency, args.runs)?;
+            let title = "go.sum verified against the checksum database";
+            let body = extra::markdown(title, &machine, &facts, &measured);
+            println!("{body}");
+            sections.push(("sumdb".to_owned(), body));
+        }
+        if args.direct {
+            let dir = work.path().join("direct");
+            std::fs::create_dir_all(&dir)?;
+            let (measured, facts) = direct::run(&sides, &go, &dir, args.runs)?;
+            let title = "20 modules from 20 git repositories (GOPROXY=direct)";
+            let body = extra::markdown(title, &machine, &facts, &measured);
+            println!("{body}");
+            sections.push(("direct".to_owned(), body));
+        }
+    }
+    let sizes = if args.sumdb || args.direct {
+        Vec::new()
+    } else {
+        Shape::for_size(args.size)
+    };
+    for shape in sizes {
         for network in Network::for_arg(args.network) {
             let report = run_size(&shape, network, args, &sides, &go)?;
             println!("{}", report.text());

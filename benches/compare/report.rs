@@ -20,6 +20,9 @@ const SIZE_ORDER: &[&str] = &["small", "medium", "large", "xl", "xxl", "huge"];
 /// The networks' section suffixes in the order BENCHMARKS.md lists them.
 const NETWORK_ORDER: &[Network] = &[Network::Shaped, Network::Http, Network::File];
 
+/// The sections of the other benchmarks ([`crate::extra`]), after the sizes.
+const EXTRA_SECTIONS: &[&str] = &["sumdb", "direct"];
+
 /// One compared command and what each side gave.
 pub struct Row {
     /// The command.
@@ -487,11 +490,14 @@ pub fn write_markdown(path: &Path, sections: &[(String, String)]) -> Result<()> 
         Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
     };
     let mut out = String::from(PREAMBLE);
-    let names = SIZE_ORDER.iter().flat_map(|size| {
-        NETWORK_ORDER
-            .iter()
-            .map(move |network| format!("{size}{}", network.suffix()))
-    });
+    let names = SIZE_ORDER
+        .iter()
+        .flat_map(|size| {
+            NETWORK_ORDER
+                .iter()
+                .map(move |network| format!("{size}{}", network.suffix()))
+        })
+        .chain(EXTRA_SECTIONS.iter().map(|name| (*name).to_owned()));
     for size in names {
         let size = size.as_str();
         let fresh = sections

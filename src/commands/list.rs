@@ -195,6 +195,9 @@ fn to_json(info: &ModuleInfo) -> Object {
     }
     o.push_nonempty("Sum", &info.sum);
     o.push_nonempty("GoModSum", &info.go_mod_sum);
+    if let Some(origin) = &info.origin {
+        o.push("Origin", Value::Object(origin.clone()));
+    }
     o
 }
 

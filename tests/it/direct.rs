@@ -85,9 +85,16 @@ impl Repos {
     /// Creates repository `name` with `commits` on `main`; returns the
     /// commit hashes.
     fn create(&self, name: &str, commits: &[Commit<'_>]) -> Vec<String> {
+        self.create_with(name, &[], commits)
+    }
+
+    /// [`Repos::create`] with more `git init` arguments.
+    fn create_with(&self, name: &str, init: &[&str], commits: &[Commit<'_>]) -> Vec<String> {
         let dir = self.root().join(name);
         std::fs::create_dir_all(&dir).unwrap();
-        self.git(&dir, "2020-01-01T00:00:00Z", &["init", "-q"]);
+        let mut args = vec!["init", "-q"];
+        args.extend_from_slice(init);
+        self.git(&dir, "2020-01-01T00:00:00Z", &args);
         commits.iter().map(|c| self.commit(name, c)).collect()
     }
 
@@ -356,17 +363,16 @@ fn download(go: &GoEnv, gomodx: &Gomodx, dir: &Path, args: &[String]) -> (Vec<Va
     )
 }
 
-/// The fields both tools must agree on, per object. Not compared (not
-/// done in gomodx yet): the Origin go merges from the version list into
-/// a version picked from it (`@latest`), and the Origin (`RepoSum`) go
+/// The fields both tools must agree on, per object, Origin included (for
+/// `@latest`, the one go merges from the version list and the lookups).
+/// Not compared (not done in gomodx yet): the Origin (`RepoSum`) go
 /// attaches to errors.
 fn comparable(objects: &[Value]) -> Vec<Value> {
     objects
         .iter()
         .map(|o| {
             let mut kept = serde_json::Map::new();
-            let from_list = o.get("Query").is_some_and(|q| q == "latest");
-            let origin = !from_list && o.get("Error").is_none();
+            let origin = o.get("Error").is_none();
             let keys = [
                 "Path", "Version", "Query", "Error", "Sum", "GoModSum", "Info", "GoMod", "Zip",
                 "Dir",
@@ -502,22 +508,21 @@ fn versions_and_module_info_match_go() {
         go.contains("example.com/a.git v1.0.0 v1.1.0 v1.2.0-rc.1\n"),
         "{go}"
     );
-    // gomodx's `list -m -json` prints no Origin (for any source) yet.
-    let without_origin = |text: &str| {
-        let mut objects = gomodx_test::go::parse_json_stream(text.as_bytes()).unwrap();
-        for o in &mut objects {
-            o.as_object_mut().unwrap().remove("Origin");
-        }
-        objects
-    };
+    // Origin included: a branch's, a tag's, and the one `@latest` merges.
     let (go, ours) = fx.list(&[
         "-m",
         "-json",
         "example.com/a.git@main",
         "example.com/c.git@main",
+        "example.com/a.git@v1.0.0",
         "example.com/a.git/v2@latest",
+        "example.com/a.git/sub@latest",
+        "example.com/b.git@latest",
     ]);
-    assert_eq!(without_origin(&go), without_origin(&ours));
+    let objects = |text: &str| gomodx_test::go::parse_json_stream(text.as_bytes()).unwrap();
+    let (go, ours) = (objects(&go), objects(&ours));
+    assert!(go.iter().all(|o| o.get("Origin").is_some()), "{go:#?}");
+    assert_eq!(go, ours);
 }
 
 #[test]
@@ -710,4 +715,39 @@ fn go_import_meta_tags_lead_to_repositories_and_proxies() {
     let (go, ours) = fx.download(&queries);
     assert_same_objects("meta tags", &go, &ours);
     assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+}
+
+#[test]
+fn sha256_repositories_match_go() {
+    let Some(fx) = Fixture::new() else { return };
+    let commits = fx.repos.create_with(
+        "s",
+        &["--object-format=sha256"],
+        &[
+            Commit {
+                date: "2022-01-01T00:00:00Z",
+                files: &[
+                    ("go.mod", Some("module example.com/s.git\n")),
+                    ("s.go", Some("package s\n")),
+                ],
+                tags: &["v1.0.0"],
+            },
+            Commit {
+                date: "2022-02-01T00:00:00Z",
+                files: &[("s.go", Some("package s // 2\n"))],
+                tags: &[],
+            },
+        ],
+    );
+    assert_eq!(commits[1].len(), 64, "a SHA-256 repository");
+    let queries = [
+        "example.com/s.git@v1.0.0".to_owned(),
+        "example.com/s.git@latest".to_owned(),
+        "example.com/s.git@main".to_owned(),
+        format!("example.com/s.git@{}", &commits[1][..12]),
+    ];
+    let (go, ours) = fx.download(&queries);
+    assert_same_objects("sha256", &go, &ours);
+    assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+    assert_same_caches(&fx.go.gomodcache(), &fx.gomodx.mod_cache());
 }

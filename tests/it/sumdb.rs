@@ -272,6 +272,18 @@ fn assert_both_refuse(seed: u64, lie: Lie, prime: bool, wants: &str) {
     assert_eq!(theirs.code, 1, "go accepted {lie:?}: {}", theirs.stderr);
     assert_eq!(ours.code, 1, "gomodx accepted {lie:?}: {}", ours.stderr);
     assert!(ours.stderr.contains(wants), "{lie:?}: {}", ours.stderr);
+    // go's wording: its first message (a security error is all go
+    // prints) is one of gomodx's.
+    let first = theirs.stderr.lines().next().unwrap_or_default();
+    let go_says = match first.strip_prefix("go: ") {
+        Some(message) => message,
+        None => theirs.stderr.trim_end(),
+    };
+    assert!(
+        ours.stderr.contains(go_says),
+        "{lie:?}: go says\n{go_says}\ngomodx says\n{}",
+        ours.stderr
+    );
     assert!(
         ours.stderr.contains(NAME),
         "{lie:?} names the database: {}",

@@ -11,7 +11,7 @@ use crate::auth::Auth;
 use crate::direct::DirectSource;
 use crate::error::{Error, ErrorKind, FetchError};
 use crate::netrc::Netrc;
-use crate::protocol::{self, ListLine, RevInfo};
+use crate::protocol::{self, ListLine, RevInfo, VersionList};
 use crate::proxy::{ProxyList, ProxyUrl, Resource, Route};
 use crate::retry::RetryPolicy;
 use crate::sink::DownloadSink;
@@ -208,7 +208,7 @@ impl Client {
     }
 
     /// `$base/$module/@v/list`: the raw lines (versions are not filtered).
-    pub async fn list(&self, path: &str) -> Result<Served<Vec<ListLine>>, Error> {
+    pub async fn list(&self, path: &str) -> Result<Served<VersionList>, Error> {
         Ok(self.list_since(path, None).await?.into_served())
     }
 
@@ -217,13 +217,13 @@ impl Client {
         &self,
         path: &str,
         held: Option<&Held>,
-    ) -> Result<Revalidated<Vec<ListLine>>, Error> {
+    ) -> Result<Revalidated<VersionList>, Error> {
         let escaped = escape::escape_path(path);
         let mut tries = self.tries(path, None);
         while let Some(route) = tries.next() {
             let proxy = match route {
                 Route::Direct => match self.direct(path, None, |d| d.list(path)).await {
-                    Ok(versions) => return Ok(direct_answer(list_lines(versions))),
+                    Ok(versions) => return Ok(direct_answer(versions)),
                     Err(e) => {
                         tries.fail(e);
                         continue;
@@ -239,7 +239,11 @@ impl Client {
                 Err(e) => Err(module_error(path, None, e)),
             };
             match result {
-                Ok(got) => return Ok(revalidated(proxy, got, |b| protocol::parse_list(&b))),
+                Ok(got) => {
+                    return Ok(revalidated(proxy, got, |b| {
+                        protocol::parse_version_list(&b)
+                    }));
+                }
                 Err(e) => tries.fail(e),
             }
         }
@@ -661,16 +665,6 @@ fn direct_answer<T>(value: T) -> Revalidated<T> {
         proxy: DIRECT.to_owned(),
     };
     Revalidated::Changed(served, Validators::default())
-}
-
-fn list_lines(versions: Vec<String>) -> Vec<ListLine> {
-    versions
-        .into_iter()
-        .map(|version| ListLine {
-            version,
-            time: None,
-        })
-        .collect()
 }
 
 /// Streams a zip made by the [`DirectSource`] into `sink`, refusing one

@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use thiserror::Error;
 
-use crate::protocol::RevInfo;
+use crate::protocol::{RevInfo, VersionList};
 
 /// What a [`DirectSource`] operation returns.
 pub type DirectFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DirectError>> + Send + 'a>>;
@@ -17,8 +17,9 @@ pub type DirectFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DirectError
 /// repository, as Go's `direct` entry does. Used for `direct` entries and
 /// for modules matching GONOPROXY/GOPRIVATE.
 pub trait DirectSource: Send + Sync {
-    /// The module's tagged versions (Go's `Repo.Versions("")`), sorted.
-    fn list<'a>(&'a self, path: &'a str) -> DirectFuture<'a, Vec<String>>;
+    /// The module's tagged versions (Go's `Repo.Versions("")`), sorted,
+    /// with the list's `Origin`.
+    fn list<'a>(&'a self, path: &'a str) -> DirectFuture<'a, VersionList>;
 
     /// Resolves a version, branch, tag or commit (Go's `Repo.Stat`).
     fn stat<'a>(&'a self, path: &'a str, query: &'a str) -> DirectFuture<'a, RevInfo>;

@@ -29,6 +29,7 @@ mod direct;
 mod error;
 mod gitcheck;
 mod netrc;
+pub mod once;
 mod protocol;
 mod proxy;
 mod retry;
@@ -43,7 +44,7 @@ pub use client::{
 pub use direct::{DirectError, DirectFuture, DirectSource};
 pub use error::{ConfigError, Error, ErrorKind, FetchError};
 pub use netrc::{Netrc, NetrcEntry};
-pub use protocol::{ListLine, RevInfo};
+pub use protocol::{ListLine, RevInfo, VersionList};
 pub use proxy::{ProxyKind, ProxyList, ProxySpec, ProxyUrl};
 pub use retry::RetryPolicy;
 pub use sink::DownloadSink;

@@ -13,6 +13,16 @@ pub struct ListLine {
     pub time: Option<String>,
 }
 
+/// A version list: the `@v/list` lines and, when a repository answered,
+/// Go's `Versions.Origin` (the tags it was made from).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VersionList {
+    /// The lines, in the order given.
+    pub lines: Vec<ListLine>,
+    /// The list's `Origin` (a proxy's list has none).
+    pub origin: Option<Value>,
+}
+
 /// A `.info` or `@latest` answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevInfo {
@@ -38,6 +48,14 @@ pub(crate) fn parse_list(body: &[u8]) -> Vec<ListLine> {
             })
         })
         .collect()
+}
+
+/// A proxy's list body as a [`VersionList`] (without `Origin`).
+pub(crate) fn parse_version_list(body: &[u8]) -> VersionList {
+    VersionList {
+        lines: parse_list(body),
+        origin: None,
+    }
 }
 
 /// Decodes an `.info` body like Go's `json.Unmarshal` into `RevInfo`:

@@ -251,11 +251,13 @@ pub enum SumdbReason {
     /// The database's answer has no hash for it.
     #[error("checksum missing from sumdb response\n\n{SUMDB_ABSENT}")]
     Absent,
-    /// The database could not be asked, or its answer did not verify.
-    #[error("checksum database {database}: {error}")]
+    /// The database could not be asked, or its answer did not verify
+    /// (Go's wording: the lookup's `path@version[/go.mod]`, then why;
+    /// the database is named by the URL, key or note in the cause).
+    #[error("{lookup}: {error}")]
     Lookup {
-        /// The database's name (GOSUMDB as given, if it could not be parsed).
-        database: String,
+        /// The go.sum key looked up, `path@version[/go.mod]`.
+        lookup: String,
         /// What failed.
         error: gomodx_sumdb::SumdbError,
     },

@@ -26,10 +26,10 @@ use crate::download::ModuleDownload;
 use crate::error::Error;
 use crate::freshness::{Freshness, FreshnessState};
 use crate::info::{disk_info, parse_disk_info};
-use crate::once::OnceMap;
 use crate::query::QueryCache;
 use crate::reporter::Reporter;
 use crate::sums::{SumChecker, SumPolicy};
+use gomodx_client::once::OnceMap;
 
 /// The default number of concurrent network fetches (go uses one per CPU).
 pub const DEFAULT_JOBS: usize = 32;

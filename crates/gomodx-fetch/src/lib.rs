@@ -43,7 +43,6 @@ mod freshness;
 pub mod gojson;
 mod graph;
 pub mod info;
-mod once;
 mod provenance;
 mod query;
 mod remote;

@@ -185,19 +185,17 @@ impl SumChecker {
                 reason,
             }))
         };
-        let lookup_failure = |database: &str, error| {
+        let lookup_failure = |error| {
             failure(SumdbReason::Lookup {
-                database: database.to_owned(),
+                lookup: key.to_string(),
                 error,
             })
         };
-        let database = self
-            .database()
-            .map_err(|error| lookup_failure(&self.policy.gosumdb, error))?;
+        let database = self.database().map_err(lookup_failure)?;
         let lines = database
             .lookup(&key.path, &key.version)
             .await
-            .map_err(|error| lookup_failure(database.name(), error))?;
+            .map_err(lookup_failure)?;
         let have = format!("{} {} {hash}", key.path, key.version);
         let prefix = format!("{} {} h1:", key.path, key.version);
         for line in &lines {

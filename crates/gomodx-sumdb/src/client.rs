@@ -19,13 +19,12 @@
 //! - Each lookup and each tile is fetched at most once per process, tiles
 //!   of one proof in parallel. Offline, only the caches are read.
 
-use std::collections::{HashMap, HashSet};
-use std::future::Future;
-use std::hash::Hash as StdHash;
+use std::collections::HashSet;
 use std::io::{Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use gomodx_client::once::OnceMap;
 use gomodx_client::{Client, FetchError, ProxyKind, ProxyList, ProxyUrl};
 use gomodx_module::escape;
 use tokio::sync::OnceCell;
@@ -33,7 +32,7 @@ use tokio::sync::OnceCell;
 use crate::note::{NoteError, Verifier};
 use crate::tlog::{
     Tile, TileRead, TlogError, Tree, parse_record, record_hash, stored_hash_index, sub_tree_index,
-    tree_hash_from,
+    tree_hash_from, tree_proof, tree_proof_index,
 };
 
 /// The tile height go's client uses.
@@ -96,19 +95,21 @@ pub enum SumdbError {
     },
     /// Two signed trees that cannot both be true: a fork or a rollback.
     #[error(
-        "SECURITY ERROR\ngo.sum database server misbehavior detected!\n\nold database:\n\t{}\nnew database:\n\t{}\nproof of misbehavior:\n\t{computed} is the hash of the old tree's {older_size} records in the new tree",
+        "SECURITY ERROR\ngo.sum database server misbehavior detected!\n\nold database:\n\t{}\nnew database:\n\t{}\nproof of misbehavior:\n\t{computed}{}",
         indent(older),
-        indent(newer)
+        indent(newer),
+        proof.iter().map(|h| format!("\n\t{h}")).collect::<String>()
     )]
     Misbehavior {
         /// The older (smaller) signed tree note.
         older: String,
-        /// Its size.
-        older_size: i64,
         /// The newer signed tree note.
         newer: String,
         /// What the newer tree says the older tree's hash is.
         computed: String,
+        /// The consistency proof from the newer tree to `computed` (Go's
+        /// `ProveTree`), which together with the notes proves the lie.
+        proof: Vec<String>,
     },
     /// The latest-tree file could not be read or written.
     #[error("{op} {}: {cause}", path.display())]
@@ -385,11 +386,18 @@ impl Database {
         if computed == older.hash {
             return Ok(());
         }
+        // As go, the report carries the proof (from tiles already read).
+        let proof_hashes = self
+            .read_hashes(newer, &tree_proof_index(newer.n, older.n), &context)
+            .await?;
         Err(SumdbError::Misbehavior {
             older: String::from_utf8_lossy(older_note).into_owned(),
-            older_size: older.n,
             newer: String::from_utf8_lossy(newer_note).into_owned(),
             computed: computed.to_string(),
+            proof: tree_proof(newer.n, older.n, &proof_hashes)
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
         })
     }
 
@@ -661,26 +669,6 @@ async fn blocking<T: Send + 'static>(
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Each key's value computed once per process (Go's `par.Cache`).
-struct OnceMap<K, V> {
-    cells: Mutex<HashMap<K, Arc<OnceCell<V>>>>,
-}
-
-impl<K, V> Default for OnceMap<K, V> {
-    fn default() -> Self {
-        Self {
-            cells: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl<K: Eq + StdHash + Clone, V: Clone> OnceMap<K, V> {
-    async fn get_or_init<Fut: Future<Output = V>>(&self, key: &K, init: impl FnOnce() -> Fut) -> V {
-        let cell = Arc::clone(lock(&self.cells).entry(key.clone()).or_default());
-        cell.get_or_init(init).await.clone()
-    }
 }
 
 #[cfg(test)]

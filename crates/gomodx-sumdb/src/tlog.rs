@@ -140,6 +140,65 @@ pub fn sub_tree_index(mut lo: i64, hi: i64) -> Vec<i64> {
     need
 }
 
+/// The stored hashes a proof that the tree of `n` records is a prefix of
+/// the tree of `t` records is made from (Go's `treeProofIndex(0, t, n)`),
+/// for [`tree_proof`]. `0 < n <= t`.
+pub fn tree_proof_index(t: i64, n: i64) -> Vec<i64> {
+    fn walk(lo: i64, hi: i64, n: i64, need: &mut Vec<i64>) {
+        if n == hi {
+            if lo != 0 {
+                need.extend(sub_tree_index(lo, hi));
+            }
+            return;
+        }
+        let (k, _) = maxpow2(hi - lo);
+        if n <= lo + k {
+            walk(lo, lo + k, n, need);
+            need.extend(sub_tree_index(lo + k, hi));
+        } else {
+            need.extend(sub_tree_index(lo, lo + k));
+            walk(lo + k, hi, n, need);
+        }
+    }
+    let mut need = Vec::new();
+    walk(0, t, n, &mut need);
+    need
+}
+
+/// Go's `ProveTree` from the hashes [`tree_proof_index`]`(t, n)` names:
+/// the consistency proof between the trees of `n` and `t` records.
+pub fn tree_proof(t: i64, n: i64, hashes: &[Hash]) -> Vec<Hash> {
+    /// The hash of records `lo..hi` from the front of `hashes`, and the rest.
+    fn sub_tree_hash(lo: i64, hi: i64, hashes: &[Hash]) -> (Hash, &[Hash]) {
+        let count = sub_tree_index(lo, hi).len();
+        let (mine, rest) = hashes.split_at(count);
+        (tree_hash_from(hi - lo, mine), rest)
+    }
+    fn walk<'h>(lo: i64, hi: i64, n: i64, hashes: &'h [Hash], proof: &mut Vec<Hash>) -> &'h [Hash] {
+        if n == hi {
+            if lo == 0 {
+                return hashes;
+            }
+            let (hash, rest) = sub_tree_hash(lo, hi, hashes);
+            proof.push(hash);
+            return rest;
+        }
+        let (k, _) = maxpow2(hi - lo);
+        let (hash, rest) = if n <= lo + k {
+            let rest = walk(lo, lo + k, n, hashes, proof);
+            sub_tree_hash(lo + k, hi, rest)
+        } else {
+            let (hash, rest) = sub_tree_hash(lo, lo + k, hashes);
+            (hash, walk(lo + k, hi, n, rest, proof))
+        };
+        proof.push(hash);
+        rest
+    }
+    let mut proof = Vec::new();
+    walk(0, t, n, hashes, &mut proof);
+    proof
+}
+
 /// The tree hash of `n` records from the hashes [`sub_tree_index`]`(0, n)` names.
 pub fn tree_hash_from(n: i64, hashes: &[Hash]) -> Hash {
     if n == 0 {
@@ -543,6 +602,34 @@ mod tests {
             let (level, n) = split_stored_hash_index(index);
             assert_eq!(stored_hash_index(level, n), index);
         }
+    }
+
+    #[test]
+    fn tree_proofs_are_gos() {
+        let mut log = MemoryLog::default();
+        let mut trees = vec![log.tree()];
+        for i in 0..7 {
+            log.append(format!("r{i}").as_bytes());
+            trees.push(log.tree());
+        }
+        let stored = |x: i64| log.hashes[usize::try_from(x).unwrap()];
+        let proof = |t: i64, n: i64| {
+            let hashes: Vec<Hash> = tree_proof_index(t, n).into_iter().map(stored).collect();
+            tree_proof(t, n, &hashes)
+        };
+        assert!(proof(7, 7).is_empty());
+        assert_eq!(proof(2, 1), [stored(stored_hash_index(0, 1))]);
+        // Records 4..7 complete the 4-record tree into the 7-record one.
+        let p = proof(7, 4);
+        assert_eq!(p.len(), 1);
+        assert_eq!(node_hash(trees[4].hash, p[0]), trees[7].hash);
+        // Records 2, 3, 0..2 and 4..7: go's order, innermost first.
+        let p = proof(7, 3);
+        assert_eq!(p.len(), 4);
+        assert_eq!(node_hash(p[2], p[0]), trees[3].hash);
+        let four = node_hash(p[2], node_hash(p[0], p[1]));
+        assert_eq!(four, trees[4].hash);
+        assert_eq!(node_hash(four, p[3]), trees[7].hash);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use gomodx_module::{ModuleVersion, canonical_version, pseudo, semver};
 
 use crate::error::Error;
 use crate::git::{GitRepo, all_hex};
-use crate::origin::RevInfo;
+use crate::origin::{Origin, RevInfo};
 
 /// Go's `codehost.MaxZipFile`.
 const MAX_ZIP_FILE: u64 = 500 << 20;
@@ -144,8 +144,9 @@ impl CodeRepo {
         }
     }
 
-    /// Go's `Versions("")`: the tagged versions, sorted.
-    pub async fn versions(&self) -> Result<Vec<String>, Error> {
+    /// Go's `Versions("")`: the tagged versions, sorted, and the
+    /// list's `Origin` (the tags' `TagSum`, with the module's `Subdir`).
+    pub async fn versions(&self) -> Result<(Vec<String>, Origin), Error> {
         let p = self.tag_prefix();
         let tags = self
             .code
@@ -171,7 +172,9 @@ impl CodeRepo {
         }
         sort_versions(&mut list);
         sort_versions(&mut incompatible);
-        self.append_incompatible(list, incompatible).await
+        let mut origin = tags.origin;
+        origin.subdir = self.code_dir.clone();
+        Ok((self.append_incompatible(list, incompatible).await?, origin))
     }
 
     async fn has_go_mod(&self, rev: &str, file: &str) -> Result<bool, Error> {
@@ -700,7 +703,7 @@ impl CodeRepo {
     /// release (else pre-release) among the compatible versions (Go's
     /// `retractedVersions`).
     async fn retractions(&self) -> Result<Vec<(String, String)>, Error> {
-        let versions = self.versions().await?;
+        let (versions, _) = self.versions().await?;
         let compatible: Vec<&String> = versions
             .iter()
             .take_while(|v| !v.ends_with("+incompatible"))
@@ -957,7 +960,7 @@ mod tests {
         );
         assert_eq!(version(&c[2][..7]).await.unwrap(), "v1.1.0-rc.1");
         // v3.0.0 is not this module's (it has a go.mod): no +incompatible.
-        assert_eq!(code.versions().await.unwrap(), ["v1.0.0", "v1.1.0-rc.1"]);
+        assert_eq!(code.versions().await.unwrap().0, ["v1.0.0", "v1.1.0-rc.1"]);
         let err = version("v3.0.0").await.unwrap_err();
         assert!(
             err.text.contains("module path must match major version"),
@@ -999,7 +1002,7 @@ mod tests {
             format!("v2.0.1-0.20210602120000-{}", &c[1][..12])
         );
         assert_eq!(head.origin.ref_, "HEAD");
-        assert_eq!(code.versions().await.unwrap(), ["v2.0.0"]);
+        assert_eq!(code.versions().await.unwrap().0, ["v2.0.0"]);
 
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("repo");

@@ -177,12 +177,33 @@ impl GitRepo {
         Ok(repo)
     }
 
-    /// `git init --bare` (SHA-1 object format named explicitly where git
-    /// knows the flag, as go does) and the `origin` remote.
+    /// `git init --bare` and the `origin` remote. As go, the remote's refs
+    /// are listed first: 64-digit hashes mean a SHA-256 repository (and
+    /// `--object-format=sha256`); otherwise SHA-1 is named explicitly where
+    /// git knows the flag. The listing (when it works) is kept as the refs.
     async fn init(&self) -> Result<(), Error> {
+        let listed = self
+            .git
+            .run(
+                &self.dir,
+                false,
+                &["ls-remote", "-q", "--end-of-options", &self.url],
+            )
+            .await
+            .ok()
+            .map(|out| parse_refs(&String::from_utf8_lossy(&out)));
+        let sha256 = listed
+            .as_ref()
+            .and_then(|refs| refs.values().next())
+            .is_some_and(|hash| hash.len() == 64);
         let mut args = vec!["init", "--bare"];
-        if self.git.supports_sha256(&self.dir).await? {
+        if sha256 {
+            args.push("--object-format=sha256");
+        } else if self.git.supports_sha256(&self.dir).await? {
             args.push("--object-format=sha1");
+        }
+        if let Some(refs) = listed {
+            let _ = self.refs.set(Ok(Arc::new(refs)));
         }
         self.git.run(&self.dir, false, &args).await?;
         self.run(&["remote", "add", "origin", "--", &self.url])

@@ -47,7 +47,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gomodx_client::{
-    Client, ClientConfig, DirectError, DirectFuture, DirectSource, DownloadSink, ProxyList, RevInfo,
+    Client, ClientConfig, DirectError, DirectFuture, DirectSource, DownloadSink, ListLine,
+    ProxyList, RevInfo, VersionList,
 };
 use gomodx_module::path::match_prefix_patterns;
 use tokio::sync::OnceCell;
@@ -204,13 +205,23 @@ impl Vcs {
         Ok(Arc::new(Module::Code(code)))
     }
 
-    async fn versions(&self, path: &str) -> Result<Vec<String>, Error> {
+    async fn versions(&self, path: &str) -> Result<VersionList, Error> {
         match &*self.module(path, None).await? {
-            Module::Code(code) => code.versions().await,
-            Module::Proxy(client) => {
-                let lines = client.list(path).await.map_err(proxy_error)?.value;
-                Ok(lines.into_iter().map(|l| l.version).collect())
+            Module::Code(code) => {
+                let (versions, origin) = code.versions().await?;
+                let lines = versions
+                    .into_iter()
+                    .map(|version| ListLine {
+                        version,
+                        time: None,
+                    })
+                    .collect();
+                Ok(VersionList {
+                    lines,
+                    origin: Some(origin.to_json()),
+                })
             }
+            Module::Proxy(client) => Ok(client.list(path).await.map_err(proxy_error)?.value),
         }
     }
 
@@ -307,7 +318,7 @@ fn boxed<'a, T: Send + 'a>(
 }
 
 impl DirectSource for Vcs {
-    fn list<'a>(&'a self, path: &'a str) -> DirectFuture<'a, Vec<String>> {
+    fn list<'a>(&'a self, path: &'a str) -> DirectFuture<'a, VersionList> {
         boxed(self.versions(path))
     }
 

@@ -185,6 +185,8 @@ pub struct ModuleInfo {
     pub sum: String,
     /// Its go.mod's go.sum hash.
     pub go_mod_sum: String,
+    /// Where a queried version came from (go prints it for `path@query`).
+    pub origin: Option<gomodx_fetch::gojson::Object>,
 }
 
 /// Go's `ModulePublic.String`: the text line of `list -m`.
@@ -302,6 +304,10 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: ListMode
             let mut info = ModuleInfo {
                 path,
                 version: found.version,
+                origin: found
+                    .origin
+                    .as_ref()
+                    .map(|o| gomodx_fetch::info::origin_object(o, |_| true)),
                 ..ModuleInfo::default()
             };
             // go checks go.sum only for modules of the build list

@@ -311,7 +311,7 @@ fn unrecorded_hashes_need_the_database_or_gonosumdb() {
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
     for needle in [
-        &format!("{arg}: verifying go.mod: checksum database sumdb.test: "),
+        &format!("{arg}: verifying go.mod: {arg}/go.mod: "),
         "http://127.0.0.1:1/lookup/",
     ] {
         assert!(text.contains(needle), "{needle:?} in\n{text}");

@@ -30,7 +30,7 @@ async fn check_endpoints(client: &Client, base: &str) {
     let list = client.list("rsc.io/quote").await.unwrap();
     assert_eq!(list.proxy, base);
     assert_eq!(
-        list.value,
+        list.value.lines,
         [
             ListLine {
                 version: "v1.5.1".into(),

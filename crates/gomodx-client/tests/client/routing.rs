@@ -234,7 +234,7 @@ async fn held_answers_are_revalidated_with_their_validators() {
     else {
         panic!("nothing was held")
     };
-    assert_eq!(served.value.len(), 1);
+    assert_eq!(served.value.lines.len(), 1);
     assert_eq!(validators.etag.as_deref(), Some("\"v2\""));
     assert_eq!(
         validators.last_modified.as_deref(),

@@ -12,6 +12,7 @@
 //! any immutable artifact.
 
 mod allowed;
+mod origin;
 mod plan;
 
 pub use plan::is_revision_query;
@@ -19,7 +20,7 @@ pub use plan::is_revision_query;
 use std::future::Future;
 use std::sync::Arc;
 
-use gomodx_client::{Held, ListLine, RevInfo, Revalidated};
+use gomodx_client::{Held, ListLine, RevInfo, Revalidated, VersionList};
 use gomodx_modcache::CacheFile;
 use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
 use gomodx_module::quote::quote;
@@ -30,26 +31,38 @@ use gomodx_store::{ArtifactKind, MetaKey, Ref};
 use crate::error::Error;
 use crate::fetcher::{Fetcher, blocking};
 use crate::info::{disk_info, parse_disk_info};
-use crate::once::OnceMap;
 use crate::rules::MainRules;
 use allowed::Retraction;
+use gomodx_client::once::OnceMap;
+use origin::merge_origin;
 use plan::{Matcher, Plan, plan};
+use serde_json::Value;
 
 /// Per-process answers to mutable questions.
 #[derive(Default)]
 pub(crate) struct QueryCache {
-    lists: OnceMap<String, Result<Arc<Vec<String>>, Error>>,
+    lists: OnceMap<String, Result<Listed, Error>>,
     latests: OnceMap<String, Result<RevInfo, Error>>,
     stats: OnceMap<(String, String), Result<RevInfo, Error>>,
     retractions: OnceMap<String, Arc<Vec<Retraction>>>,
+}
+
+/// A module's version list as the queries use it.
+#[derive(Clone)]
+struct Listed {
+    /// Valid, non-pseudo versions, ascending.
+    versions: Arc<Vec<String>>,
+    /// The list's `Origin` (a repository's; a proxy's list has none).
+    origin: Option<Value>,
 }
 
 /// How a query was answered.
 enum Picked {
     /// By one lookup of the query itself.
     Revision(RevInfo),
-    /// By choosing from the version list (or `@latest`).
-    FromList(RevInfo),
+    /// By choosing from the version list (or `@latest`), with the
+    /// `Origin` merged from the list and each lookup.
+    FromList(RevInfo, Option<Value>),
 }
 
 impl Fetcher {
@@ -59,9 +72,10 @@ impl Fetcher {
     /// are skipped (go does this for all but revision queries, see
     /// [`is_revision_query`]); `None` allows every version.
     ///
-    /// As in go, the answer carries the proxy's `Origin` only for a single
-    /// lookup (an exact version or revision): a version picked from a list
-    /// has no single provenance.
+    /// As in go, a version picked from a list carries the `Origin` merged
+    /// from the list's and each lookup's (Go's `mergeOrigin`): none for a
+    /// proxy's list, which has none; the tags' `TagSum` and the commit's
+    /// `Hash` and `Ref` for a repository's.
     pub async fn query(
         &self,
         path: &str,
@@ -71,10 +85,7 @@ impl Fetcher {
     ) -> Result<RevInfo, Error> {
         Ok(match self.pick(path, query, current, rules).await? {
             Picked::Revision(info) => info,
-            Picked::FromList(info) => RevInfo {
-                origin: None,
-                ..info
-            },
+            Picked::FromList(info, origin) => RevInfo { origin, ..info },
         })
     }
 
@@ -113,36 +124,43 @@ impl Fetcher {
             }
             Plan::List(matcher) => matcher,
         };
-        let versions = self.versions(path).await?;
+        let listed = self.listed(path).await?;
         let (releases, prereleases) = self
-            .filter_versions(path, &matcher, &versions, rules)
+            .filter_versions(path, &matcher, &listed.versions, rules)
             .await?;
         let pick = if matcher.prefer_lower {
             releases.first().or(prereleases.first())
         } else {
             releases.last().or(prereleases.last())
         };
+        let mut origin = listed.origin;
         if let Some(version) = pick {
-            let info = self.lookup(path, query, current, version, rules).await?;
-            return Ok(Picked::FromList(info));
+            let info = self
+                .lookup(path, query, current, version, rules, &mut origin)
+                .await?;
+            return Ok(Picked::FromList(info, origin));
         }
         if matcher.may_use_latest {
             match self.latest(path).await {
-                Ok(latest) if self.allows(path, &matcher, &latest.version, rules).await => {
-                    let info = self
-                        .lookup(path, query, current, &latest.version, rules)
-                        .await?;
-                    return Ok(Picked::FromList(info));
+                Ok(latest) => {
+                    origin = merge_origin(origin.as_ref(), latest.origin.as_ref());
+                    if self.allows(path, &matcher, &latest.version, rules).await {
+                        let info = self
+                            .lookup(path, query, current, &latest.version, rules, &mut origin)
+                            .await?;
+                        return Ok(Picked::FromList(info, origin));
+                    }
                 }
-                Ok(_) => {}
                 Err(e) if !e.is_not_exist() => return Err(e),
                 Err(_) => {}
             }
         }
         if matches!(query, "upgrade" | "patch") && has_current {
             self.check_allowed(path, current, rules).await?;
-            let info = self.lookup(path, query, current, current, rules).await?;
-            return Ok(Picked::FromList(info));
+            let info = self
+                .lookup(path, query, current, current, rules, &mut origin)
+                .await?;
+            return Ok(Picked::FromList(info, origin));
         }
         Err(Error::NoMatchingVersion {
             path: path.to_owned(),
@@ -205,8 +223,9 @@ impl Fetcher {
         Ok(info)
     }
 
-    /// Stats the chosen version; `upgrade`/`patch` from a pseudo-version
-    /// never move to a commit older than the current one.
+    /// Stats the chosen version, merging its `Origin` into `origin`;
+    /// `upgrade`/`patch` from a pseudo-version never move to a commit older
+    /// than the current one.
     async fn lookup(
         &self,
         path: &str,
@@ -214,8 +233,10 @@ impl Fetcher {
         current: &str,
         version: &str,
         rules: Option<&MainRules>,
+        origin: &mut Option<Value>,
     ) -> Result<RevInfo, Error> {
         let info = self.stat(path, version).await?;
+        *origin = merge_origin(origin.as_ref(), info.origin.as_ref());
         if matches!(query, "upgrade" | "patch") && is_pseudo_version(current) {
             let chosen = info.time.as_deref().and_then(Timestamp::parse_rfc3339);
             let current_time = pseudo_version_time(current)
@@ -225,7 +246,9 @@ impl Fetcher {
                 && chosen.is_before(current_time)
             {
                 self.check_allowed(path, current, rules).await?;
-                return self.stat(path, current).await;
+                let info = self.stat(path, current).await?;
+                *origin = merge_origin(origin.as_ref(), info.origin.as_ref());
+                return Ok(info);
             }
         }
         Ok(info)
@@ -284,6 +307,11 @@ impl Fetcher {
     /// The proxy's version list: valid, non-pseudo versions, ascending
     /// (a mutable answer: see [`crate::Freshness`]).
     pub async fn versions(&self, path: &str) -> Result<Arc<Vec<String>>, Error> {
+        Ok(self.listed(path).await?.versions)
+    }
+
+    /// [`Fetcher::versions`] with the list's `Origin`.
+    async fn listed(&self, path: &str) -> Result<Listed, Error> {
         let key = path.to_owned();
         self.inner
             .queries
@@ -298,18 +326,22 @@ impl Fetcher {
                                 self.inner.client.list_since(path, held.as_ref()).await
                             })
                         },
-                        |lines| list_body(lines),
+                        list_body,
                         |body| Some(parse_list_body(body)),
                     )
                     .await?;
                 let mut versions: Vec<String> = served
                     .value
+                    .lines
                     .into_iter()
                     .map(|line| line.version)
                     .filter(|v| semver::is_valid(v) && !is_pseudo_version(v))
                     .collect();
                 semver::sort(&mut versions);
-                Ok(Arc::new(versions))
+                Ok(Listed {
+                    versions: Arc::new(versions),
+                    origin: served.value.origin,
+                })
             })
             .await
     }
@@ -373,27 +405,45 @@ impl Fetcher {
     }
 }
 
-/// A version list as stored: the proxy's lines.
-fn list_body(lines: &[ListLine]) -> String {
-    lines
+/// The stored line that holds a list's `Origin` (never a version).
+const ORIGIN_LINE: &str = "Origin ";
+
+/// A version list as stored: the proxy's lines, then the `Origin` (as
+/// compact JSON) on a line of its own when the list has one.
+fn list_body(list: &VersionList) -> String {
+    let mut body: String = list
+        .lines
         .iter()
         .map(|line| match &line.time {
             Some(time) => format!("{} {time}\n", line.version),
             None => format!("{}\n", line.version),
         })
-        .collect()
+        .collect();
+    if let Some(origin) = &list.origin {
+        body.push_str(&format!("{ORIGIN_LINE}{origin}\n"));
+    }
+    body
 }
 
 /// A stored version list read back.
-fn parse_list_body(body: &str) -> Vec<ListLine> {
-    body.lines()
-        .filter_map(|line| {
-            let mut fields = line.split_whitespace();
-            let version = fields.next()?.to_owned();
-            let time = fields.next().map(str::to_owned);
-            Some(ListLine { version, time })
-        })
-        .collect()
+fn parse_list_body(body: &str) -> VersionList {
+    let mut list = VersionList::default();
+    for line in body.lines() {
+        if let Some(origin) = line.strip_prefix(ORIGIN_LINE) {
+            list.origin = serde_json::from_str(origin).ok();
+            continue;
+        }
+        let mut fields = line.split_whitespace();
+        let Some(version) = fields.next() else {
+            continue;
+        };
+        let time = fields.next().map(str::to_owned);
+        list.lines.push(ListLine {
+            version: version.to_owned(),
+            time,
+        });
+    }
+    list
 }
 
 /// An `.info` answer as stored.

@@ -1,5 +1,6 @@
 //! In-flight deduplication: each key's work runs once per process, and
-//! every caller asking for the same key waits for that one result.
+//! every caller asking for the same key waits for that one result (shared
+//! by the fetcher and the checksum database client).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -11,7 +12,7 @@ use tokio::sync::OnceCell;
 /// A map from keys to values computed at most once (Go's `par.Cache`). A
 /// computation cancelled half-way is started again by the next caller.
 #[derive(Debug)]
-pub(crate) struct OnceMap<K, V> {
+pub struct OnceMap<K, V> {
     cells: Mutex<HashMap<K, Arc<OnceCell<V>>>>,
 }
 
@@ -26,7 +27,7 @@ impl<K, V> Default for OnceMap<K, V> {
 impl<K: Eq + Hash + Clone, V: Clone> OnceMap<K, V> {
     /// The value for `key`, computing it with `init` unless another caller
     /// already did (or is doing so, in which case this waits for it).
-    pub(crate) async fn get_or_init<F, Fut>(&self, key: &K, init: F) -> V
+    pub async fn get_or_init<F, Fut>(&self, key: &K, init: F) -> V
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = V>,
@@ -37,7 +38,7 @@ impl<K: Eq + Hash + Clone, V: Clone> OnceMap<K, V> {
     /// The value for `key` without waiting: the one computed before, else
     /// what `init` gives, kept for later callers. `None` when `init` gives
     /// nothing (and the key is left for [`Self::get_or_init`]).
-    pub(crate) fn get_or_init_now(&self, key: &K, init: impl FnOnce() -> Option<V>) -> Option<V> {
+    pub fn get_or_init_now(&self, key: &K, init: impl FnOnce() -> Option<V>) -> Option<V> {
         let known = self.cells().get(key).and_then(|cell| cell.get().cloned());
         if known.is_some() {
             return known;
