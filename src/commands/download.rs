@@ -77,7 +77,7 @@ pub fn run(
     }
 
     let failures = objects.iter().filter(|o| o.error.is_some()).count();
-    let failed = failures > 0;
+    let failed = failures > 0 || plan.graph_error.is_some();
     if args.json {
         for object in &objects {
             printer.data(object.to_json().to_indented());
@@ -97,6 +97,10 @@ pub fn run(
         for object in objects.iter().filter(|o| !missed(&o.path)) {
             object.error.iter().for_each(|error| printer.error(error));
         }
+    }
+    // As go: the graph's error after what could be downloaded.
+    if let Some(error) = &plan.graph_error {
+        printer.error(error);
     }
     // The summary after the errors, where it is read.
     printer.outcome(

@@ -443,6 +443,52 @@ fn no_arguments_download_the_requirements() {
     );
 }
 
+/// A replacement directory that is missing (a nested module copied out of
+/// its repository, found by `scripts/realworld`): go downloads the modules
+/// of the graph as far as it loaded, then fails with the graph's error.
+#[test]
+fn download_all_with_a_partial_graph_fails_after_downloading_like_go() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
+    let Some(go) = go_env(&tree.file_url()) else {
+        return;
+    };
+    let go_mod = "module example.com/m\n\ngo 1.21\n\nrequire (\n\trsc.io/quote v1.5.2\n\texample.com/gone v1.0.0\n)\n\nreplace example.com/gone => ../gone\n";
+    let main = |side: &str| {
+        let dir = tmp.path().join(side).join("m");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("go.mod"), go_mod).unwrap();
+        dir
+    };
+    let (go_main, our_main) = (main("go"), main("gomodx"));
+    let want = go
+        .command(&go_main, &["mod", "download", "-json", "all"])
+        .output()
+        .unwrap();
+    let gomodx = Gomodx::new(&tree.file_url());
+    let (got, ours) = gomodx.download_json(&our_main, &["all"]);
+    assert_eq!(got.status.code(), want.status.code(), "{}", stderr(&got));
+    assert_eq!(want.status.code(), Some(1), "{}", stderr(&want));
+    let go_objects = gomodx_test::go::parse_json_stream(&want.stdout).unwrap();
+    assert!(!go_objects.is_empty(), "go downloaded what loaded");
+    assert_same_download((&gomodx, &ours, &our_main), (&go, &go_objects, &go_main));
+    let last_error = |text: String, side: &str| {
+        let line = text
+            .lines()
+            .rfind(|l| l.contains("gone"))
+            .unwrap_or_default()
+            .to_owned();
+        line.replace(&tmp.path().join(side).display().to_string(), "$TMP")
+            .trim_start_matches("error: ")
+            .trim_start_matches("go: ")
+            .to_owned()
+    };
+    assert_eq!(
+        last_error(stderr(&got), "gomodx"),
+        last_error(stderr(&want), "go")
+    );
+}
+
 /// `download all` records in go.sum what go keeps once it has loaded the
 /// module graph: the zip and go.mod hashes of the whole build list, not
 /// only those of the main module's requirements (found by

@@ -23,7 +23,7 @@ use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
 use gomodx_resolver::{LoadOptions, ModuleGraph};
 
 use crate::sums::Keep;
-use crate::{Error, MainModules, Mode};
+use crate::{Error, MainModules, Mode, PartialGraph};
 
 /// One module to download.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,9 @@ pub struct Plan {
     explicit: bool,
     /// go.mod and go.sum must not change (`--locked`).
     locked: bool,
+    /// Why the graph could not be loaded whole: go downloads what did load,
+    /// then fails with this error.
+    pub graph_error: Option<gomodx_resolver::LoadError>,
 }
 
 /// Why an argument is refused before anything is fetched.
@@ -97,6 +100,7 @@ impl Plan {
                 raised: None,
                 explicit: true,
                 locked,
+                graph_error: None,
             });
         };
         for arg in args {
@@ -137,15 +141,27 @@ impl Plan {
             Some((path, query)) => (query == "upgrade" || query == "patch") && root(path).is_none(),
             None => root(arg).is_none(),
         });
+        let mut graph_error = None;
         let (main, graph, raised) = if need_graph {
-            let loaded = main
+            let loaded = match main
                 .load(
                     fetcher.clone(),
                     mod_cache.clone(),
                     &LoadOptions::default(),
                     Mode::Mod,
                 )
-                .await?;
+                .await
+            {
+                Ok(loaded) => loaded,
+                // go's ListModules: the modules of the graph as far as it
+                // loaded, and the error after them.
+                Err(Error::PartialGraph(partial)) => {
+                    let PartialGraph { error, loaded } = *partial;
+                    graph_error = Some(error);
+                    loaded
+                }
+                Err(err) => return Err(err.into()),
+            };
             (loaded.main, Some(loaded.graph), loaded.raised)
         } else {
             (main, None, None)
@@ -164,8 +180,9 @@ impl Plan {
             raised,
             explicit,
             locked,
+            graph_error,
         };
-        if !plan.writes_after() && !nothing_asked {
+        if !plan.writes_after() && !nothing_asked && plan.graph_error.is_none() {
             plan.write_files(fetcher, mod_cache)?;
         }
         Ok(plan)
