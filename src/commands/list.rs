@@ -3,9 +3,8 @@
 //! [`gomodx_workspace::list`]'s; this prints.
 
 use anyhow::{Result, bail};
-use gomodx_fetch::gojson::{Object, Value};
 use gomodx_resolver::LoadOptions;
-use gomodx_workspace::list::{ListMode, ModuleInfo, check_patterns, list};
+use gomodx_workspace::list::{ListMode, check_patterns, list};
 use gomodx_workspace::vendor;
 
 use super::graph_load::Loaded;
@@ -113,9 +112,9 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             continue;
         }
         let text = if args.json {
-            to_json(info).to_indented()
+            info.to_json().to_indented()
         } else if args.versions {
-            versions_line(info)
+            info.versions_line()
         } else {
             info.to_string()
         };
@@ -139,96 +138,4 @@ pub fn apply_mod_mode(settings: &mut GlobalSettings, flag: Option<&str>) -> Resu
         settings.go_flags.mod_mode = Some(flag.to_owned());
     }
     Ok(())
-}
-
-/// go's `-versions` line: the path, the versions, `(deprecated)`.
-fn versions_line(info: &ModuleInfo) -> String {
-    let mut s = info.path.clone();
-    for version in &info.versions {
-        s.push(' ');
-        s += version;
-    }
-    if !info.deprecated.is_empty() {
-        s += " (deprecated)";
-    }
-    s
-}
-
-/// A JSON array of strings.
-fn strings(items: &[String]) -> Value {
-    Value::Array(items.iter().map(|s| Value::String(s.clone())).collect())
-}
-
-/// The JSON object, fields in go's order.
-fn to_json(info: &ModuleInfo) -> Object {
-    let mut o = Object::new();
-    o.push_nonempty("Path", &info.path);
-    o.push_nonempty("Version", &info.version);
-    o.push_nonempty("Query", &info.query);
-    if !info.versions.is_empty() {
-        o.push("Versions", strings(&info.versions));
-    }
-    if let Some(replace) = &info.replace {
-        o.push("Replace", Value::Object(to_json(replace)));
-    }
-    o.push_nonempty("Time", &info.time);
-    if let Some(update) = &info.update {
-        o.push("Update", Value::Object(to_json(update)));
-    }
-    if info.main {
-        o.push("Main", Value::Bool(true));
-    }
-    if info.indirect {
-        o.push("Indirect", Value::Bool(true));
-    }
-    o.push_nonempty("Dir", &info.dir);
-    o.push_nonempty("GoMod", &info.go_mod);
-    o.push_nonempty("GoVersion", &info.go_version);
-    if !info.retracted.is_empty() {
-        o.push("Retracted", strings(&info.retracted));
-    }
-    o.push_nonempty("Deprecated", &info.deprecated);
-    if let Some(error) = &info.error {
-        let mut e = Object::new();
-        e.push("Err", Value::String(error.clone()));
-        o.push("Error", Value::Object(e));
-    }
-    o.push_nonempty("Sum", &info.sum);
-    o.push_nonempty("GoModSum", &info.go_mod_sum);
-    if let Some(origin) = &info.origin {
-        o.push("Origin", Value::Object(origin.clone()));
-    }
-    o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_lines_show_updates_retractions_and_replacements() {
-        let info = ModuleInfo {
-            path: "a.com/a".into(),
-            version: "v1.0.0".into(),
-            retracted: vec!["bad".into()],
-            update: Some(Box::new(ModuleInfo {
-                version: "v1.1.0".into(),
-                ..ModuleInfo::default()
-            })),
-            replace: Some(Box::new(ModuleInfo {
-                path: "../a".into(),
-                ..ModuleInfo::default()
-            })),
-            ..ModuleInfo::default()
-        };
-        assert_eq!(
-            info.to_string(),
-            "a.com/a v1.0.0 (retracted) [v1.1.0] => ../a"
-        );
-        let json = to_json(&info).to_compact();
-        assert!(json.starts_with(
-            r#"{"Path":"a.com/a","Version":"v1.0.0","Replace":{"Path":"../a"},"Update":{"#
-        ));
-        assert!(json.contains(r#""Retracted":["bad"]"#));
-    }
 }

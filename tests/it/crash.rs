@@ -16,7 +16,9 @@ use gomodx_module::escape::{escape_path, escape_version};
 use gomodx_test::server::Faults;
 use gomodx_test::{ProxyServer, ProxyTree, UniverseConfig};
 
-use crate::download::harness::{Gomodx, assert_store_intact, every_version, go_env, stderr};
+use crate::download::harness::{
+    Gomodx, assert_store_intact, every_version, go_env, kill_mid_zip, stderr,
+};
 use crate::universes::{self, OnDisk};
 
 /// `download` and every version of `tree`.
@@ -178,24 +180,7 @@ fn the_next_run_sweeps_a_killed_download_s_temps_but_not_a_live_one_s() {
     let gomodx = Gomodx::new(&server.url());
 
     let mut child = spawn(&gomodx, &main, &args);
-    let started = Instant::now();
-    while !server
-        .requests()
-        .iter()
-        .any(|r| r.path.ends_with(".zip") && r.bytes > (1 << 20))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no zip download started"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "gomodx finished before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_mid_zip(&server, &mut child);
     let left = store_temps(&gomodx.store());
     assert!(
         left.iter().any(|name| name.contains('/')),

@@ -24,3 +24,15 @@ pub use atomic::{AtomicFile, Durability, Persisted, write_atomic, write_atomic_w
 pub use error::{FsError, os_error_text};
 pub use lock::FileLock;
 pub use tree::{make_tree_read_only, remove_dir_all_force};
+
+/// A random number for temporary file names, distinct per process and call.
+pub fn unique_number() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    RandomState::new().hash_one((
+        std::process::id(),
+        std::time::SystemTime::now(),
+        CALLS.fetch_add(1, Ordering::Relaxed),
+    ))
+}

@@ -112,15 +112,7 @@ fn create_locked(dir: &Path, name: &str) -> Result<(PathBuf, File), FsError> {
 
 /// A decimal suffix like go's `rand.Intn(1000000000)`, distinct per process and call.
 fn random_suffix() -> u32 {
-    use std::hash::{BuildHasher, RandomState};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let value = RandomState::new().hash_one((
-        std::process::id(),
-        std::time::SystemTime::now(),
-        CALLS.fetch_add(1, Ordering::Relaxed),
-    ));
-    u32::try_from(value % 1_000_000_000).expect("below one billion")
+    u32::try_from(gomodx_fs::unique_number() % 1_000_000_000).expect("below one billion")
 }
 
 #[cfg(test)]

@@ -141,15 +141,7 @@ fn still_named(lock: &FileLock) -> Result<bool, StoreError> {
 
 /// 16 hex digits, distinct per process and call.
 fn random_id() -> String {
-    use std::hash::{BuildHasher, RandomState};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let value = RandomState::new().hash_one((
-        std::process::id(),
-        std::time::SystemTime::now(),
-        CALLS.fetch_add(1, Ordering::Relaxed),
-    ));
-    format!("{value:016x}")
+    format!("{:016x}", gomodx_fs::unique_number())
 }
 
 #[cfg(test)]

@@ -153,9 +153,10 @@ impl Plan {
                 .await
             {
                 Ok(loaded) => loaded,
-                // go's ListModules: the modules of the graph as far as it
-                // loaded, and the error after them.
-                Err(Error::PartialGraph(partial)) => {
+                // go's ListModules (arguments given): the modules of the
+                // graph as far as it loaded, and the error after them.
+                // Without arguments go's LoadModGraph fails at once.
+                Err(Error::PartialGraph(partial)) if explicit => {
                     let PartialGraph { error, loaded } = *partial;
                     graph_error = Some(error);
                     loaded

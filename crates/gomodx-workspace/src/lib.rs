@@ -120,6 +120,7 @@ impl Error {
     pub fn is_offline_miss(&self) -> bool {
         match self {
             Self::Load(err) => gomodx_fetch::is_offline_miss(err),
+            Self::PartialGraph(partial) => gomodx_fetch::is_offline_miss(&partial.error),
             _ => false,
         }
     }

@@ -3,6 +3,7 @@
 //! `addDeprecation`): which modules the patterns name and what go reports
 //! about each; the caller prints them.
 
+use gomodx_fetch::gojson::{Object, Value};
 use gomodx_fetch::{MainRules, clean_join, is_revision_query};
 use gomodx_modcache::CacheFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
@@ -186,7 +187,7 @@ pub struct ModuleInfo {
     /// Its go.mod's go.sum hash.
     pub go_mod_sum: String,
     /// Where a queried version came from (go prints it for `path@query`).
-    pub origin: Option<gomodx_fetch::gojson::Object>,
+    pub origin: Option<Object>,
 }
 
 /// Go's `ModulePublic.String`: the text line of `list -m`.
@@ -592,9 +593,100 @@ fn go_line(name: &str, data: &[u8]) -> Option<String> {
     file.go.map(|go| go.version)
 }
 
+impl ModuleInfo {
+    /// go's `-versions` line: the path, the versions, `(deprecated)`.
+    pub fn versions_line(&self) -> String {
+        let info = self;
+        let mut s = info.path.clone();
+        for version in &info.versions {
+            s.push(' ');
+            s += version;
+        }
+        if !info.deprecated.is_empty() {
+            s += " (deprecated)";
+        }
+        s
+    }
+
+    /// go's `-json` object, fields in go's order.
+    pub fn to_json(&self) -> Object {
+        let info = self;
+        let mut o = Object::new();
+        o.push_nonempty("Path", &info.path);
+        o.push_nonempty("Version", &info.version);
+        o.push_nonempty("Query", &info.query);
+        if !info.versions.is_empty() {
+            o.push("Versions", strings(&info.versions));
+        }
+        if let Some(replace) = &info.replace {
+            o.push("Replace", Value::Object(replace.to_json()));
+        }
+        o.push_nonempty("Time", &info.time);
+        if let Some(update) = &info.update {
+            o.push("Update", Value::Object(update.to_json()));
+        }
+        if info.main {
+            o.push("Main", Value::Bool(true));
+        }
+        if info.indirect {
+            o.push("Indirect", Value::Bool(true));
+        }
+        o.push_nonempty("Dir", &info.dir);
+        o.push_nonempty("GoMod", &info.go_mod);
+        o.push_nonempty("GoVersion", &info.go_version);
+        if !info.retracted.is_empty() {
+            o.push("Retracted", strings(&info.retracted));
+        }
+        o.push_nonempty("Deprecated", &info.deprecated);
+        if let Some(error) = &info.error {
+            let mut e = Object::new();
+            e.push("Err", Value::String(error.clone()));
+            o.push("Error", Value::Object(e));
+        }
+        o.push_nonempty("Sum", &info.sum);
+        o.push_nonempty("GoModSum", &info.go_mod_sum);
+        if let Some(origin) = &info.origin {
+            o.push("Origin", Value::Object(origin.clone()));
+        }
+        o
+    }
+}
+
+/// A JSON array of strings.
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::String(s.clone())).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_lines_show_updates_retractions_and_replacements() {
+        let info = ModuleInfo {
+            path: "a.com/a".into(),
+            version: "v1.0.0".into(),
+            retracted: vec!["bad".into()],
+            update: Some(Box::new(ModuleInfo {
+                version: "v1.1.0".into(),
+                ..ModuleInfo::default()
+            })),
+            replace: Some(Box::new(ModuleInfo {
+                path: "../a".into(),
+                ..ModuleInfo::default()
+            })),
+            ..ModuleInfo::default()
+        };
+        assert_eq!(
+            info.to_string(),
+            "a.com/a v1.0.0 (retracted) [v1.1.0] => ../a"
+        );
+        let json = info.to_json().to_compact();
+        assert!(json.starts_with(
+            r#"{"Path":"a.com/a","Version":"v1.0.0","Replace":{"Path":"../a"},"Update":{"#
+        ));
+        assert!(json.contains(r#""Retracted":["bad"]"#));
+    }
 
     #[test]
     fn patterns_match_like_go() {

@@ -273,3 +273,27 @@ pub fn assert_no_partial_files(mod_cache: &Path) {
         );
     }
 }
+
+/// Waits until `child` is more than 1 MiB into a zip from `server`, then
+/// SIGKILLs it (it must not finish first; 60 s at most).
+pub fn kill_mid_zip(server: &gomodx_test::ProxyServer, child: &mut std::process::Child) {
+    use std::time::{Duration, Instant};
+    let started = Instant::now();
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with(".zip") && r.bytes > (1 << 20))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no zip download started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "gomodx finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}

@@ -4,14 +4,14 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gomodx_test::server::Faults;
 use gomodx_test::{GoEnv, ProxyServer, ProxyTree, UniverseConfig};
 
 use super::harness::{
     Gomodx, assert_no_partial_files, assert_same_listing, assert_store_intact, every_version,
-    go_env, listing, stderr,
+    go_env, kill_mid_zip, listing, stderr,
 };
 use crate::universes::{self, OnDisk};
 
@@ -65,24 +65,7 @@ fn killed_download_leaves_nothing_partial_and_rerun_completes() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while !server
-        .requests()
-        .iter()
-        .any(|r| r.path.ends_with(".zip") && r.bytes > (1 << 20))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no zip download started"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "gomodx finished before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_mid_zip(&server, &mut child);
 
     assert_visible_zips_complete(&gomodx.mod_cache());
     assert_store_intact(&gomodx.store());
