@@ -44,7 +44,7 @@ pub use client::{
 pub use direct::{DirectError, DirectFuture, DirectSource};
 pub use error::{ConfigError, Error, ErrorKind, FetchError};
 pub use netrc::{Netrc, NetrcEntry};
-pub use protocol::{ListLine, RevInfo, VersionList};
+pub use protocol::{ListLine, RevInfo, VersionList, parse_info, parse_list};
 pub use proxy::{ProxyKind, ProxyList, ProxySpec, ProxyUrl};
 pub use retry::RetryPolicy;
 pub use sink::DownloadSink;

@@ -36,7 +36,7 @@ pub struct RevInfo {
 
 /// Splits a list body into lines of whitespace-separated fields; blank
 /// lines are dropped.
-pub(crate) fn parse_list(body: &[u8]) -> Vec<ListLine> {
+pub fn parse_list(body: &[u8]) -> Vec<ListLine> {
     String::from_utf8_lossy(body)
         .lines()
         .filter_map(|line| {
@@ -61,7 +61,7 @@ pub(crate) fn parse_version_list(body: &[u8]) -> VersionList {
 /// Decodes an `.info` body like Go's `json.Unmarshal` into `RevInfo`:
 /// unknown fields are ignored, names match case-insensitively, `null`
 /// leaves a field unset. `Err` is the reason for the caller's message.
-pub(crate) fn parse_info(body: &[u8]) -> Result<RevInfo, String> {
+pub fn parse_info(body: &[u8]) -> Result<RevInfo, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     let Value::Object(map) = value else {
         return Err(format!(
