@@ -88,14 +88,7 @@ pub fn run(
     let modules: Vec<String> = (0..REPOS)
         .map(|r| format!("example.com/r{r}.git@latest"))
         .collect();
-    let go_args: Vec<String> = ["mod", "download"]
-        .into_iter()
-        .map(str::to_owned)
-        .chain(modules.iter().cloned())
-        .collect();
-    let gomodx_args: Vec<String> = std::iter::once("download".to_owned())
-        .chain(modules.iter().cloned())
-        .collect();
+    let (go_args, gomodx_args) = extra::download_args(&modules);
     let gitconfig = gitconfig.display().to_string();
     let measured = extra::measure_cold(
         sides,

@@ -31,6 +31,18 @@ pub struct Measured {
 
 /// Runs `args` cold on both sides `runs` times; `configure` adjusts each
 /// invocation, `classify` names the kind of each request `server` saw
+/// `go mod download MODULES…` and `gomodx download MODULES…`, as argument lists.
+pub fn download_args(modules: &[String]) -> (Vec<String>, Vec<String>) {
+    let with = |command: &[&str]| {
+        command
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(modules.iter().cloned())
+            .collect()
+    };
+    (with(&["mod", "download"]), with(&["download"]))
+}
+
 /// (`None`: not counted).
 #[allow(clippy::too_many_arguments, reason = "one call site per benchmark")]
 pub fn measure_cold(

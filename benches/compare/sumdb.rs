@@ -64,14 +64,7 @@ pub fn run(
             .with_context(|| format!("copying {}", entry.path().display()))?;
     }
     std::fs::write(main.join("go.sum"), "")?;
-    let go_args: Vec<String> = ["mod", "download"]
-        .into_iter()
-        .map(str::to_owned)
-        .chain(modules.iter().cloned())
-        .collect();
-    let gomodx_args: Vec<String> = std::iter::once("download".to_owned())
-        .chain(modules.iter().cloned())
-        .collect();
+    let (go_args, gomodx_args) = extra::download_args(&modules);
     let gosumdb = db.gosumdb(Some(&db_server.url()));
     let measured = extra::measure_cold(
         sides,
