@@ -498,6 +498,10 @@ pub struct ListArgs {
     /// List each module's known versions (`Versions`), oldest first.
     #[arg(long)]
     pub versions: bool,
+    /// Keep listing past erroneous modules, their errors in `Error`
+    /// (`go list -e`); without it go's errors go to stderr and nothing is listed.
+    #[arg(short = 'e')]
+    pub errors: bool,
     /// Print each module through this Go template (`go list -m -f`).
     #[arg(short = 'f', value_name = "TEMPLATE")]
     pub format: Option<String>,

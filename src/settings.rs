@@ -142,7 +142,8 @@ impl GlobalSettings {
         let fetch = self.fetch()?;
         let mut client = ClientConfig::from_env(&fetch)?;
         client.trace = trace;
-        let vcs = gomodx_vcs::VcsConfig::from_env(self.mod_cache()?, &fetch);
+        let credentials = client.credentials.clone();
+        let vcs = gomodx_vcs::VcsConfig::from_env(self.mod_cache()?, &fetch, credentials);
         client.direct = Some(Arc::new(gomodx_vcs::Vcs::new(vcs)));
         let remote = match &self.remote {
             Some(url) => {

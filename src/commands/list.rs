@@ -91,14 +91,10 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
         printer.warn(warning);
     }
     super::provenance::report(&loaded.fetcher, printer);
-    // As go without -e: errors go to stderr and make the exit status 1.
-    let mut failed = false;
-    for error in infos.iter().filter_map(|info| info.error.as_ref()) {
-        printer.error(error);
-        failed = true;
-    }
-    if failed {
-        // go (without -e) reports the errors and lists nothing.
+    // As go without -e: errors go to stderr, nothing is listed, exit 1.
+    let errors: Vec<&String> = infos.iter().filter_map(|i| i.error.as_ref()).collect();
+    if !args.errors && !errors.is_empty() {
+        errors.into_iter().for_each(|error| printer.error(error));
         return Ok(ExitStatus::Failure);
     }
     let mut out = Vec::new();

@@ -364,20 +364,18 @@ fn download(go: &GoEnv, gomodx: &Gomodx, dir: &Path, args: &[String]) -> (Vec<Va
 }
 
 /// The fields both tools must agree on, per object, Origin included (for
-/// `@latest`, the one go merges from the version list and the lookups).
-/// Not compared (not done in gomodx yet): the Origin (`RepoSum`) go
-/// attaches to errors.
+/// `@latest`, the one go merges from the version list and the lookups; for
+/// errors, the `RepoSum` or revision go answers them with).
 fn comparable(objects: &[Value]) -> Vec<Value> {
     objects
         .iter()
         .map(|o| {
             let mut kept = serde_json::Map::new();
-            let origin = o.get("Error").is_none();
             let keys = [
                 "Path", "Version", "Query", "Error", "Sum", "GoModSum", "Info", "GoMod", "Zip",
-                "Dir",
+                "Dir", "Origin",
             ];
-            for key in keys.into_iter().chain(origin.then_some("Origin")) {
+            for key in keys {
                 if let Some(v) = o.get(key) {
                     kept.insert(key.to_owned(), v.clone());
                 }
@@ -425,8 +423,9 @@ fn downloads_match_go() {
     let Some(fx) = Fixture::new() else { return };
     let (a1, a4, feature) = (fx.commit("a1"), fx.commit("a4"), fx.commit("feature"));
     // Commits, each on cold caches: once a commit is in the cache
-    // repository (which go's concurrent queries make a matter of timing),
-    // go answers a hash without the ref that names it.
+    // repository, a hash is answered without the ref that names it, and
+    // which query fetches it first depends on the order queries run in
+    // (README, deviations).
     for commit in [&a1[..7], a4, &feature[..12]] {
         let (go, gomodx) = fx.cold();
         let query = [format!("example.com/a.git@{commit}")];
@@ -529,20 +528,50 @@ fn versions_and_module_info_match_go() {
 fn errors_match_go() {
     let Some(fx) = Fixture::new() else { return };
     let a1 = fx.commit("a1");
-    let queries = [
+    let named = [
         "example.com/missing.git@v1.0.0".to_owned(),
         "example.com/a.git@v9.9.9".to_owned(),
         "example.com/a.git@release-2".to_owned(),
         "example.com/d.git@v1.0.0".to_owned(),
+        "example.com/a.git/v2@v1.0.0".to_owned(),
+    ];
+    let by_hash = [
         format!("example.com/a.git@v1.0.1-0.20200101000000-{}", &a1[..12]),
         format!("example.com/a.git@v1.1.1-0.20200201100000-{}", &a1[..12]),
         format!("example.com/a.git@v1.0.5-0.20200201100000-{}", &a1[..12]),
         format!("example.com/a.git@v1.0.1-0.20200201100000-{}", &a1[..10]),
-        "example.com/a.git/v2@v1.0.0".to_owned(),
     ];
-    let (go, ours) = fx.download(&queries);
+    let (go, ours) = fx.download(&named);
     assert_same_objects("errors", &go, &ours);
     assert!(go.iter().all(|o| o.get("Error").is_some()), "{go:#?}");
+    // Unknown revisions carry the refs' RepoSum; failed conversions, the
+    // revision they looked at.
+    let origin = |o: &Value, key: &str| o["Origin"].get(key).is_some();
+    assert!(go.iter().any(|o| origin(o, "RepoSum")), "{go:#?}");
+    assert!(go.iter().any(|o| origin(o, "Ref")), "{go:#?}");
+    // A hash's Origin names the ref that led to it only when the commit
+    // was not in the cache repository yet (README, deviations): each on
+    // cold caches.
+    for query in &by_hash {
+        let (go, gomodx) = fx.cold();
+        let (go, ours) = download(&go, &gomodx, fx.main.path(), std::slice::from_ref(query));
+        assert_same_objects(query, &go, &ours);
+        assert!(go.iter().all(|o| origin(o, "Hash")), "{go:#?}");
+    }
+    let queries: Vec<&String> = named.iter().chain(&by_hash).collect();
+    // gomodx resolves query arguments side by side, go one after another
+    // (README, deviations): with the commit fetched first, every hash
+    // query finds it in the cache repository, in both.
+    fx.download(&[format!("example.com/a.git@{a1}")]);
+
+    // `list -m -e -json` prints the same errors with the same Origins.
+    let mut args = vec!["-m", "-e", "-json"];
+    args.extend(queries.iter().map(|q| q.as_str()));
+    let (go, ours) = fx.list(&args);
+    let objects = |text: &str| gomodx_test::go::parse_json_stream(text.as_bytes()).unwrap();
+    let (go, ours) = (objects(&go), objects(&ours));
+    assert!(go.iter().all(|o| o.get("Error").is_some()), "{go:#?}");
+    assert_eq!(go, ours);
 }
 
 #[test]
@@ -715,6 +744,142 @@ fn go_import_meta_tags_lead_to_repositories_and_proxies() {
     let (go, ours) = fx.download(&queries);
     assert_same_objects("meta tags", &go, &ours);
     assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+}
+
+/// A loopback HTTP proxy that tunnels every `CONNECT` to `to` (a TLS
+/// server whose certificate names the hosts asked for). Returns its URL.
+fn tunnel_proxy(to: std::net::SocketAddr) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::{Shutdown, TcpStream};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let pipe = |mut from: TcpStream, mut to: TcpStream| {
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut from, &mut to);
+            let _ = to.shutdown(Shutdown::Write);
+        });
+    };
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { continue };
+            let mut reader = BufReader::new(client.try_clone().unwrap());
+            let mut line = String::new();
+            let mut header = String::new();
+            let connect = reader.read_line(&mut line).is_ok() && line.starts_with("CONNECT ");
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let Some(server) = connect.then(|| TcpStream::connect(to).ok()).flatten() else {
+                let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                continue;
+            };
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+            pipe(server, client);
+        }
+    });
+    url
+}
+
+/// A private module behind a custom import path whose go-get page wants
+/// credentials: go and gomodx send GOAUTH's (here the netrc entry for the
+/// page's host) over HTTPS, find the same repository, and neither carries
+/// them to another host the page redirects to.
+#[test]
+fn go_get_pages_get_goauth_credentials_over_https() {
+    let Some(mut fx) = Fixture::new() else { return };
+    for name in ["m", "r"] {
+        let module = format!("module git.corp.test/{name}\n");
+        fx.repos.create(
+            name,
+            &[Commit {
+                date: "2022-01-01T00:00:00Z",
+                files: &[("go.mod", Some(&module)), ("m.go", Some("package m\n"))],
+                tags: &["v1.0.0"],
+            }],
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = tmp.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    for name in ["m", "r"] {
+        let page = format!(
+            "<html><head><meta name=\"go-import\" \
+             content=\"git.corp.test/{name} git https://example.com/{name}\"></head></html>"
+        );
+        std::fs::write(pages.join(name), page).unwrap();
+    }
+    let ca = gomodx_test::server::TestCa::for_hosts(&["*.corp.test"]);
+    ca.write_pem(&tmp.path().join("ca.pem"));
+    std::fs::write(
+        tmp.path().join("netrc"),
+        "machine git.corp.test login u password p\nmachine mirror.corp.test login v password q\n",
+    )
+    .unwrap();
+    let server =
+        gomodx_test::ProxyServer::start_tls(pages, gomodx_test::server::Faults::none(), &ca);
+    let proxy = tunnel_proxy(server.addr());
+    let ca_pem = tmp.path().join("ca.pem").display().to_string();
+    let netrc = tmp.path().join("netrc").display().to_string();
+    for (key, value) in [
+        ("HTTPS_PROXY", proxy.as_str()),
+        ("SSL_CERT_FILE", ca_pem.as_str()),
+        ("NETRC", netrc.as_str()),
+        ("GOPRIVATE", "git.corp.test"),
+    ] {
+        fx.go.set(key, value);
+        fx.gomodx.set(key, value);
+    }
+    // `/r` first redirects (once per tool) to another host of the site.
+    let redirect = || {
+        let to = gomodx_test::server::Fault::Redirect {
+            to: "https://mirror.corp.test".to_owned(),
+        };
+        let rule = gomodx_test::server::FaultRule::new(
+            gomodx_test::server::PathMatch::Exact("/r".to_owned()),
+            to,
+        );
+        gomodx_test::server::Faults::none().rule(rule.times(1))
+    };
+    let queries = [
+        "git.corp.test/m@v1.0.0".to_owned(),
+        "git.corp.test/r@v1.0.0".to_owned(),
+    ];
+    let args: Vec<&str> = queries.iter().map(String::as_str).collect();
+    let dir = fx.main.path();
+    let normalize = |objects: Vec<Value>, cache: &Path| normalize_json(&objects, cache);
+    server.set_faults(redirect());
+    let go = normalize(fx.go.mod_download_json(dir, &args), &fx.go.gomodcache());
+    let go_seen = server.requests();
+    server.clear_requests();
+    server.set_faults(redirect());
+    let ours = normalize(
+        fx.gomodx.download_json(dir, &args).1,
+        &fx.gomodx.mod_cache(),
+    );
+    let our_seen = server.requests();
+    assert_same_objects("go-get pages with credentials", &go, &ours);
+    assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
+
+    // Each page request as (path, Authorization): the first `/r` is the
+    // one redirected away; the mirror's own netrc entry is not used either.
+    let seen = |records: Vec<gomodx_test::server::RequestRecord>| {
+        let mut seen: Vec<(String, Option<String>)> = records
+            .into_iter()
+            .map(|r| (r.path, r.authorization))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        seen
+    };
+    let basic = Some("Basic dTpw".to_owned());
+    let expected = vec![
+        ("/m".to_owned(), basic.clone()),
+        ("/r".to_owned(), None),
+        ("/r".to_owned(), basic),
+    ];
+    assert_eq!(seen(go_seen), expected, "go");
+    assert_eq!(seen(our_seen), expected, "gomodx");
 }
 
 #[test]

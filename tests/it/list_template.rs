@@ -157,3 +157,44 @@ fn versions_retracted_and_updates_of_queries() {
         s.same(args, args);
     }
 }
+
+/// `-e` as Go's own scripts use it (mod_list, mod_query, mod_retract_versions):
+/// erroneous modules listed with their `Error`, status 0; without it, the
+/// errors on stderr and status 1.
+#[test]
+fn errors_are_listed_with_dash_e() {
+    let Some(s) = Scenario::new(USE) else { return };
+    for args in [
+        &[
+            "list",
+            "-m",
+            "-e",
+            "-f",
+            "{{.Error.Err}}",
+            "nonexist",
+            "rsc.io/quote/buggy",
+        ][..],
+        &[
+            "list",
+            "-m",
+            "-e",
+            "-f",
+            "{{.Error.Err}}",
+            "rsc.io/quote@>v1.5.3",
+        ],
+        &[
+            "list",
+            "-m",
+            "-e",
+            "-json",
+            "rsc.io/quote@v9.9.9",
+            "rsc.io/quote@v1.5.2",
+        ],
+        &["list", "-m", "-e", "-versions", "example.com/not/there"],
+        &["list", "-e", "-m", "all"],
+        &["list", "-m", "rsc.io/quote@v9.9.9", "rsc.io/quote@v1.5.2"],
+        &["list", "-m", "-e=false", "-json", "rsc.io/quote@v9.9.9"],
+    ] {
+        s.same(args, args);
+    }
+}

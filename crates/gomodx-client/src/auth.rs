@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine;
 use reqwest::Url;
@@ -52,6 +52,67 @@ enum Method {
     Command(String),
 }
 
+/// A run's GOAUTH credentials, shared by every HTTPS request it makes
+/// (proxies, go-get pages, proxies those pages name), as go keeps one
+/// credential cache per process: the methods run once, not once per
+/// client. Cheap to clone.
+#[derive(Clone)]
+pub struct Credentials(Arc<Auth>);
+
+impl Credentials {
+    /// `goauth` as Go reads it (empty means `netrc`) with the netrc file's
+    /// entries.
+    pub fn new(goauth: &str, netrc: Netrc) -> Self {
+        Credentials(Arc::new(Auth::new(goauth, netrc)))
+    }
+
+    /// The headers for the first request to the HTTPS `url` (Go's
+    /// `AddCredentials` without a response). `Err` is a GOAUTH
+    /// configuration error. Never call it for plain HTTP.
+    pub async fn headers(&self, url: &Url) -> Result<HeaderMap, String> {
+        self.0.headers(url, None).await
+    }
+
+    /// After `failed`, a 4xx answer to the HTTPS `url`: the headers to send
+    /// the request again with, or `None` when no GOAUTH method could answer
+    /// differently. Credentials `git credential fill` gave are then checked
+    /// with `http`, and git's helpers told to keep or drop them, as go does.
+    pub async fn headers_after_4xx(
+        &self,
+        http: &reqwest::Client,
+        url: &Url,
+        failed: &reqwest::Response,
+    ) -> Result<Option<HeaderMap>, String> {
+        if !self.0.retries_after_4xx() {
+            return Ok(None);
+        }
+        let failed = FailedResponse::of(failed);
+        let headers = self.0.headers_after(url, &failed, None).await?;
+        for fill in self.0.take_git_fills() {
+            crate::gitcheck::update_git_credential_helper(http, fill).await;
+        }
+        Ok(Some(headers))
+    }
+
+    pub(crate) fn auth(&self) -> &Auth {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    /// Never the credentials themselves.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(..)")
+    }
+}
+
+impl Default for Credentials {
+    /// Go's default, `netrc`, with no netrc entries: no credentials.
+    fn default() -> Self {
+        Credentials::new("netrc", Netrc::default())
+    }
+}
+
 /// The status line and headers of a 4xx answer, for a command's stdin.
 pub(crate) struct FailedResponse {
     /// E.g. `HTTP/1.1`.
@@ -60,6 +121,22 @@ pub(crate) struct FailedResponse {
     pub status: String,
     /// The answer's headers.
     pub headers: HeaderMap,
+}
+
+impl FailedResponse {
+    /// What a command is told of `response`.
+    pub(crate) fn of(response: &reqwest::Response) -> Self {
+        let status = response.status();
+        FailedResponse {
+            proto: format!("{:?}", response.version()),
+            status: format!(
+                "{} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("Unknown")
+            ),
+            headers: response.headers().clone(),
+        }
+    }
 }
 
 impl Auth {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use gomodx_module::{ModuleError, canonical_version, escape};
 
-use crate::auth::Auth;
+use crate::auth::Credentials;
 use crate::direct::DirectSource;
 use crate::error::{Error, ErrorKind, FetchError};
 use crate::netrc::Netrc;
@@ -26,12 +26,9 @@ pub const MAX_ZIP_SIZE: u64 = 500 << 20;
 pub struct ClientConfig {
     /// The parsed GOPROXY/GONOPROXY.
     pub proxies: ProxyList,
-    /// Credentials from the netrc file (empty when there is none), used
-    /// when GOAUTH lists `netrc`.
-    pub netrc: Netrc,
-    /// GOAUTH as Go reads it: `netrc` (the default, also for empty), `off`,
-    /// `git DIR`, commands, `;`-separated.
-    pub goauth: String,
+    /// GOAUTH's credentials (with the netrc file's), shared with every
+    /// other client of the run (default: none).
+    pub credentials: Credentials,
     /// Retry behaviour for spurious failures.
     pub retry: RetryPolicy,
     /// Limit for establishing a connection (default 10 s).
@@ -58,8 +55,7 @@ impl ClientConfig {
     pub fn new(proxies: ProxyList) -> Self {
         ClientConfig {
             proxies,
-            netrc: Netrc::default(),
-            goauth: "netrc".to_owned(),
+            credentials: Credentials::default(),
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
@@ -75,8 +71,7 @@ impl ClientConfig {
     /// credentials, GOAUTH, retry policy and HTTP limits.
     pub fn from_env(env: &gomodx_goenv::FetchEnv) -> Result<Self, crate::ConfigError> {
         let mut config = Self::new(ProxyList::parse(&env.goproxy, &env.gonoproxy)?);
-        config.netrc = Netrc::parse(&env.netrc);
-        config.goauth = env.goauth.clone();
+        config.credentials = Credentials::new(&env.goauth, Netrc::parse(&env.netrc));
         config.retry = RetryPolicy {
             no_delay_for_tests: env.no_retry_delay,
             ..RetryPolicy::default()
@@ -182,7 +177,7 @@ impl Client {
     /// first HTTP request.
     pub fn new(config: ClientConfig) -> Self {
         let transport = Transport::new(TransportConfig {
-            auth: Auth::new(&config.goauth, config.netrc),
+            auth: config.credentials,
             retry: config.retry,
             connect_timeout: config.connect_timeout,
             read_timeout: config.read_timeout,

@@ -46,6 +46,9 @@ pub struct DirectError {
     /// Whether this means "no such module or version" (Go's
     /// `fs.ErrNotExist`).
     pub not_exist: bool,
+    /// The Origin go prints next to the error (`download -json`, `list -m
+    /// -e -json`), as a JSON object.
+    pub origin: Option<serde_json::Value>,
 }
 
 impl DirectError {
@@ -54,6 +57,7 @@ impl DirectError {
         DirectError {
             message: message.into(),
             not_exist: false,
+            origin: None,
         }
     }
 }

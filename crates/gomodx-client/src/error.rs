@@ -303,6 +303,15 @@ impl Error {
         self.kind.is_not_exist()
     }
 
+    /// The Origin a repository answered with the error (Go's `RevInfo`
+    /// next to an `UnknownRevisionError`), printed by `download -json`.
+    pub fn origin(&self) -> Option<&serde_json::Value> {
+        match &*self.kind {
+            ErrorKind::Direct(error) => error.origin.as_ref(),
+            _ => None,
+        }
+    }
+
     /// How many HTTP requests the failing fetch made (0 when none was made).
     pub fn attempts(&self) -> u32 {
         match *self.kind {

@@ -38,6 +38,7 @@ mod transport;
 mod tries;
 mod urls;
 
+pub use auth::Credentials;
 pub use client::{
     Client, ClientConfig, DIRECT, Held, MAX_ZIP_SIZE, ProxyAnswers, Revalidated, Served, Validators,
 };

@@ -15,7 +15,7 @@ use reqwest::header::{
 use reqwest::{StatusCode, Url};
 use tokio::io::AsyncReadExt;
 
-use crate::auth::{Auth, FailedResponse};
+use crate::auth::{Credentials, FailedResponse};
 use crate::error::FetchError;
 use crate::proxy::{ProxyUrl, Resource, Target};
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -33,7 +33,7 @@ const FILE_CHUNK: usize = 256 * 1024;
 
 /// Settings the transport needs, taken from [`crate::ClientConfig`].
 pub(crate) struct TransportConfig {
-    pub auth: Auth,
+    pub auth: Credentials,
     pub retry: RetryPolicy,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
@@ -264,7 +264,7 @@ impl Transport {
                 .await;
         }
         let log = self.config.trace.as_deref();
-        let auth = &self.config.auth;
+        let auth = self.config.auth.auth();
         // Go keys credentials by the URL with its user info, which no
         // stored prefix matches: user info replaces them.
         let headers = auth
@@ -281,11 +281,7 @@ impl Transport {
         {
             return Ok(response);
         }
-        let failed = FailedResponse {
-            proto: format!("{:?}", response.version()),
-            status: status_line(response.status()),
-            headers: response.headers().clone(),
-        };
+        let failed = FailedResponse::of(&response);
         let headers = auth
             .headers_after(first, &failed, log)
             .await

@@ -269,6 +269,14 @@ impl Error {
         matches!(self, Error::Proxy(e) if e.is_not_exist())
     }
 
+    /// The Origin go prints next to this error (direct mode's answers).
+    pub fn origin(&self) -> Option<&serde_json::Value> {
+        match self {
+            Error::Proxy(e) => e.origin(),
+            _ => None,
+        }
+    }
+
     /// Whether the version was retracted by its author.
     pub fn is_retracted(&self) -> bool {
         matches!(

@@ -246,9 +246,13 @@ impl CodeRepo {
 
     /// Go's `convert`: the module version a revision stands for.
     async fn convert(&self, info: RevInfo, stat_vers: &str) -> Result<RevInfo, Error> {
-        let mut rev_info = self.convert_version(&info, stat_vers).await?;
         let mut origin = info.origin.clone();
         origin.subdir = self.code_dir.clone();
+        // As go, a failure carries the Origin of the revision it looked at.
+        let mut rev_info = match self.convert_version(&info, stat_vers).await {
+            Ok(rev_info) => rev_info,
+            Err(e) => return Err(e.with_origin(Some(origin))),
+        };
         let v = &rev_info.version;
         if pseudo::is_pseudo_version(v) && (v != stat_vers || !v.starts_with("v0.0.0-")) {
             let mut prefix = self.tag_prefix();

@@ -2,12 +2,18 @@
 
 use gomodx_client::DirectError;
 
+use crate::origin::Origin;
+
 /// A failure, worded as the go command words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Error {
     pub text: String,
     /// Go's `errors.Is(err, fs.ErrNotExist)`.
     pub not_exist: bool,
+    /// The Origin go returns with the error (the `RevInfo` next to an
+    /// `UnknownRevisionError`, or the revision a failed `convert` looked
+    /// at), so a later run can tell whether the answer still holds.
+    pub origin: Option<Box<Origin>>,
 }
 
 impl Error {
@@ -15,6 +21,7 @@ impl Error {
         Error {
             text: text.into(),
             not_exist: false,
+            origin: None,
         }
     }
 
@@ -22,6 +29,15 @@ impl Error {
         Error {
             text: text.into(),
             not_exist: true,
+            origin: None,
+        }
+    }
+
+    /// The same error, answered with `origin`.
+    pub fn with_origin(self, origin: Option<Origin>) -> Self {
+        Error {
+            origin: origin.map(Box::new),
+            ..self
         }
     }
 
@@ -65,6 +81,7 @@ impl From<Error> for DirectError {
         DirectError {
             message: e.text,
             not_exist: e.not_exist,
+            origin: e.origin.map(|o| o.to_json()),
         }
     }
 }

@@ -273,7 +273,7 @@ impl GitRepo {
         let Some(head) = refs.get("HEAD") else {
             return Err(Error::not_exist("no commits"));
         };
-        let mut info = self.stat(head).await?;
+        let mut info = self.stat(head).await.map_err(|e| e.with_origin(None))?;
         info.origin.ref_ = "HEAD".to_owned();
         info.origin.hash = head.clone();
         Ok(info)
@@ -361,12 +361,21 @@ impl GitRepo {
                 hash = rev.clone();
             }
         } else {
-            return Err(Error::unknown_revision(&rev));
+            let origin = unknown_revision_origin(&refs, &self.url);
+            return Err(Error::unknown_revision(&rev).with_origin(Some(origin)));
         }
 
-        let mut info = self
+        let fetched = self
             .stat_fetching(&rev, &mut ref_, &hash, did_stat_local)
-            .await?;
+            .await;
+        // Go's deferred Origin fix-up, which also touches an error's Origin.
+        let mut info = fetched.map_err(|mut e| {
+            if let Some(origin) = &mut e.origin {
+                origin.hash.clear();
+                origin.ref_.clone_from(&ref_);
+            }
+            e
+        })?;
         info.origin.hash = info.name.clone();
         if ref_ != info.origin.hash {
             info.origin.ref_ = ref_;
@@ -466,8 +475,15 @@ impl GitRepo {
                 rev,
                 "--",
             ])
-            .await
-            .map_err(|_| Error::unknown_revision(rev))?;
+            .await;
+        let Ok(out) = out else {
+            // As go: with the refs' RepoSum, so the miss can be reused.
+            let origin = match self.refs().await {
+                Ok(refs) => Some(unknown_revision_origin(&refs, &self.url)),
+                Err(_) => None,
+            };
+            return Err(Error::unknown_revision(rev).with_origin(origin));
+        };
         let text = String::from_utf8_lossy(&out);
         let fields: Vec<&str> = text.split_whitespace().collect();
         if fields.len() < 2 {
@@ -683,6 +699,24 @@ pub(crate) fn tags_from_refs(refs: &Refs, url: &str, prefix: &str) -> Tags {
             ..Origin::default()
         },
         list,
+    }
+}
+
+/// Go's `unknownRevisionInfo`: the Origin of an `unknown revision`
+/// answer, a `RepoSum` over every ref (the answer holds while no ref moves).
+pub(crate) fn unknown_revision_origin(refs: &Refs, url: &str) -> Origin {
+    let mut h = Sha256::new();
+    for (name, hash) in refs {
+        h.update(format!("{} {hash}\n", quote(name)).as_bytes());
+    }
+    Origin {
+        vcs: "git".to_owned(),
+        url: url.to_owned(),
+        repo_sum: format!(
+            "r1:{}",
+            base64::engine::general_purpose::STANDARD.encode(h.finalize())
+        ),
+        ..Origin::default()
     }
 }
 

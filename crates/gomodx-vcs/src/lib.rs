@@ -47,8 +47,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gomodx_client::{
-    Client, ClientConfig, DirectError, DirectFuture, DirectSource, DownloadSink, ListLine,
-    ProxyList, RevInfo, VersionList,
+    Client, ClientConfig, Credentials, DirectError, DirectFuture, DirectSource, DownloadSink,
+    ListLine, ProxyList, RevInfo, VersionList,
 };
 use gomodx_module::path::match_prefix_patterns;
 use tokio::sync::OnceCell;
@@ -75,6 +75,9 @@ pub struct VcsConfig {
     pub git: PathBuf,
     /// How long one git command may run (default 10 minutes).
     pub timeout: Duration,
+    /// GOAUTH's credentials for go-get pages and the proxies they name:
+    /// the run's, shared with its GOPROXY client (default: none).
+    pub credentials: Credentials,
 }
 
 impl VcsConfig {
@@ -87,16 +90,22 @@ impl VcsConfig {
             govcs: String::new(),
             git: PathBuf::from("git"),
             timeout: Duration::from_secs(10 * 60),
+            credentials: Credentials::default(),
         }
     }
 
     /// The settings `env` gives (GOPRIVATE, GOINSECURE, GOVCS), with the
-    /// repositories under `gomodcache`.
-    pub fn from_env(gomodcache: PathBuf, env: &gomodx_goenv::FetchEnv) -> Self {
+    /// repositories under `gomodcache` and the run's `credentials`.
+    pub fn from_env(
+        gomodcache: PathBuf,
+        env: &gomodx_goenv::FetchEnv,
+        credentials: Credentials,
+    ) -> Self {
         VcsConfig {
             goprivate: env.goprivate.clone(),
             goinsecure: env.goinsecure.clone(),
             govcs: env.govcs.clone(),
+            credentials,
             ..Self::new(gomodcache)
         }
     }
@@ -180,6 +189,7 @@ impl Vcs {
             insecure,
             ping_dir: &self.config.gomodcache,
             http: &http,
+            credentials: &self.config.credentials,
         };
         let root = root::repo_root(path, &lookup)
             .await
@@ -187,9 +197,11 @@ impl Vcs {
         if root.vcs == "mod" {
             let proxies =
                 ProxyList::parse(&root.repo, "").map_err(|e| Error::other(e.to_string()))?;
-            return Ok(Arc::new(Module::Proxy(Client::new(ClientConfig::new(
-                proxies,
-            )))));
+            let config = ClientConfig {
+                credentials: self.config.credentials.clone(),
+                ..ClientConfig::new(proxies)
+            };
+            return Ok(Arc::new(Module::Proxy(Client::new(config))));
         }
         let cell = Self::cell(&self.repos, &root.repo);
         let repo = cell
@@ -282,6 +294,7 @@ fn proxy_error(e: gomodx_client::Error) -> Error {
     Error {
         not_exist: e.is_not_exist(),
         text: e.to_string(),
+        origin: None,
     }
 }
 

@@ -6,8 +6,15 @@
 
 use std::time::Duration;
 
+use gomodx_client::Credentials;
+use reqwest::Url;
+use reqwest::header::{HeaderMap, LOCATION};
+
 use crate::code::has_path_prefix;
 use crate::error::Error;
+
+/// Go's limit: the first request and 9 redirects.
+const MAX_REDIRECTS: usize = 10;
 
 /// One `go-import` tag: `prefix vcs repo-root [subdir]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +26,11 @@ pub(crate) struct MetaImport {
 }
 
 /// Fetches and parses the go-get page of `import_path`: the page's URL
-/// and its tags.
+/// and its tags. Over HTTPS the request carries GOAUTH's `credentials`
+/// (and is sent once more with fresh ones after a 4xx, as go does).
 pub(crate) async fn fetch(
     http: &reqwest::Client,
+    credentials: &Credentials,
     import_path: &str,
     insecure: bool,
 ) -> Result<(String, Vec<MetaImport>), Error> {
@@ -40,15 +49,14 @@ pub(crate) async fn fetch(
     };
     for scheme in schemes {
         let url = format!("{scheme}://{host}{path}?go-get=1");
-        let response = match http.get(&url).send().await {
+        let (final_url, response) = match get(http, credentials, &url, insecure).await {
             Ok(r) => r,
-            Err(e) => {
-                last = format!("Get {url:?}: {}", cause(&e));
+            Err(cause) => {
+                last = format!("Get {url:?}: {cause}");
                 continue;
             }
         };
         let status = response.status();
-        let final_url = response.url().to_string();
         let body = response
             .bytes()
             .await
@@ -62,7 +70,7 @@ pub(crate) async fn fetch(
                 Error::other(text)
             });
         }
-        return Ok((final_url, imports));
+        return Ok((final_url.to_string(), imports));
     }
     let what = if insecure {
         "http/https fetch"
@@ -70,6 +78,83 @@ pub(crate) async fn fetch(
         "https fetch"
     };
     Err(Error::not_exist(format!("{what}: {last}")))
+}
+
+/// Go's `web.Get` of a go-get page: GOAUTH's headers over HTTPS, once
+/// more with fresh ones after a 4xx, then the answer; returns the final
+/// URL with it, or the cause of the failure.
+async fn get(
+    http: &reqwest::Client,
+    credentials: &Credentials,
+    url: &str,
+    insecure: bool,
+) -> Result<(Url, reqwest::Response), String> {
+    let url = Url::parse(url).map_err(|e| e.to_string())?;
+    let secure = url.scheme() == "https";
+    let headers = if secure {
+        credentials.headers(&url).await?
+    } else {
+        HeaderMap::new()
+    };
+    let (final_url, response) = follow(http, &url, &headers, insecure).await?;
+    if !secure || !response.status().is_client_error() {
+        return Ok((final_url, response));
+    }
+    match credentials.headers_after_4xx(http, &url, &response).await? {
+        Some(headers) => follow(http, &url, &headers, insecure).await,
+        None => Ok((final_url, response)),
+    }
+}
+
+/// Sends a GET, following up to 10 redirects; `headers` go along while
+/// the hops stay on the first host or its subdomains (Go's rule, applied
+/// to every GOAUTH header), and an https→http hop is refused unless
+/// `insecure`.
+async fn follow(
+    http: &reqwest::Client,
+    first: &Url,
+    headers: &HeaderMap,
+    insecure: bool,
+) -> Result<(Url, reqwest::Response), String> {
+    let mut url = first.clone();
+    let mut same_site = true;
+    for _ in 0..MAX_REDIRECTS {
+        let request = http.get(url.clone());
+        let request = if same_site {
+            request.headers(headers.clone())
+        } else {
+            request
+        };
+        let response = request.send().await.map_err(|e| cause(&e))?;
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .filter(|_| response.status().is_redirection());
+        let Some(location) = location else {
+            return Ok((url, response));
+        };
+        let location = String::from_utf8_lossy(location.as_bytes());
+        let next = url
+            .join(&location)
+            .map_err(|e| format!("failed to parse Location header {location:?}: {e}"))?;
+        if url.scheme() == "https" && next.scheme() != "https" && !insecure {
+            return Err(format!(
+                "redirected from secure URL {url} to insecure URL {next}"
+            ));
+        }
+        same_site = same_site && same_site_or_subdomain(first, &next);
+        url = next;
+    }
+    Err(format!("stopped after {MAX_REDIRECTS} redirects"))
+}
+
+/// Whether `next`'s host is `first`'s or a subdomain of it.
+fn same_site_or_subdomain(first: &Url, next: &Url) -> bool {
+    let (Some(parent), Some(sub)) = (first.host_str(), next.host_str()) else {
+        return false;
+    };
+    let (parent, sub) = (parent.to_ascii_lowercase(), sub.to_ascii_lowercase());
+    sub == parent || sub.ends_with(&format!(".{parent}"))
 }
 
 fn cause(e: &reqwest::Error) -> String {
@@ -82,25 +167,12 @@ fn cause(e: &reqwest::Error) -> String {
     text
 }
 
-/// A client for go-get pages: go's 10 redirects, no https→http hop
-/// unless `insecure`; with `insecure` (GOINSECURE) certificates are not
-/// verified, as go's client for such paths does not verify them.
+/// A client for go-get pages (redirects are followed by [`follow`]); with
+/// `insecure` (GOINSECURE) certificates are not verified, as go's client
+/// for such paths does not verify them.
 pub(crate) fn client(insecure: bool) -> Result<reqwest::Client, Error> {
-    let policy = reqwest::redirect::Policy::custom(move |attempt| {
-        let from_https = attempt
-            .previous()
-            .last()
-            .is_some_and(|u| u.scheme() == "https");
-        if attempt.previous().len() >= 10 {
-            attempt.error("stopped after 10 redirects")
-        } else if from_https && attempt.url().scheme() != "https" && !insecure {
-            attempt.error("redirected from secure URL to insecure URL")
-        } else {
-            attempt.follow()
-        }
-    });
     reqwest::Client::builder()
-        .redirect(policy)
+        .redirect(reqwest::redirect::Policy::none())
         .tls_danger_accept_invalid_certs(insecure)
         .connect_timeout(Duration::from_secs(30))
         .timeout(Duration::from_secs(60))

@@ -223,6 +223,8 @@ pub(crate) struct Lookup<'a> {
     pub ping_dir: &'a Path,
     /// The client for go-get pages.
     pub http: &'a reqwest::Client,
+    /// GOAUTH's credentials, for go-get pages over HTTPS.
+    pub credentials: &'a gomodx_client::Credentials,
 }
 
 /// Go's `RepoRootForImportPath`: the known patterns, else the meta tags.
@@ -286,13 +288,24 @@ pub(crate) async fn repo_root(import_path: &str, lookup: &Lookup<'_>) -> Result<
 
 /// Go's `repoRootForImportDynamic`.
 async fn dynamic(import_path: &str, lookup: &Lookup<'_>) -> Result<RepoRoot, Error> {
-    let (url, imports) = meta::fetch(lookup.http, import_path, lookup.insecure).await?;
+    let (url, imports) = meta::fetch(
+        lookup.http,
+        lookup.credentials,
+        import_path,
+        lookup.insecure,
+    )
+    .await?;
     let mmi = meta::match_import(&imports, import_path)
         .map_err(|e| Error::not_exist(format!("parse {url}: no go-import meta tags ({e})")))?;
     if mmi.prefix != import_path {
-        let (url2, imports2) = meta::fetch(lookup.http, &mmi.prefix, lookup.insecure)
-            .await
-            .map_err(|e| e.context(format!("fetching {}", mmi.prefix)))?;
+        let (url2, imports2) = meta::fetch(
+            lookup.http,
+            lookup.credentials,
+            &mmi.prefix,
+            lookup.insecure,
+        )
+        .await
+        .map_err(|e| e.context(format!("fetching {}", mmi.prefix)))?;
         if meta::match_import(&imports2, import_path).ok().as_ref() != Some(&mmi) {
             return Err(Error::not_exist(format!(
                 "{url} and {url2} disagree about go-import for {}",
@@ -420,6 +433,7 @@ mod tests {
             insecure: false,
             ping_dir: Path::new("/nonexistent"),
             http: &meta::client(false).unwrap(),
+            credentials: &gomodx_client::Credentials::default(),
         };
         let root = repo_root("github.com/a/b/sub", &lookup).await.unwrap();
         assert_eq!(root.repo, "https://github.com/a/b");

@@ -151,3 +151,41 @@ impl Git {
         Ok((major, minor) >= (2, 29))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::Instant;
+
+    use super::*;
+
+    /// A "git" that hangs (a server that never answers, a prompt nobody
+    /// sees) is stopped at the time limit, and the error says so.
+    #[tokio::test]
+    async fn a_hung_git_is_stopped_at_the_time_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("git");
+        std::fs::write(&program, "#!/bin/sh\nsleep 30\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let git = Git {
+            program: program.clone(),
+            timeout: Duration::from_millis(300),
+        };
+        let started = Instant::now();
+        let err = git
+            .run(dir.path(), false, &["ls-remote", "origin"])
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(10), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "{} ls-remote origin in {}: timed out after 300ms",
+                program.display(),
+                dir.path().display()
+            )),
+            "{text}"
+        );
+        assert!(!err.no_git);
+    }
+}

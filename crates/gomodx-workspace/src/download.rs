@@ -460,6 +460,7 @@ async fn download_target(
         Err(error) => {
             return ModuleJson {
                 error: Some(query_error(&path, &query, &error)),
+                origin: error_origin(&error),
                 path,
                 version: query,
                 ..ModuleJson::default()
@@ -487,6 +488,13 @@ async fn download_target(
     object.download = fetcher.download(&module).await;
     object.error = object.download.error.as_ref().map(ToString::to_string);
     object
+}
+
+/// The Origin a failed query answered with, as go prints it.
+pub(crate) fn error_origin(error: &FetchError) -> Option<Object> {
+    error
+        .origin()
+        .map(|o| gomodx_fetch::info::origin_object(o, |_| true))
 }
 
 /// Go's `modinfoError`: errors that do not name the module get `path@query: `.

@@ -297,6 +297,7 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: ListMode
     match loaded.fetcher.query(&path, &query, &current, rules).await {
         Err(err) => ModuleInfo {
             error: Some(module_error(&path, &query, &err.to_string())),
+            origin: crate::download::error_origin(&err),
             path,
             version: query,
             ..ModuleInfo::default()

@@ -1,6 +1,6 @@
 //! No credentials over plain HTTP; redirects are bounded.
 
-use gomodx_client::{Client, Netrc};
+use gomodx_client::{Client, Credentials, Netrc};
 
 use crate::config;
 use crate::server::{Reply, Server};
@@ -30,10 +30,11 @@ async fn netrc_is_never_sent_over_plain_http() {
     let other = proxy(None).await;
     let home = proxy(Some(other.url(""))).await;
     let mut config = config(&home.url(""), "");
-    config.netrc = Netrc::parse(&format!(
+    let netrc = Netrc::parse(&format!(
         "machine {} login alice password secret-a\nmachine {} login bob password secret-b\n",
         home.addr, other.addr
     ));
+    config.credentials = Credentials::new("netrc", netrc);
     Client::new(config)
         .go_mod("rsc.io/quote", "v1.5.2")
         .await
@@ -48,7 +49,8 @@ async fn netrc_is_never_sent_over_plain_http() {
 async fn netrc_for_another_host_is_not_sent() {
     let server = proxy(None).await;
     let mut config = config(&server.url(""), "");
-    config.netrc = Netrc::parse("machine 127.0.0.1 login alice password secret-a\n");
+    let netrc = Netrc::parse("machine 127.0.0.1 login alice password secret-a\n");
+    config.credentials = Credentials::new("netrc", netrc);
     Client::new(config)
         .go_mod("rsc.io/quote", "v1.5.2")
         .await

@@ -34,10 +34,17 @@ pub struct TestCa {
 }
 
 impl TestCa {
-    /// A fresh CA and server certificate.
+    /// A fresh CA and a server certificate for the loopback names.
     ///
     /// Panics if key generation or signing fails (a broken test setup).
     pub fn new() -> Self {
+        Self::for_hosts(&[])
+    }
+
+    /// [`TestCa::new`] with `hosts` (DNS names, wildcards allowed) on the
+    /// server certificate as well, for servers reached through a `CONNECT`
+    /// proxy under a module path's host name.
+    pub fn for_hosts(hosts: &[&str]) -> Self {
         let ca_key = KeyPair::generate().expect("generating the CA key");
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -49,8 +56,12 @@ impl TestCa {
         let issuer = Issuer::new(ca_params, ca_key);
 
         let key = KeyPair::generate().expect("generating the server key");
-        let names = ["127.0.0.1", "::1", "localhost"].map(str::to_owned);
-        let mut params = CertificateParams::new(names.to_vec()).expect("server parameters");
+        let names = ["127.0.0.1", "::1", "localhost"]
+            .iter()
+            .chain(hosts)
+            .map(|name| (*name).to_owned());
+        let mut params =
+            CertificateParams::new(names.collect::<Vec<_>>()).expect("server parameters");
         params
             .distinguished_name
             .push(DnType::CommonName, "gomodx test proxy");
