@@ -183,6 +183,7 @@ impl Fixture {
                         ("sub/go.mod", Some("module example.com/a.git/sub\n")),
                         ("sub/s.go", Some("package sub\n")),
                         ("link.go", Some("->a.go")),
+                        ("escape.go", Some("->../../../../../../etc/passwd")),
                         ("vendor/modules.txt", Some("# x\n")),
                         ("vendor/x/y.go", Some("package x\n")),
                         ("nested/go.mod", Some("module example.com/a.git/nested\n")),
@@ -484,6 +485,18 @@ fn downloads_match_go() {
 
     assert_same_caches(&fx.go.gomodcache(), &fx.gomodx.mod_cache());
     assert_no_partial_files(&fx.gomodx.mod_cache());
+    // Symlinks (one pointing out of the tree) are left out, as go does.
+    let ours = listing(&fx.gomodx.mod_cache(), None, false);
+    assert!(
+        ours.keys().any(|name| name.ends_with("@v1.2.0-rc.1/a.go")),
+        "{:?}",
+        ours.keys()
+    );
+    assert!(
+        !ours
+            .keys()
+            .any(|name| name.ends_with("link.go") || name.ends_with("escape.go"))
+    );
 }
 
 #[test]
