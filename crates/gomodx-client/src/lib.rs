@@ -49,4 +49,4 @@ pub use protocol::{ListLine, RevInfo, VersionList, parse_info, parse_list};
 pub use proxy::{ProxyKind, ProxyList, ProxySpec, ProxyUrl};
 pub use retry::RetryPolicy;
 pub use sink::DownloadSink;
-pub use transport::TraceHook;
+pub use transport::{TraceHook, same_site_or_subdomain};

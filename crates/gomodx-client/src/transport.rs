@@ -464,8 +464,9 @@ fn redirect_target(
 }
 
 /// Go's `shouldCopyHeaderOnRedirect`: whether `next`'s host is the first
-/// request's host or a subdomain of it.
-fn same_site_or_subdomain(first: &Url, next: &Url) -> bool {
+/// request's host or a subdomain of it (where a redirect may still carry
+/// the first request's credentials).
+pub fn same_site_or_subdomain(first: &Url, next: &Url) -> bool {
     let (Some(parent), Some(sub)) = (first.host_str(), next.host_str()) else {
         return false;
     };

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use gomodx_client::Credentials;
+use gomodx_client::{Credentials, same_site_or_subdomain};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, LOCATION};
 
@@ -146,15 +146,6 @@ async fn follow(
         url = next;
     }
     Err(format!("stopped after {MAX_REDIRECTS} redirects"))
-}
-
-/// Whether `next`'s host is `first`'s or a subdomain of it.
-fn same_site_or_subdomain(first: &Url, next: &Url) -> bool {
-    let (Some(parent), Some(sub)) = (first.host_str(), next.host_str()) else {
-        return false;
-    };
-    let (parent, sub) = (parent.to_ascii_lowercase(), sub.to_ascii_lowercase());
-    sub == parent || sub.ends_with(&format!(".{parent}"))
 }
 
 fn cause(e: &reqwest::Error) -> String {
