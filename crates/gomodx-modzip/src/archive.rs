@@ -95,7 +95,7 @@ impl Archive {
         &mut self,
         mut visit: impl FnMut(&Entry, &mut dyn Read) -> Result<(), ZipError>,
     ) -> Result<(), ZipError> {
-        let body = BufReader::new(Self::clone_handle(&self.file, &self.path)?);
+        let body = BufReader::with_capacity(CHUNK, Self::clone_handle(&self.file, &self.path)?);
         let malformed = malformed(&self.path);
         let mut pass = self
             .entries
@@ -144,13 +144,21 @@ pub(crate) fn copy_body(
     let mut buf = vec![0; CHUNK];
     let mut total: u64 = 0;
     loop {
-        let n = match body.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) if is_past_declared_size(&err) => return Err(CopyError::Larger),
-            Err(err) => return Err(CopyError::Read(err)),
-        };
+        // Whole chunks (a decompressor hands out a few KiB per read), so
+        // the sink writes in few system calls.
+        let mut n = 0;
+        while n < buf.len() {
+            match body.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(read) => n += read,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) if is_past_declared_size(&err) => return Err(CopyError::Larger),
+                Err(err) => return Err(CopyError::Read(err)),
+            }
+        }
+        if n == 0 {
+            break;
+        }
         total += n as u64;
         if total > declared {
             return Err(CopyError::Larger);

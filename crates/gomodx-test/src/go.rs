@@ -54,6 +54,12 @@ pub fn go_bin() -> Option<PathBuf> {
     None
 }
 
+/// The version of the go at `go` (`go version`), as (major, minor, patch).
+pub fn go_version(go: &std::path::Path) -> Option<(u32, u32, u32)> {
+    let out = Command::new(go).arg("version").output().ok()?;
+    parse_go_version(&String::from_utf8_lossy(&out.stdout))
+}
+
 /// The version in `go version` output (`go version go1.27.3 linux/amd64`,
 /// `go version go1.22rc1 …`, `go version devel go1.24-abcdef …`) as
 /// (major, minor, patch); a missing patch is 0.
