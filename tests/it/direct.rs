@@ -759,6 +759,61 @@ fn go_import_meta_tags_lead_to_repositories_and_proxies() {
     assert!(go.iter().all(|o| o.get("Error").is_none()), "{go:#?}");
 }
 
+/// Retractions read from the repository's newest go.mod: `@latest`
+/// skips retracted versions (here the newest tag retracts itself), lists
+/// leave them out unless `-retracted`, and `-retracted` names the reason.
+#[test]
+fn retractions_match_go() {
+    let Some(fx) = Fixture::new() else { return };
+    let go_mod = "module example.com/r.git\n\ngo 1.20\n";
+    let retracting = "module example.com/r.git\n\ngo 1.20\n\nretract (\n\
+                      \tv1.1.0 // broken\n\tv1.2.0 // published by mistake\n)\n";
+    fx.repos.create(
+        "r",
+        &[
+            Commit {
+                date: "2021-01-01T00:00:00Z",
+                files: &[("go.mod", Some(go_mod)), ("r.go", Some("package r\n"))],
+                tags: &["v1.0.0"],
+            },
+            Commit {
+                date: "2021-02-01T00:00:00Z",
+                files: &[("r.go", Some("package r // 2\n"))],
+                tags: &["v1.1.0"],
+            },
+            Commit {
+                date: "2021-03-01T00:00:00Z",
+                files: &[("go.mod", Some(retracting))],
+                tags: &["v1.2.0"],
+            },
+        ],
+    );
+    let queries = [
+        "example.com/r.git@latest".to_owned(),
+        "example.com/r.git@v1.1.0".to_owned(),
+        "example.com/r.git@>=v1.1.0".to_owned(),
+    ];
+    let (go, ours) = fx.download(&queries);
+    assert_same_objects("retractions", &go, &ours);
+    assert_eq!(go[0]["Version"], "v1.0.0", "{go:#?}");
+    for args in [
+        &["-m", "-versions", "example.com/r.git"][..],
+        &["-m", "-versions", "-retracted", "example.com/r.git"],
+        &["-m", "-retracted", "-json", "example.com/r.git@v1.1.0"],
+        &["-m", "-u", "-json", "example.com/r.git@v1.0.0"],
+        &[
+            "-m",
+            "-e",
+            "-f",
+            "{{.Version}} {{.Retracted}}",
+            "example.com/r.git@v1.2.0",
+        ],
+    ] {
+        let (go, ours) = fx.list(args);
+        assert_eq!(go, ours, "list {args:?}");
+    }
+}
+
 /// A loopback HTTP proxy that tunnels every `CONNECT` to `to` (a TLS
 /// server whose certificate names the hosts asked for). Returns its URL.
 fn tunnel_proxy(to: std::net::SocketAddr) -> String {

@@ -94,6 +94,9 @@ pub enum Error {
         query: String,
         /// The version currently required, if any.
         current: String,
+        /// The Origin of the answers the query looked at (direct mode's
+        /// version list and lookups), which go prints with the error.
+        origin: Option<serde_json::Value>,
     },
 
     /// `patch` was asked for a module with no current version.
@@ -273,6 +276,7 @@ impl Error {
     pub fn origin(&self) -> Option<&serde_json::Value> {
         match self {
             Error::Proxy(e) => e.origin(),
+            Error::NoMatchingVersion { origin, .. } => origin.as_ref(),
             _ => None,
         }
     }
@@ -442,6 +446,7 @@ mod tests {
                 path: "m".into(),
                 query: query.into(),
                 current: current.into(),
+                origin: None,
             }
             .to_string()
         };

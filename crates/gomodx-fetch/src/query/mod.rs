@@ -166,6 +166,7 @@ impl Fetcher {
             path: path.to_owned(),
             query: query.to_owned(),
             current: current.to_owned(),
+            origin,
         })
     }
 
