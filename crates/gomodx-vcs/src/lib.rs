@@ -6,8 +6,9 @@
 //!   (`host/path/repo.git/sub`), whose scheme is found by `git ls-remote`
 //!   pings (https and ssh; also git and http where GOINSECURE matches),
 //!   else the `<meta name="go-import">` tags of `https://<path>?go-get=1`
-//!   (plain http where GOINSECURE matches), a `mod` entry making its URL
-//!   the module's GOPROXY; the GOVCS policy (default
+//!   (with GOAUTH's credentials, which never follow a redirect to another
+//!   host; plain http where GOINSECURE matches), a `mod` entry making its
+//!   URL the module's GOPROXY (with the same credentials); the GOVCS policy (default
 //!   `public:git|hg,private:all`). gomodx runs git only: other version
 //!   control systems are refused with a clear error.
 //! - git run as go runs it (`run`, `git`): the bare cache repository in
@@ -23,15 +24,16 @@
 //!   versions with the module's subdirectory as prefix, `/vN` module
 //!   subdirectories, `+incompatible`, branches and commits to
 //!   pseudo-versions from the right base tag, pseudo-versions validated,
-//!   `.info` with go's Origin fields.
+//!   `.info` with go's Origin fields, and errors with the Origin go gives
+//!   them (the refs' `RepoSum` for an unknown revision); SHA-1 and SHA-256
+//!   repositories.
 //! - The zip from `git archive` of the revision through the module zip
 //!   rules of gomodx-modzip, and go.mod synthesized for modules without
 //!   one, so `h1:` hashes equal go's.
 //!
-//! Not done: repositories with SHA-256 object names (the cache repository
-//! is always created for SHA-1), go's check that a module's `go` line is
-//! not newer than the toolchain, and go's probe of an http(s) repository
-//! URL that makes a failed `git ls-remote` a "not found".
+//! Not done: go's check that a module's `go` line is not newer than the
+//! toolchain, and go's probe of an http(s) repository URL that makes a
+//! failed `git ls-remote` a "not found".
 
 mod code;
 mod error;
