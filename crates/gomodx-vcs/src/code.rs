@@ -829,6 +829,33 @@ fn files_from_tar(archive: &[u8], subdir: &str) -> Result<Vec<(String, Vec<u8>)>
 mod tests {
     use super::*;
 
+    /// A tree over go's limit is refused with go's message before any of
+    /// it is read (the size comes from the tar header).
+    #[test]
+    fn trees_over_gos_limit_are_refused_unread() {
+        let mut archive = Vec::new();
+        for (name, size) in [("prefix/a.go", 10), ("prefix/big.bin", MAX_ZIP_FILE)] {
+            let mut header = tar::Header::new_gnu();
+            header.set_path(name).unwrap();
+            header.set_size(size);
+            header.set_entry_type(tar::EntryType::Regular);
+            header.set_cksum();
+            archive.extend_from_slice(header.as_bytes());
+            if size == 10 {
+                archive.extend_from_slice(&[b'x'; 512]);
+            }
+        }
+        let err = files_from_tar(&archive, "").unwrap_err();
+        assert_eq!(
+            err.text,
+            "module source tree too large (max size is 524288000 bytes)"
+        );
+        // Within the limit, the files come out named below the prefix.
+        let small = &archive[..1024];
+        let files = files_from_tar(small, "").unwrap();
+        assert_eq!(files, [("a.go".to_owned(), vec![b'x'; 10])]);
+    }
+
     #[test]
     fn path_prefixes() {
         assert!(has_path_prefix(
