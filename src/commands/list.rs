@@ -65,28 +65,32 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             .as_deref()
             .is_none_or(|m| m == "readonly"),
     };
-    let loaded = match Loaded::load_found(
+    let result = Loaded::load_found(
         settings,
         main,
         &LoadOptions::default(),
         super::graph_load::Mode::ReadOnly,
         &runtime,
         printer,
-    ) {
+    );
+    let loaded: &gomodx_workspace::Loaded = match &result {
         Ok(loaded) => loaded,
-        Err(err) => {
-            // go lists the graph as far as it loaded, reporting each listed
-            // module's error before the graph's.
-            if let Some(gomodx_workspace::Error::PartialGraph(partial)) = err.downcast_ref() {
+        Err(err) => match err.downcast_ref() {
+            // With -e go lists the graph as far as it loaded, errors in
+            // `Error`; without, it reports each listed module's error
+            // before the graph's.
+            Some(gomodx_workspace::Error::PartialGraph(partial)) if args.errors => &partial.loaded,
+            Some(gomodx_workspace::Error::PartialGraph(partial)) => {
                 let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
                 for error in infos.iter().filter_map(|info| info.error.as_ref()) {
                     printer.error(error);
                 }
+                return result.map(|_| ExitStatus::Failure); // the error
             }
-            return Err(err);
-        }
+            _ => return result.map(|_| ExitStatus::Failure),
+        },
     };
-    let (infos, warnings) = runtime.block_on(list(&loaded, &args.patterns, mode));
+    let (infos, warnings) = runtime.block_on(list(loaded, &args.patterns, mode));
     for warning in warnings {
         printer.warn(warning);
     }

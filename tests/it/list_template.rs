@@ -198,3 +198,40 @@ fn errors_are_listed_with_dash_e() {
         s.same(args, args);
     }
 }
+
+/// `-e` on a graph that cannot load whole (a requirement nothing can
+/// serve): go lists the graph as far as it loaded, the module's error in
+/// `Error` (bare: `module lookup disabled by GOPROXY=off`), status 0;
+/// without `-e`, the module's error and the graph's on stderr, status 1.
+#[test]
+fn dash_e_lists_a_partial_graph() {
+    use crate::download::harness::{Gomodx, go_env, stderr};
+    let Some(mut go) = go_env("off") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.21\n\nrequire example.com/missing v1.0.0\n",
+    )
+    .unwrap();
+    let mut gomodx = Gomodx::new("off");
+    go.set("GOFLAGS", "-mod=mod -modcacherw");
+    gomodx.set("GOFLAGS", "-mod=mod -modcacherw");
+    for args in [
+        &["list", "-m", "-e", "all"][..],
+        &["list", "-m", "-e", "-json", "all"],
+        &["list", "-m", "all"],
+    ] {
+        let (want, got) = (go.run(tmp.path(), args), gomodx.run(tmp.path(), args));
+        assert_eq!(
+            String::from_utf8_lossy(&got.stdout),
+            String::from_utf8_lossy(&want.stdout),
+            "{args:?}"
+        );
+        assert_eq!(got.status.code(), want.status.code(), "{args:?}");
+        assert_eq!(
+            crate::flags::error_lines(&stderr(&got)),
+            crate::flags::error_lines(&stderr(&want)),
+            "{args:?}"
+        );
+    }
+}

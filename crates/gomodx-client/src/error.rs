@@ -303,6 +303,13 @@ impl Error {
         self.kind.is_not_exist()
     }
 
+    /// The message without the module, for errors Go raises before any
+    /// proxy is consulted (`module lookup disabled by GOPROXY=off`): go's
+    /// `list -m` shows them bare for a listed module.
+    pub fn lookup_text(&self) -> Option<String> {
+        self.kind.is_lookup().then(|| self.kind.to_string())
+    }
+
     /// The Origin a repository answered with the error (Go's `RevInfo`
     /// next to an `UnknownRevisionError`), printed by `download -json`.
     pub fn origin(&self) -> Option<&serde_json::Value> {

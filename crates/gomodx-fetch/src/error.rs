@@ -272,6 +272,16 @@ impl Error {
         matches!(self, Error::Proxy(e) if e.is_not_exist())
     }
 
+    /// The message go's `list -m` shows for a listed module whose `.info`
+    /// could not be had: bare for a disabled lookup (GOPROXY=off,
+    /// GONOPROXY), else the whole message.
+    pub fn list_text(&self) -> String {
+        match self {
+            Error::Proxy(e) => e.lookup_text().unwrap_or_else(|| e.to_string()),
+            _ => self.to_string(),
+        }
+    }
+
     /// The Origin go prints next to this error (direct mode's answers).
     pub fn origin(&self) -> Option<&serde_json::Value> {
         match self {

@@ -423,7 +423,7 @@ async fn complete(loaded: &Loaded, info: &mut ModuleInfo, mode: ListMode) {
             info.version = file.info.version;
             info.time = file.info.time.unwrap_or_default();
         }
-        Err(err) => info.error = Some(err.to_string()),
+        Err(err) => info.error = Some(err.list_text()),
     }
     if mode.retracted {
         Box::pin(add_retraction(loaded, info)).await;
