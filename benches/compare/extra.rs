@@ -29,8 +29,6 @@ pub struct Measured {
     pub failed: Option<String>,
 }
 
-/// Runs `args` cold on both sides `runs` times; `configure` adjusts each
-/// invocation, `classify` names the kind of each request `server` saw
 /// `go mod download MODULES…` and `gomodx download MODULES…`, as argument lists.
 pub fn download_args(modules: &[String]) -> (Vec<String>, Vec<String>) {
     let with = |command: &[&str]| {
@@ -43,6 +41,8 @@ pub fn download_args(modules: &[String]) -> (Vec<String>, Vec<String>) {
     (with(&["mod", "download"]), with(&["download"]))
 }
 
+/// Runs `args` cold on both sides `runs` times; `configure` adjusts each
+/// invocation, `classify` names the kind of each request `server` saw
 /// (`None`: not counted).
 #[allow(clippy::too_many_arguments, reason = "one call site per benchmark")]
 pub fn measure_cold(

@@ -80,14 +80,15 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
             // `Error`; without, it reports each listed module's error
             // before the graph's.
             Some(gomodx_workspace::Error::PartialGraph(partial)) if args.errors => &partial.loaded,
-            Some(gomodx_workspace::Error::PartialGraph(partial)) => {
-                let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
-                for error in infos.iter().filter_map(|info| info.error.as_ref()) {
-                    printer.error(error);
+            partial => {
+                if let Some(gomodx_workspace::Error::PartialGraph(partial)) = partial {
+                    let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
+                    for error in infos.iter().filter_map(|info| info.error.as_ref()) {
+                        printer.error(error);
+                    }
                 }
                 return result.map(|_| ExitStatus::Failure); // the error
             }
-            _ => return result.map(|_| ExitStatus::Failure),
         },
     };
     let (infos, warnings) = runtime.block_on(list(loaded, &args.patterns, mode));

@@ -126,14 +126,9 @@ pub(crate) struct FailedResponse {
 impl FailedResponse {
     /// What a command is told of `response`.
     pub(crate) fn of(response: &reqwest::Response) -> Self {
-        let status = response.status();
         FailedResponse {
             proto: format!("{:?}", response.version()),
-            status: format!(
-                "{} {}",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or("Unknown")
-            ),
+            status: crate::transport::status_line(response.status()),
             headers: response.headers().clone(),
         }
     }

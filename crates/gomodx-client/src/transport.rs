@@ -475,7 +475,7 @@ pub fn same_site_or_subdomain(first: &Url, next: &Url) -> bool {
 }
 
 /// `200 OK`: a status code and its reason, as Go's `Response.Status`.
-fn status_line(status: StatusCode) -> String {
+pub(crate) fn status_line(status: StatusCode) -> String {
     format!(
         "{} {}",
         status.as_u16(),

@@ -460,18 +460,14 @@ async fn download_target(
         Err(error) => {
             return ModuleJson {
                 error: Some(query_error(&path, &query, &error)),
-                origin: error_origin(&error),
+                origin: origin_json(error.origin()),
                 path,
                 version: query,
                 ..ModuleJson::default()
             };
         }
     };
-    let origin = info
-        .origin
-        .as_ref()
-        .filter(|_| show_origin)
-        .map(|o| gomodx_fetch::info::origin_object(o, |_| true));
+    let origin = origin_json(info.origin.as_ref().filter(|_| show_origin));
     let module = ModuleVersion::new(path, info.version);
     let mut object = ModuleJson {
         path: module.path.clone(),
@@ -490,11 +486,10 @@ async fn download_target(
     object
 }
 
-/// The Origin a failed query answered with, as go prints it.
-pub(crate) fn error_origin(error: &FetchError) -> Option<Object> {
-    error
-        .origin()
-        .map(|o| gomodx_fetch::info::origin_object(o, |_| true))
+/// An answer's Origin (a query's, or the one a failed query answered
+/// with) as go prints it, every field kept.
+pub(crate) fn origin_json(origin: Option<&serde_json::Value>) -> Option<Object> {
+    origin.map(|o| gomodx_fetch::info::origin_object(o, |_| true))
 }
 
 /// Go's `modinfoError`: errors that do not name the module get `path@query: `.

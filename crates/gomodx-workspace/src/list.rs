@@ -10,6 +10,7 @@ use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
 use gomodx_resolver::filter::{Disallowed, check_retractions};
 
 use crate::Loaded;
+use crate::download::origin_json;
 
 /// Lists the modules `patterns` name (the main modules without
 /// patterns), each described as `mode` asks, in go's order; the warnings
@@ -297,7 +298,7 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: ListMode
     match loaded.fetcher.query(&path, &query, &current, rules).await {
         Err(err) => ModuleInfo {
             error: Some(module_error(&path, &query, &err.to_string())),
-            origin: crate::download::error_origin(&err),
+            origin: origin_json(err.origin()),
             path,
             version: query,
             ..ModuleInfo::default()
@@ -306,10 +307,7 @@ async fn query_info(loaded: &Loaded, path: String, query: String, mode: ListMode
             let mut info = ModuleInfo {
                 path,
                 version: found.version,
-                origin: found
-                    .origin
-                    .as_ref()
-                    .map(|o| gomodx_fetch::info::origin_object(o, |_| true)),
+                origin: origin_json(found.origin.as_ref()),
                 ..ModuleInfo::default()
             };
             // go checks go.sum only for modules of the build list
@@ -597,13 +595,12 @@ fn go_line(name: &str, data: &[u8]) -> Option<String> {
 impl ModuleInfo {
     /// go's `-versions` line: the path, the versions, `(deprecated)`.
     pub fn versions_line(&self) -> String {
-        let info = self;
-        let mut s = info.path.clone();
-        for version in &info.versions {
+        let mut s = self.path.clone();
+        for version in &self.versions {
             s.push(' ');
             s += version;
         }
-        if !info.deprecated.is_empty() {
+        if !self.deprecated.is_empty() {
             s += " (deprecated)";
         }
         s
@@ -611,42 +608,41 @@ impl ModuleInfo {
 
     /// go's `-json` object, fields in go's order.
     pub fn to_json(&self) -> Object {
-        let info = self;
         let mut o = Object::new();
-        o.push_nonempty("Path", &info.path);
-        o.push_nonempty("Version", &info.version);
-        o.push_nonempty("Query", &info.query);
-        if !info.versions.is_empty() {
-            o.push("Versions", strings(&info.versions));
+        o.push_nonempty("Path", &self.path);
+        o.push_nonempty("Version", &self.version);
+        o.push_nonempty("Query", &self.query);
+        if !self.versions.is_empty() {
+            o.push("Versions", strings(&self.versions));
         }
-        if let Some(replace) = &info.replace {
+        if let Some(replace) = &self.replace {
             o.push("Replace", Value::Object(replace.to_json()));
         }
-        o.push_nonempty("Time", &info.time);
-        if let Some(update) = &info.update {
+        o.push_nonempty("Time", &self.time);
+        if let Some(update) = &self.update {
             o.push("Update", Value::Object(update.to_json()));
         }
-        if info.main {
+        if self.main {
             o.push("Main", Value::Bool(true));
         }
-        if info.indirect {
+        if self.indirect {
             o.push("Indirect", Value::Bool(true));
         }
-        o.push_nonempty("Dir", &info.dir);
-        o.push_nonempty("GoMod", &info.go_mod);
-        o.push_nonempty("GoVersion", &info.go_version);
-        if !info.retracted.is_empty() {
-            o.push("Retracted", strings(&info.retracted));
+        o.push_nonempty("Dir", &self.dir);
+        o.push_nonempty("GoMod", &self.go_mod);
+        o.push_nonempty("GoVersion", &self.go_version);
+        if !self.retracted.is_empty() {
+            o.push("Retracted", strings(&self.retracted));
         }
-        o.push_nonempty("Deprecated", &info.deprecated);
-        if let Some(error) = &info.error {
+        o.push_nonempty("Deprecated", &self.deprecated);
+        if let Some(error) = &self.error {
             let mut e = Object::new();
             e.push("Err", Value::String(error.clone()));
             o.push("Error", Value::Object(e));
         }
-        o.push_nonempty("Sum", &info.sum);
-        o.push_nonempty("GoModSum", &info.go_mod_sum);
-        if let Some(origin) = &info.origin {
+        o.push_nonempty("Sum", &self.sum);
+        o.push_nonempty("GoModSum", &self.go_mod_sum);
+        if let Some(origin) = &self.origin {
             o.push("Origin", Value::Object(origin.clone()));
         }
         o
