@@ -115,9 +115,10 @@ impl Printer {
         let _ = writeln!(AutoStream::new(std::io::stdout(), self.color), "{line}");
     }
 
-    /// Text on stdout as it is (lines ending in newlines), in one write.
+    /// Text on stdout as it is (lines ending in newlines), in one write:
+    /// what mirrors go's output, byte for byte (no styling to strip).
     pub fn data_block(&self, text: &str) {
-        let mut stdout = AutoStream::new(std::io::stdout(), self.color);
+        let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(text.as_bytes());
         // Before any error that follows on stderr, as go flushes.
         let _ = stdout.flush();

@@ -233,6 +233,7 @@ fn run_size(
         work: work.clone(),
         workspaces: 0,
         warm: [None, None],
+        removed_later: Vec::new(),
     };
     let scenarios = scenario::scenarios(&universe.why_module);
     let rows = scenarios
@@ -293,6 +294,11 @@ struct Bench<'a> {
     /// Each side's workspace from its last successful cold run of the
     /// ordinary `download all` ([`Scenario::warm_source`]).
     warm: [Option<Workspace>; 2],
+    /// Workspaces no longer needed, removed only when the bench is dropped:
+    /// removing a tree right before the next cold run slows that run's file
+    /// creation in the kernel (perf on ext4: inode allocation steps over
+    /// the freshly freed inodes), which is not what a cold cache costs.
+    removed_later: Vec<Workspace>,
 }
 
 impl Bench<'_> {
@@ -359,9 +365,12 @@ impl Bench<'_> {
             let mut result = scenario::measure_once(&invocation, workspace.scratch(), self.server)?;
             if let Ok(run) = &mut result {
                 run.cache = Some(CacheSize::of(&workspace.gomodcache())?);
-                if scenario.warm_source {
-                    self.warm[side] = Some(workspace);
-                }
+            }
+            if result.is_ok() && scenario.warm_source {
+                let previous = self.warm[side].replace(workspace);
+                self.removed_later.extend(previous);
+            } else {
+                self.removed_later.push(workspace);
             }
             return Ok(result);
         }

@@ -14,6 +14,7 @@ use gomodx_resolver::{GoModFile, GraphLoader, LoadError, LoadOptions, ModuleGrap
 use tokio::task::JoinSet;
 
 use crate::Fetcher;
+use crate::resolved::Resolved;
 use crate::rules::clean_join;
 use crate::snapshot::Snapshot;
 
@@ -75,7 +76,12 @@ async fn drive(
     name: &str,
     check: &(dyn Fn(&ModuleVersion) -> Option<SourceError> + Sync),
 ) -> Result<(ModuleGraph, Option<LoadError>), LoadError> {
+    let resolved = Resolved::open(fetcher, main_dir, name, &loader);
+    if let Some(graph) = resolved.replay(fetcher, &loader) {
+        return Ok((graph, None));
+    }
     let mut snapshot = Snapshot::open(fetcher, main_dir, name);
+    let mut from_disk = false;
     let mut tasks = JoinSet::new();
     loop {
         for module in loader.next_requests() {
@@ -85,6 +91,7 @@ async fn drive(
             }
             if module.version.is_empty() {
                 // A directory replacement: read from disk in a task below.
+                from_disk = true;
             } else if let Some(file) = snapshot.take(fetcher, &module) {
                 loader.provide(&module, Ok(GoModFile::new(file.data.to_vec())));
                 continue;
@@ -119,6 +126,9 @@ async fn drive(
     }
     let (graph, err) = loader.finish_partial()?;
     if err.is_none() {
+        if let Some(read) = snapshot.complete_reads().filter(|_| !from_disk) {
+            resolved.save(fetcher, &graph, read);
+        }
         snapshot.save(fetcher);
     }
     Ok((graph, err))

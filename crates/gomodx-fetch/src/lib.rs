@@ -48,6 +48,7 @@ mod query;
 mod remote;
 mod report;
 mod reporter;
+mod resolved;
 mod rules;
 mod shared;
 mod sink;

@@ -124,6 +124,12 @@ impl Snapshot {
         }
     }
 
+    /// Every go.mod this load read (by the module version read), unless one
+    /// came from somewhere the fetcher does not know.
+    pub(crate) fn complete_reads(&self) -> Option<&BTreeMap<ModuleVersion, Arc<[u8]>>> {
+        self.complete.then_some(&self.read)
+    }
+
     /// Stores what this load read, when it differs from what was stored.
     /// Failures only cost the next load its speed-up.
     pub(crate) fn save(self, fetcher: &Fetcher) {

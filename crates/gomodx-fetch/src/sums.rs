@@ -114,13 +114,17 @@ impl SumChecker {
         }
     }
 
-    /// Whether go.sum records exactly `hash` for `key` (no database asked,
-    /// nothing added).
+    /// Whether go.sum settles `hash` for `key` as [`Self::check_now`] would
+    /// (the first line that is this hash or another `h1:` one decides; no
+    /// database asked, nothing added).
     pub(crate) fn is_recorded(&self, key: &ModuleVersion, hash: &str) -> bool {
-        self.policy
-            .go_sum
-            .as_ref()
-            .is_some_and(|go_sum| go_sum.hashes(key).iter().any(|h| h == hash))
+        self.policy.go_sum.as_ref().is_some_and(|go_sum| {
+            go_sum
+                .hashes(key)
+                .iter()
+                .find(|h| *h == hash || h.starts_with("h1:"))
+                .is_some_and(|h| h == hash)
+        })
     }
 
     /// Checks `hash` for the go.sum key `key` (`path version` or

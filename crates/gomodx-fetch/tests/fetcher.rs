@@ -314,14 +314,29 @@ async fn graph_snapshots_serve_warm_loads_but_only_what_go_sum_vouches_for() {
     let snapshots: Vec<_> = std::fs::read_dir(store.join("graphs-v1"))
         .unwrap()
         .collect();
-    assert_eq!(snapshots.len(), 1, "one snapshot for the main module");
+    assert_eq!(
+        snapshots.len(),
+        2,
+        "a go.mod snapshot and a resolved graph for the main module"
+    );
 
-    // Without any ref in the store, offline, the snapshot alone serves the
+    // Without any ref in the store, offline, the snapshots alone serve the
     // load (GOMODCACHE holding the go.mod files already).
     gomodx_fs::remove_dir_all_force(&store.join("refs-v1")).unwrap();
     let offline = fetcher_with_sums("off", &store, &tmp.path().join("mc1"), &go_sum);
     let second = load(offline).await.unwrap();
     assert_eq!(second.build_list(), first.build_list());
+    assert_eq!(second.graph_text(), first.graph_text());
+
+    // A go.mod missing from GOMODCACHE is not vouched for by the resolved
+    // graph: offline, with no ref to export it from, the load fails as go's.
+    let go_mod = tmp
+        .path()
+        .join("mc1/cache/download/rsc.io/sampler/@v/v1.3.0.mod");
+    std::fs::remove_file(&go_mod).unwrap();
+    let offline = fetcher_with_sums("off", &store, &tmp.path().join("mc1"), &go_sum);
+    let error = load(offline).await.unwrap_err().to_string();
+    assert!(error.contains("rsc.io/sampler@v1.3.0"), "{error}");
 
     // A go.sum that disagrees is not overruled by the snapshot.
     let real = "rsc.io/quote v1.5.2/go.mod h1:LzX7hefJvL54yjefDEDHNONDjII0t9xZLPXsUe+TKr0=";

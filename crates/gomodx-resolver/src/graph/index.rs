@@ -123,6 +123,33 @@ impl MainIndex {
         })
     }
 
+    /// Everything in this index that decides a graph, as text that is
+    /// equal exactly when the indexes are (exclusions and replacements
+    /// sorted, workspace go.mod files formatted).
+    pub(crate) fn fingerprint(&self) -> String {
+        let mut exclude: Vec<_> = self.exclude.iter().collect();
+        exclude.sort();
+        let mut replace: Vec<_> = self.replace.iter().collect();
+        replace.sort();
+        let workspace: Vec<(&ModuleVersion, String)> = self
+            .workspace
+            .iter()
+            .map(|(m, f)| (m, f.format()))
+            .collect();
+        format!(
+            "{:?}",
+            (
+                &self.module,
+                &self.go_version,
+                &self.roots,
+                &self.dropped,
+                exclude,
+                replace,
+                workspace
+            )
+        )
+    }
+
     /// Whether `m` is a main module (version `""` of a main module's path).
     pub(crate) fn is_main(&self, m: &ModuleVersion) -> bool {
         m.version.is_empty()

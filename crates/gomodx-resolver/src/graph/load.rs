@@ -253,6 +253,34 @@ impl GraphLoader {
         Ok((ModuleGraph::new(self.main, self.pruning, self.graph), None))
     }
 
+    /// What, besides the go.mod files it is fed, decides the graph this
+    /// loader builds (the main module or workspace as indexed, the pruning
+    /// and the resolver's version): two loaders with equal fingerprints fed
+    /// the same go.mod files build the same graph.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "gomodx-resolver {}\n{:?}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            self.pruning,
+            self.main.fingerprint()
+        )
+    }
+
+    /// The graph this loader builds when fed the go.mod files that a load
+    /// with the same [`fingerprint`](Self::fingerprint) was fed, from that
+    /// load's [`ModuleGraph::requirement_log`]: no go.mod is read. `None`
+    /// when the log does not fit this loader's roots.
+    pub fn replay(&self, log: Vec<(ModuleVersion, Vec<ModuleVersion>)>) -> Option<ModuleGraph> {
+        let mut graph = Graph::new(
+            cmp_version as fn(&str, &str, &str) -> std::cmp::Ordering,
+            self.graph.roots().cloned(),
+        );
+        for (m, reqs) in log {
+            graph.try_require(&m, reqs).ok()?;
+        }
+        Some(ModuleGraph::new(self.main.clone(), self.pruning, graph))
+    }
+
     /// Schedules `m` to be loaded in mode `pruning`, once.
     fn enqueue(
         &mut self,

@@ -143,6 +143,12 @@ impl ModuleGraph {
         }
     }
 
+    /// The requirement lists the load recorded, in order; see
+    /// [`GraphLoader::replay`].
+    pub fn requirement_log(&self) -> impl Iterator<Item = (&ModuleVersion, Vec<&ModuleVersion>)> {
+        self.graph.requirement_log()
+    }
+
     /// The main module (version `""`); in a workspace, the first one used.
     pub fn main_module(&self) -> &ModuleVersion {
         &self.main.module

@@ -25,6 +25,8 @@ pub struct Graph<C> {
     roots: Vec<NodeIndex>,
     /// Indexed by node: whether [`Graph::require`] was called for it.
     loaded: Vec<bool>,
+    /// The nodes [`Graph::require`] was called for, in call order.
+    required: Vec<NodeIndex>,
     selected: HashMap<String, String>,
 }
 
@@ -38,6 +40,7 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
             nodes: HashMap::new(),
             roots: Vec::new(),
             loaded: Vec::new(),
+            required: Vec::new(),
             selected: HashMap::new(),
         };
         for root in roots {
@@ -55,19 +58,33 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
     /// If `m` is not reachable from a root, or its requirements were already
     /// recorded (both are bugs in the caller, as in Go).
     pub fn require(&mut self, m: &ModuleVersion, reqs: Vec<ModuleVersion>) {
+        if let Err(err) = self.try_require(m, reqs) {
+            panic!("{err}");
+        }
+    }
+
+    /// [`Graph::require`], with an error instead of a panic (for
+    /// requirement lists replayed from outside, see
+    /// [`Graph::requirement_log`]).
+    pub fn try_require(
+        &mut self,
+        m: &ModuleVersion,
+        reqs: Vec<ModuleVersion>,
+    ) -> Result<(), String> {
         let Some(&from) = self.nodes.get(m) else {
-            panic!("{m} is not reachable from any root");
+            return Err(format!("{m} is not reachable from any root"));
         };
-        assert!(
-            !self.loaded[from.index()],
-            "requirements of {m} have already been set"
-        );
+        if self.loaded[from.index()] {
+            return Err(format!("requirements of {m} have already been set"));
+        }
         self.loaded[from.index()] = true;
+        self.required.push(from);
         for (i, dep) in reqs.iter().enumerate() {
             let to = self.intern(dep);
             self.graph.add_edge(from, to, i);
             self.select(dep);
         }
+        Ok(())
     }
 
     fn intern(&mut self, m: &ModuleVersion) -> NodeIndex {
@@ -108,6 +125,16 @@ impl<C> Graph<C> {
     pub fn required_by(&self, m: &ModuleVersion) -> Option<Vec<&ModuleVersion>> {
         let &node = self.nodes.get(m)?;
         self.loaded[node.index()].then(|| self.requirements(node).map(|r| &self.graph[r]).collect())
+    }
+
+    /// Every [`Graph::require`] call so far, in call order: replayed on a
+    /// new graph with the same roots, they rebuild this graph exactly (node
+    /// order included).
+    pub fn requirement_log(&self) -> impl Iterator<Item = (&ModuleVersion, Vec<&ModuleVersion>)> {
+        self.required.iter().map(|&node| {
+            let reqs = self.requirements(node).map(|r| &self.graph[r]).collect();
+            (&self.graph[node], reqs)
+        })
     }
 
     /// Requirement targets of `node`, in recorded order.
