@@ -251,9 +251,12 @@ impl Fetcher {
     }
 
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
-        self.pull_remote(module, ArtifactKind::Info).await?;
-        self.adopt_file(module, CacheFile::Info).await?;
         let mut stored = self.stored(module, CacheFile::Info)?;
+        if stored.is_none() {
+            self.pull_remote(module, ArtifactKind::Info).await?;
+            self.adopt_file(module, CacheFile::Info).await?;
+            stored = self.stored(module, CacheFile::Info)?;
+        }
         let mut _lock = None;
         if stored.is_none() {
             self.require_network(&module.path, &module.version, ".info")?;
@@ -320,9 +323,12 @@ impl Fetcher {
     }
 
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
-        self.pull_remote(module, ArtifactKind::Mod).await?;
-        self.adopt_file(module, CacheFile::Mod).await?;
         let mut stored = self.stored_go_mod(module)?;
+        if stored.is_none() {
+            self.pull_remote(module, ArtifactKind::Mod).await?;
+            self.adopt_file(module, CacheFile::Mod).await?;
+            stored = self.stored_go_mod(module)?;
+        }
         let mut _lock = None;
         if stored.is_none() {
             self.require_network(&module.path, &module.version, ".mod")?;
