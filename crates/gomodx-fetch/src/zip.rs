@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use gomodx_modcache::{CacheFile, ExportError};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_zip;
-use gomodx_store::{ArtifactKind, BlobWriter, Ref, StoreError};
+use gomodx_store::{ArtifactKind, BlobSync, BlobWriter, Ref, StoreError};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref, stored_source};
@@ -15,6 +15,8 @@ use crate::sink::BlobSink;
 /// A downloaded zip, read and hashed, not yet committed.
 struct Checked {
     writer: BlobWriter,
+    /// The blob's `fdatasync`, started when the download ended.
+    sync: BlobSync,
     h1: String,
     /// The staging directory holding its extracted tree (`tree/`), if
     /// extraction succeeded; removed when dropped.
@@ -26,7 +28,7 @@ enum Step {
     /// Everything is kept and exported.
     Kept(ZipFile),
     /// The hash needs the checksum database (async) before it is kept.
-    AskSumdb(Checked),
+    AskSumdb(Box<Checked>),
 }
 
 impl Fetcher {
@@ -108,20 +110,22 @@ impl Fetcher {
             .client
             .zip(&module.path, &module.version, &mut sink)
             .await?;
-        let writer = sink
+        let mut writer = sink
             .finish()
             .map_err(|e| Error::Internal(format!("writing the zip of {module}: {e}")))?;
         drop(permit);
+        // To disk while the zip is checked and extracted.
+        let sync = writer.start_sync()?;
 
         let cpu = self.cpu_permit().await;
         let (fetcher, key, proxy) = (self.clone(), module.clone(), served.proxy.clone());
         let step = blocking(move || {
-            let checked = fetcher.check_download(&key, writer, &proxy)?;
+            let checked = fetcher.check_download(&key, writer, sync, &proxy)?;
             match fetcher.inner.sums.check_now(&key, &checked.h1, &proxy) {
                 Some(result) => result
                     .and_then(|()| fetcher.keep_download(&key, checked, proxy))
                     .map(Step::Kept),
-                None => Ok(Step::AskSumdb(checked)),
+                None => Ok(Step::AskSumdb(Box::new(checked))),
             }
         })
         .await?;
@@ -133,7 +137,7 @@ impl Fetcher {
                     .check(module, &checked.h1, &served.proxy)
                     .await?;
                 let (fetcher, key) = (self.clone(), module.clone());
-                blocking(move || fetcher.keep_download(&key, checked, served.proxy)).await?
+                blocking(move || fetcher.keep_download(&key, *checked, served.proxy)).await?
             }
         };
         drop(cpu);
@@ -150,6 +154,7 @@ impl Fetcher {
         &self,
         module: &ModuleVersion,
         writer: BlobWriter,
+        sync: BlobSync,
         proxy: &str,
     ) -> Result<Checked, Error> {
         let staging = self.inner.store.temp_dir()?;
@@ -157,6 +162,7 @@ impl Fetcher {
         if let Ok(h1) = gomodx_modzip::unzip_hashed(writer.path(), module, &tree) {
             return Ok(Checked {
                 writer,
+                sync,
                 h1,
                 staged: Some(staging),
             });
@@ -167,6 +173,7 @@ impl Fetcher {
         {
             Ok(h1) => Ok(Checked {
                 writer,
+                sync,
                 h1,
                 staged: None,
             }),
@@ -185,7 +192,7 @@ impl Fetcher {
         proxy: String,
     ) -> Result<ZipFile, Error> {
         let store = &self.inner.store;
-        let blob = checked.writer.commit()?;
+        let blob = checked.writer.commit_synced(checked.sync)?;
         put_ref(
             store,
             module,

@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::fs::{File, Permissions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
@@ -78,6 +78,23 @@ pub struct AtomicFile {
     len: u64,
 }
 
+/// An `fdatasync` started by [`AtomicFile::start_sync`].
+#[derive(Debug)]
+pub struct SyncInFlight {
+    thread: std::thread::JoinHandle<io::Result<()>>,
+    path: PathBuf,
+}
+
+impl SyncInFlight {
+    /// Waits until the data is on disk.
+    pub fn wait(self) -> Result<(), FsError> {
+        match self.thread.join() {
+            Ok(result) => result.at("fsync", &self.path),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
 impl AtomicFile {
     /// Creates a temporary file in `dir`, which must be on the same
     /// filesystem as the final path (renames do not cross filesystems).
@@ -140,6 +157,21 @@ impl AtomicFile {
             .as_file()
             .set_permissions(permissions)
             .at("chmod", self.temp_path())
+    }
+
+    /// Starts `fdatasync` of everything written so far on another thread,
+    /// so that the caller can go on (e.g. read the file back) while the
+    /// data goes to disk; commit with [`Durability::None`] after
+    /// [`SyncInFlight::wait`] succeeded.
+    pub fn start_sync(&mut self) -> Result<SyncInFlight, FsError> {
+        self.write_pending().at("write", self.temp.path())?;
+        let path = self.temp.path().to_path_buf();
+        let file = self.temp.as_file().try_clone().at("dup", &path)?;
+        let thread = std::thread::Builder::new()
+            .name("gomodx-fsync".to_owned())
+            .spawn(move || file.sync_data())
+            .at("start a thread for fsync of", &path)?;
+        Ok(SyncInFlight { thread, path })
     }
 
     /// Flushes the temporary file and fsyncs it as `durability` asks,
@@ -355,6 +387,24 @@ mod tests {
         file.commit(&target).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"hello world");
         assert_eq!(entries(dir.path()), ["blob"]);
+    }
+
+    #[test]
+    fn a_started_sync_flushes_what_was_buffered_and_the_file_stays_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = AtomicFile::new_in(dir.path()).unwrap();
+        file.write_all(b"buffered, not yet written").unwrap();
+        let sync = file.start_sync().unwrap();
+        // Readable through the temporary path while the sync runs.
+        assert_eq!(
+            fs::read(file.temp_path()).unwrap(),
+            b"buffered, not yet written"
+        );
+        sync.wait().unwrap();
+        let target = dir.path().join("synced");
+        file.commit_with(&target, Durability::None).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"buffered, not yet written");
+        assert_eq!(entries(dir.path()), ["synced"]);
     }
 
     #[test]

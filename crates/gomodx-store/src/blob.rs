@@ -78,6 +78,21 @@ impl BlobWriter {
         self.commit_with(Durability::Data)
     }
 
+    /// Starts the `fdatasync` that [`commit`](Self::commit) would wait for,
+    /// on another thread: the caller can read the file back (check, hash,
+    /// extract it) while its bytes go to disk, then
+    /// [`commit_synced`](Self::commit_synced). Nothing more may be written.
+    pub fn start_sync(&mut self) -> Result<BlobSync, StoreError> {
+        Ok(BlobSync(self.file.start_sync()?))
+    }
+
+    /// [`commit`](Self::commit) once the sync started by
+    /// [`start_sync`](Self::start_sync) is done.
+    pub fn commit_synced(self, sync: BlobSync) -> Result<Blob, StoreError> {
+        sync.0.wait()?;
+        self.commit_with(Durability::None)
+    }
+
     /// [`commit`](Self::commit) with the fsyncs `durability` asks for.
     fn commit_with(self, durability: Durability) -> Result<Blob, StoreError> {
         let digest = self
@@ -102,6 +117,10 @@ impl BlobWriter {
         Ok(blob)
     }
 }
+
+/// An `fdatasync` of a blob in flight; see [`BlobWriter::start_sync`].
+#[derive(Debug)]
+pub struct BlobSync(gomodx_fs::SyncInFlight);
 
 impl Write for BlobWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
