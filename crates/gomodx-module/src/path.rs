@@ -100,9 +100,11 @@ pub(crate) fn elem_reason(elem: &str, kind: PathKind) -> Result<(), String> {
     }
     // Windows reserves some names whatever the extension.
     let short = elem.split_once('.').map_or(elem, |(short, _)| short);
-    if WINDOWS_RESERVED
-        .iter()
-        .any(|bad| bad.eq_ignore_ascii_case(short))
+    // (All reserved names are 3 or 4 letters long.)
+    if (3..=4).contains(&short.len())
+        && WINDOWS_RESERVED
+            .iter()
+            .any(|bad| bad.eq_ignore_ascii_case(short))
     {
         return Err(format!(
             "{} disallowed as path element component on Windows",
