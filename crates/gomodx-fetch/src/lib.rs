@@ -11,7 +11,8 @@
 //! - Zips stream into a store blob as they download (memory does not grow
 //!   with their size); names are checked, `h1:` computed and go.sum
 //!   consulted before anything is committed: a bad download leaves nothing
-//!   behind.
+//!   behind. The blob's fsync runs meanwhile, started when the download
+//!   ends.
 //! - Work is deduplicated per process (one fetch per artifact however many
 //!   tasks ask), network fetches are bounded by a semaphore (`jobs`),
 //!   hashing and extraction by the CPU count, and the store's per-artifact
@@ -21,7 +22,10 @@
 //!   proxy's mutable answers in the store with their fetch time.
 //! - [`Fetcher::download`] is `go mod download` for one module version.
 //! - [`load_graph`] loads the module graph, fetching go.mod files in
-//!   parallel as soon as they are needed.
+//!   parallel as soon as they are needed; a warm load replays the last
+//!   load's resolved graph while go.sum still holds the hash of every
+//!   go.mod it read and GOMODCACHE still has them (no go.mod read or
+//!   parsed).
 //! - [`Fetcher::module_status`] gathers what `outdated` shows about a
 //!   dependency; [`doctor`] diagnoses why it is not at its newest version.
 //! - Progress goes to a [`Reporter`]; [`gojson`] writes Go's JSON.

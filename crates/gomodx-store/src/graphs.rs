@@ -4,8 +4,11 @@
 //!
 //! A snapshot is a cache of immutable content, never trusted: its reader
 //! re-hashes every go.mod it takes from one and checks it against go.sum,
-//! and anything it lacks is read the ordinary way. Cleaning the store, or
-//! any part of it, drops every snapshot, as does `gc`.
+//! and anything it lacks is read the ordinary way. The fetcher keeps a
+//! second kind of file here under its own keys, the resolved graph (the
+//! requirement lists a load recorded and the `h1:` of every go.mod it read),
+//! replayed only while go.sum holds each of those hashes. Cleaning the
+//! store, or any part of it, drops every snapshot, as does `gc`.
 
 use std::path::PathBuf;
 

@@ -19,7 +19,8 @@
 //! ├── meta-v1/<16 hex of sha256(proxy URL)>/<escaped module>/@v/
 //! │   └── <list|latest|query-…>.json
 //! │                           {"proxy","fetched_at","body" | "not_found": true}
-//! ├── graphs-v1/<64 hex>.json  go.mod files of a main module's last graph load (a cache)
+//! ├── graphs-v1/<64 hex>.json  a main module's last graph load: its go.mod files, and
+//! │                           its resolved graph (requirement lists + go.mod hashes); caches
 //! ├── locks-v1/<escaped module>/@v/<escaped version>.lock
 //! ├── quarantine-v1/          blobs whose content no longer matches their name
 //! └── tmp/                    staging on the same filesystem (renames stay atomic):
@@ -54,7 +55,7 @@
 //! |---|---|---|
 //! | zip blob ([`BlobWriter::commit`]) | `fdatasync` before the rename | the warm path trusts a zip by its size and `.ziphash` without re-hashing it, so its bytes must be on disk before any ref can name it; the fetcher starts the sync as soon as the download ends ([`BlobWriter::start_sync`]) and checks and extracts the zip while it runs, so the wait overlaps that work |
 //! | small blob ([`Store::put_bytes`]: `.info`, `.mod`) | none | [`Store::read_blob`] re-hashes every read; a torn one is quarantined and fetched again |
-//! | ref, meta, graph snapshot | none | a file that does not parse, or a ref whose blob is missing or has another size, counts as absent and is replaced |
+//! | ref, meta, graph snapshot, resolved graph | none | a file that does not parse, or a ref whose blob is missing or has another size, counts as absent and is replaced |
 //! | directories | none | a rename lost in a power cut only makes a file absent |
 //!
 //! That is one fsync per downloaded zip instead of two per file and two per
