@@ -472,10 +472,12 @@ How to read it:
   start-up adds ~20 ms to every run, which inflated the ratios of the fast
   commands before 2026-12-07.
 - Each command alternates go and gomodx run by run, so that load from other
-  processes on a shared machine falls on both sides alike. The caches of
-  earlier runs are removed after the section, not between runs: a tree
-  removed just before a cold run slows that run's file creation in the
-  kernel (inode allocation on ext4 steps over freshly freed inodes).
+  processes on a shared machine falls on both sides alike. Every run
+  starts after a `sync`, so that no run pays for the writeback of what
+  earlier runs wrote, and the caches of earlier runs are removed after the
+  section, not between runs: a tree removed just before a cold run slows
+  that run's file creation in the kernel (inode allocation on ext4 steps
+  over freshly freed inodes).
 - Times are wall-clock; peak RSS is the largest resident set of the command
   and its children (getrusage RUSAGE_CHILDREN in a per-run wrapper).
   `go/gomodx` > 1 means gomodx is faster. `same output` compares stdout.

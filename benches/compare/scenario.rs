@@ -315,6 +315,9 @@ pub fn measure_once(
     scratch: &Path,
     server: &ProxyServer,
 ) -> Result<std::result::Result<Run, SideResult>> {
+    // What earlier runs left dirty goes to disk first, so that its
+    // writeback does not fall on this run.
+    let _ = std::process::Command::new("sync").status();
     server.clear_requests();
     let outcome = measure::run(invocation, scratch)?;
     let requests = server.requests();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use gomodx_modcache::{CacheFile, ExportError};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_zip;
-use gomodx_store::{ArtifactKind, BlobSync, BlobWriter, Ref, StoreError};
+use gomodx_store::{ArtifactKind, BlobSynced, BlobWriter, Ref, StoreError};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref, stored_source};
@@ -15,20 +15,24 @@ use crate::sink::BlobSink;
 /// A downloaded zip, read and hashed, not yet committed.
 struct Checked {
     writer: BlobWriter,
-    /// The blob's `fdatasync`, started when the download ended.
-    sync: BlobSync,
+    /// The blob's `fdatasync`, running since the download ended.
+    synced: Syncing,
     h1: String,
     /// The staging directory holding its extracted tree (`tree/`), if
     /// extraction succeeded; removed when dropped.
     staged: Option<tempfile::TempDir>,
 }
 
+/// The outcome of a blob's `fdatasync` running on the blocking pool.
+type Syncing = tokio::sync::oneshot::Receiver<Result<BlobSynced, StoreError>>;
+
 /// Where [`Fetcher::download_zip`]'s blocking work stopped.
 enum Step {
     /// Everything is kept and exported.
     Kept(ZipFile),
-    /// The hash needs the checksum database (async) before it is kept.
-    AskSumdb(Box<Checked>),
+    /// The hash needs the checksum database, or the blob's fsync is still
+    /// running: both are awaited before it is kept.
+    Pending(Box<Checked>),
 }
 
 impl Fetcher {
@@ -90,7 +94,9 @@ impl Fetcher {
     /// tree are removed: nothing is kept.
     ///
     /// The blocking work after the download is one task when go.sum settles
-    /// the hash, two when the checksum database has to be asked.
+    /// the hash and the blob's fsync is done by the time the zip is
+    /// extracted, two when the checksum database has to be asked or the
+    /// fsync is still running.
     async fn download_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
         self.require_network(&module.path, &module.version, ".zip")?;
         let permit = self.network_permit().await;
@@ -114,30 +120,41 @@ impl Fetcher {
             .finish()
             .map_err(|e| Error::Internal(format!("writing the zip of {module}: {e}")))?;
         drop(permit);
-        // To disk while the zip is checked and extracted.
-        let sync = writer.start_sync()?;
+        // To disk while the zip is checked and extracted. On the blocking
+        // pool, never waited for there (so it cannot fill the pool).
+        let sync = writer.pending_sync()?;
+        let (done, synced) = tokio::sync::oneshot::channel();
+        tokio::task::spawn_blocking(move || done.send(sync.run()));
 
         let cpu = self.cpu_permit().await;
         let (fetcher, key, proxy) = (self.clone(), module.clone(), served.proxy.clone());
         let step = blocking(move || {
-            let checked = fetcher.check_download(&key, writer, sync, &proxy)?;
+            let mut checked = fetcher.check_download(&key, writer, synced, &proxy)?;
             match fetcher.inner.sums.check_now(&key, &checked.h1, &proxy) {
-                Some(result) => result
-                    .and_then(|()| fetcher.keep_download(&key, checked, proxy))
-                    .map(Step::Kept),
-                None => Ok(Step::AskSumdb(Box::new(checked))),
+                Some(Err(err)) => Err(err),
+                Some(Ok(())) => match checked.synced.try_recv() {
+                    Ok(synced) => fetcher
+                        .keep_download(&key, checked, synced?, proxy)
+                        .map(Step::Kept),
+                    Err(_) => Ok(Step::Pending(Box::new(checked))),
+                },
+                None => Ok(Step::Pending(Box::new(checked))),
             }
         })
         .await?;
         let kept = match step {
             Step::Kept(zip) => zip,
-            Step::AskSumdb(checked) => {
+            Step::Pending(mut checked) => {
                 self.inner
                     .sums
                     .check(module, &checked.h1, &served.proxy)
                     .await?;
+                let synced = (&mut checked.synced).await.map_err(|_| {
+                    Error::Internal(format!("the fsync of the zip of {module} did not finish"))
+                })??;
                 let (fetcher, key) = (self.clone(), module.clone());
-                blocking(move || fetcher.keep_download(&key, *checked, served.proxy)).await?
+                blocking(move || fetcher.keep_download(&key, *checked, synced, served.proxy))
+                    .await?
             }
         };
         drop(cpu);
@@ -154,7 +171,7 @@ impl Fetcher {
         &self,
         module: &ModuleVersion,
         writer: BlobWriter,
-        sync: BlobSync,
+        synced: Syncing,
         proxy: &str,
     ) -> Result<Checked, Error> {
         let staging = self.inner.store.temp_dir()?;
@@ -162,7 +179,7 @@ impl Fetcher {
         if let Ok(h1) = gomodx_modzip::unzip_hashed(writer.path(), module, &tree) {
             return Ok(Checked {
                 writer,
-                sync,
+                synced,
                 h1,
                 staged: Some(staging),
             });
@@ -173,7 +190,7 @@ impl Fetcher {
         {
             Ok(h1) => Ok(Checked {
                 writer,
-                sync,
+                synced,
                 h1,
                 staged: None,
             }),
@@ -189,10 +206,11 @@ impl Fetcher {
         &self,
         module: &ModuleVersion,
         checked: Checked,
+        synced: BlobSynced,
         proxy: String,
     ) -> Result<ZipFile, Error> {
         let store = &self.inner.store;
-        let blob = checked.writer.commit_synced(checked.sync)?;
+        let blob = checked.writer.commit_synced(synced)?;
         put_ref(
             store,
             module,

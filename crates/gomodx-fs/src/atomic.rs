@@ -78,20 +78,17 @@ pub struct AtomicFile {
     len: u64,
 }
 
-/// An `fdatasync` started by [`AtomicFile::start_sync`].
+/// An `fdatasync` to run; see [`AtomicFile::pending_sync`].
 #[derive(Debug)]
-pub struct SyncInFlight {
-    thread: std::thread::JoinHandle<io::Result<()>>,
+pub struct PendingSync {
+    file: File,
     path: PathBuf,
 }
 
-impl SyncInFlight {
+impl PendingSync {
     /// Waits until the data is on disk.
-    pub fn wait(self) -> Result<(), FsError> {
-        match self.thread.join() {
-            Ok(result) => result.at("fsync", &self.path),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+    pub fn run(self) -> Result<(), FsError> {
+        self.file.sync_data().at("fsync", &self.path)
     }
 }
 
@@ -159,19 +156,15 @@ impl AtomicFile {
             .at("chmod", self.temp_path())
     }
 
-    /// Starts `fdatasync` of everything written so far on another thread,
-    /// so that the caller can go on (e.g. read the file back) while the
-    /// data goes to disk; commit with [`Durability::None`] after
-    /// [`SyncInFlight::wait`] succeeded.
-    pub fn start_sync(&mut self) -> Result<SyncInFlight, FsError> {
+    /// Flushes what is buffered and returns the `fdatasync` of everything
+    /// written so far, to run on any thread ([`PendingSync::run`]) while
+    /// the caller goes on (e.g. reads the file back); commit with
+    /// [`Durability::None`] once it succeeded.
+    pub fn pending_sync(&mut self) -> Result<PendingSync, FsError> {
         self.write_pending().at("write", self.temp.path())?;
         let path = self.temp.path().to_path_buf();
         let file = self.temp.as_file().try_clone().at("dup", &path)?;
-        let thread = std::thread::Builder::new()
-            .name("gomodx-fsync".to_owned())
-            .spawn(move || file.sync_data())
-            .at("start a thread for fsync of", &path)?;
-        Ok(SyncInFlight { thread, path })
+        Ok(PendingSync { file, path })
     }
 
     /// Flushes the temporary file and fsyncs it as `durability` asks,
@@ -390,17 +383,18 @@ mod tests {
     }
 
     #[test]
-    fn a_started_sync_flushes_what_was_buffered_and_the_file_stays_readable() {
+    fn a_pending_sync_flushes_what_was_buffered_and_the_file_stays_readable() {
         let dir = tempfile::tempdir().unwrap();
         let mut file = AtomicFile::new_in(dir.path()).unwrap();
         file.write_all(b"buffered, not yet written").unwrap();
-        let sync = file.start_sync().unwrap();
+        let sync = file.pending_sync().unwrap();
+        let syncing = std::thread::spawn(move || sync.run());
         // Readable through the temporary path while the sync runs.
         assert_eq!(
             fs::read(file.temp_path()).unwrap(),
             b"buffered, not yet written"
         );
-        sync.wait().unwrap();
+        syncing.join().unwrap().unwrap();
         let target = dir.path().join("synced");
         file.commit_with(&target, Durability::None).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"buffered, not yet written");

@@ -20,9 +20,7 @@ mod error;
 mod lock;
 mod tree;
 
-pub use atomic::{
-    AtomicFile, Durability, Persisted, SyncInFlight, write_atomic, write_atomic_with,
-};
+pub use atomic::{AtomicFile, Durability, PendingSync, Persisted, write_atomic, write_atomic_with};
 pub use error::{FsError, os_error_text};
 pub use lock::FileLock;
 pub use tree::{make_tree_read_only, remove_dir_all_force};

@@ -78,18 +78,16 @@ impl BlobWriter {
         self.commit_with(Durability::Data)
     }
 
-    /// Starts the `fdatasync` that [`commit`](Self::commit) would wait for,
-    /// on another thread: the caller can read the file back (check, hash,
-    /// extract it) while its bytes go to disk, then
+    /// The `fdatasync` that [`commit`](Self::commit) would wait for, to run
+    /// on another thread ([`BlobSync::run`]) while the caller reads the
+    /// file back (checks, hashes, extracts it); then
     /// [`commit_synced`](Self::commit_synced). Nothing more may be written.
-    pub fn start_sync(&mut self) -> Result<BlobSync, StoreError> {
-        Ok(BlobSync(self.file.start_sync()?))
+    pub fn pending_sync(&mut self) -> Result<BlobSync, StoreError> {
+        Ok(BlobSync(self.file.pending_sync()?))
     }
 
-    /// [`commit`](Self::commit) once the sync started by
-    /// [`start_sync`](Self::start_sync) is done.
-    pub fn commit_synced(self, sync: BlobSync) -> Result<Blob, StoreError> {
-        sync.0.wait()?;
+    /// [`commit`](Self::commit) once the blob's [`BlobSync`] ran.
+    pub fn commit_synced(self, _synced: BlobSynced) -> Result<Blob, StoreError> {
         self.commit_with(Durability::None)
     }
 
@@ -118,9 +116,21 @@ impl BlobWriter {
     }
 }
 
-/// An `fdatasync` of a blob in flight; see [`BlobWriter::start_sync`].
+/// The `fdatasync` of a blob being written; see [`BlobWriter::pending_sync`].
 #[derive(Debug)]
-pub struct BlobSync(gomodx_fs::SyncInFlight);
+pub struct BlobSync(gomodx_fs::PendingSync);
+
+impl BlobSync {
+    /// Waits until the blob's bytes are on disk.
+    pub fn run(self) -> Result<BlobSynced, StoreError> {
+        self.0.run()?;
+        Ok(BlobSynced(()))
+    }
+}
+
+/// Proof that a [`BlobSync`] ran, for [`BlobWriter::commit_synced`].
+#[derive(Debug)]
+pub struct BlobSynced(());
 
 impl Write for BlobWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

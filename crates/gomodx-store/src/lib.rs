@@ -53,7 +53,7 @@
 //!
 //! | file | fsync | why that is enough |
 //! |---|---|---|
-//! | zip blob ([`BlobWriter::commit`]) | `fdatasync` before the rename | the warm path trusts a zip by its size and `.ziphash` without re-hashing it, so its bytes must be on disk before any ref can name it; the fetcher starts the sync as soon as the download ends ([`BlobWriter::start_sync`]) and checks and extracts the zip while it runs, so the wait overlaps that work |
+//! | zip blob ([`BlobWriter::commit`]) | `fdatasync` before the rename | the warm path trusts a zip by its size and `.ziphash` without re-hashing it, so its bytes must be on disk before any ref can name it; the fetcher starts the sync on its blocking pool as soon as the download ends ([`BlobWriter::pending_sync`]) and checks and extracts the zip while it runs, so the wait overlaps that work |
 //! | small blob ([`Store::put_bytes`]: `.info`, `.mod`) | none | [`Store::read_blob`] re-hashes every read; a torn one is quarantined and fetched again |
 //! | ref, meta, graph snapshot, resolved graph | none | a file that does not parse, or a ref whose blob is missing or has another size, counts as absent and is replaced |
 //! | directories | none | a rename lost in a power cut only makes a file absent |
@@ -89,7 +89,7 @@ mod store;
 mod time;
 mod walk;
 
-pub use blob::{Blob, BlobSync, BlobWriter};
+pub use blob::{Blob, BlobSync, BlobSynced, BlobWriter};
 pub use error::StoreError;
 pub use gc::GcStats;
 pub use gomodx_fs::FileLock;
