@@ -362,6 +362,7 @@ impl Bench<'_> {
                 .join(format!("{}-{}", self.sides[side].name, self.workspaces));
             let workspace = Workspace::new(self.go, &self.proxy, &self.universe.main_dir, root)?;
             let invocation = workspace.invocation(&self.sides[side], args, scenario.kind);
+            scenario::drop_page_cache();
             let mut result = scenario::measure_once(&invocation, workspace.scratch(), self.server)?;
             if let Ok(run) = &mut result {
                 run.cache = Some(CacheSize::of(&workspace.gomodcache())?);

@@ -474,7 +474,11 @@ How to read it:
 - Each command alternates go and gomodx run by run, so that load from other
   processes on a shared machine falls on both sides alike. Every run
   starts after a `sync`, so that no run pays for the writeback of what
-  earlier runs wrote, and the caches of earlier runs are removed after the
+  earlier runs wrote; cold runs also start with the page cache dropped
+  where the harness may (root on Linux: `/proc/sys/vm/drop_caches`), so
+  the proxy's files are read from disk by both sides alike and no run
+  inherits the memory state of the one before. The caches of earlier runs
+  are removed after the
   section, not between runs: a tree removed just before a cold run slows
   that run's file creation in the kernel (inode allocation on ext4 steps
   over freshly freed inodes).

@@ -309,6 +309,16 @@ impl SideResult {
     }
 }
 
+/// Before a cold run, where the harness may (root on Linux): writes dirty
+/// pages back and drops the page cache, so that every cold run starts from
+/// the same memory state; on a VM, whatever earlier runs left in memory
+/// made cold runs vary by 2x. Elsewhere a no-op (the `sync` of
+/// [`measure_once`] still runs).
+pub fn drop_page_cache() {
+    let _ = std::process::Command::new("sync").status();
+    let _ = std::fs::write("/proc/sys/vm/drop_caches", b"3\n");
+}
+
 /// Runs `invocation` once, measuring it and the proxy traffic it caused.
 pub fn measure_once(
     invocation: &Invocation,
