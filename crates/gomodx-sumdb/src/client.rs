@@ -434,11 +434,13 @@ impl Database {
             return Ok(Vec::new());
         }
         let plan = TileRead::plan(tree, TILE_HEIGHT, indexes).map_err(log_error)?;
-        let data = futures::future::try_join_all(plan.tiles().iter().map(|&t| self.tile(t)))
-            .await?
+        // All read at once; the error reported is the first in tile order,
+        // not the first to finish (go's tileReader.ReadTiles).
+        let data = futures::future::join_all(plan.tiles().iter().map(|&t| self.tile(t)))
+            .await
             .into_iter()
-            .map(|data| data.to_vec())
-            .collect::<Vec<_>>();
+            .map(|data| data.map(|data| data.to_vec()))
+            .collect::<Result<Vec<_>, _>>()?;
         let hashes = plan.finish(&data).map_err(log_error)?;
         let unsaved: Vec<(Tile, &Vec<u8>)> = {
             let mut saved = lock(&self.saved);
