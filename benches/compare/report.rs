@@ -479,8 +479,7 @@ How to read it:
   the proxy's files are read from disk by both sides alike and no run
   inherits the memory state of the one before; every other command gets
   one untimed run per side first, so that its files are in the page cache
-  (what warm means). The caches of earlier runs
-  are removed after the
+  (what warm means). The caches of earlier runs are removed after the
   section, not between runs: a tree removed just before a cold run slows
   that run's file creation in the kernel (inode allocation on ext4 steps
   over freshly freed inodes).

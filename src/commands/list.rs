@@ -75,21 +75,22 @@ pub fn run(settings: &GlobalSettings, args: &ListArgs, printer: &Printer) -> Res
     );
     let loaded: &gomodx_workspace::Loaded = match &result {
         Ok(loaded) => loaded,
-        Err(err) => match err.downcast_ref() {
+        Err(err) => {
+            let Some(gomodx_workspace::Error::PartialGraph(partial)) = err.downcast_ref() else {
+                return result.map(|_| ExitStatus::Failure); // the error
+            };
             // With -e go lists the graph as far as it loaded, errors in
             // `Error`; without, it reports each listed module's error
             // before the graph's.
-            Some(gomodx_workspace::Error::PartialGraph(partial)) if args.errors => &partial.loaded,
-            partial => {
-                if let Some(gomodx_workspace::Error::PartialGraph(partial)) = partial {
-                    let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
-                    for error in infos.iter().filter_map(|info| info.error.as_ref()) {
-                        printer.error(error);
-                    }
+            if !args.errors {
+                let (infos, _) = runtime.block_on(list(&partial.loaded, &args.patterns, mode));
+                for error in infos.iter().filter_map(|info| info.error.as_ref()) {
+                    printer.error(error);
                 }
-                return result.map(|_| ExitStatus::Failure); // the error
+                return result.map(|_| ExitStatus::Failure);
             }
-        },
+            &partial.loaded
+        }
     };
     let (infos, warnings) = runtime.block_on(list(loaded, &args.patterns, mode));
     for warning in warnings {

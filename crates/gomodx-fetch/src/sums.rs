@@ -118,13 +118,11 @@ impl SumChecker {
     /// (the first line that is this hash or another `h1:` one decides; no
     /// database asked, nothing added).
     pub(crate) fn is_recorded(&self, key: &ModuleVersion, hash: &str) -> bool {
-        self.policy.go_sum.as_ref().is_some_and(|go_sum| {
-            go_sum
-                .hashes(key)
-                .iter()
-                .find(|h| *h == hash || h.starts_with("h1:"))
-                .is_some_and(|h| h == hash)
-        })
+        self.policy
+            .go_sum
+            .as_ref()
+            .and_then(|go_sum| decisive_line(go_sum, key, hash))
+            .is_some_and(|h| h == hash)
     }
 
     /// Checks `hash` for the go.sum key `key` (`path version` or
@@ -140,12 +138,7 @@ impl SumChecker {
         // go.sum never suffices for toolchains: go asks the database anyway.
         let toolchain = key.path == TOOLCHAIN_MODULE && self.policy.toolchain_needs_sumdb;
         if let Some(go_sum) = &self.policy.go_sum {
-            // As go's haveModSumLocked: the first line that is either this
-            // hash or another h1: hash decides, in go.sum's order.
-            let decisive = go_sum
-                .hashes(key)
-                .iter()
-                .find(|h| *h == hash || h.starts_with("h1:"));
+            let decisive = decisive_line(go_sum, key, hash);
             if decisive.is_some_and(|h| h == hash) {
                 if !toolchain {
                     return Some(Ok(()));
@@ -252,6 +245,16 @@ impl SumChecker {
             .cloned()
             .collect()
     }
+}
+
+/// The go.sum hash that decides whether `hash` is accepted for `key`, as
+/// go's `haveModSumLocked`: the first line, in go.sum's order, that is
+/// either this hash or another `h1:` hash.
+fn decisive_line<'a>(go_sum: &'a GoSum, key: &ModuleVersion, hash: &str) -> Option<&'a String> {
+    go_sum
+        .hashes(key)
+        .iter()
+        .find(|h| *h == hash || h.starts_with("h1:"))
 }
 
 #[cfg(test)]
