@@ -14,14 +14,14 @@ use std::ffi::OsString;
 
 use clap::{Arg, ArgAction, Command};
 
-/// `args` (program name first) in clap's spelling for `command`.
-pub fn normalize(command: &Command, args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
-    let mut command = command.clone();
-    // Propagates global arguments into the subcommands.
+/// `args` (program name first) in clap's spelling for `command`, which is
+/// built here (global arguments propagated into the subcommands) and can
+/// then parse the result.
+pub fn normalize(command: &mut Command, args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     command.build();
     let mut args = args.into_iter();
     let mut out: Vec<OsString> = args.next().into_iter().collect();
-    let mut current = &command;
+    let mut current = &*command;
     while let Some(arg) = args.next() {
         let Some(text) = arg.to_str() else {
             out.push(arg);
@@ -114,7 +114,7 @@ mod tests {
         let args = std::iter::once("gomodx")
             .chain(args.iter().copied())
             .map(OsString::from);
-        normalize(&Cli::command(), args)
+        normalize(&mut Cli::command(), args)
             .into_iter()
             .skip(1)
             .map(|a| a.into_string().unwrap())

@@ -14,7 +14,7 @@ mod settings;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::Cli;
 use crate::printer::Printer;
@@ -43,7 +43,11 @@ impl From<ExitStatus> for ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(goargs::normalize(&Cli::command(), std::env::args_os()));
+    let mut command = Cli::command();
+    let args = goargs::normalize(&mut command, std::env::args_os());
+    let mut matches = command.get_matches_from(args);
+    let cli = Cli::from_arg_matches_mut(&mut matches)
+        .unwrap_or_else(|err| err.format(&mut Cli::command()).exit());
     let printer = Printer::new(&cli.global);
     match commands::run(cli, &printer) {
         Ok(status) => status.into(),
