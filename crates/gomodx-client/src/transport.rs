@@ -2,18 +2,17 @@
 //! client (redirects followed by hand so credentials and the https→http rule
 //! are ours to enforce), `file://` straight from disk.
 
-use std::io;
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
     LOCATION, RETRY_AFTER,
 };
 use reqwest::{StatusCode, Url};
-use tokio::io::AsyncReadExt;
 
 use crate::auth::{Credentials, FailedResponse};
 use crate::error::FetchError;
@@ -30,6 +29,9 @@ pub type TraceHook = Arc<dyn Fn(&str) + Send + Sync>;
 /// Go's `http.Client` follows at most 10 requests per GET.
 const MAX_REQUESTS: u32 = 10;
 const FILE_CHUNK: usize = 256 * 1024;
+/// How much of a `file://` answer is read ahead when it is opened.
+#[cfg(target_os = "linux")]
+const READ_AHEAD: i64 = 16 << 20;
 
 /// Settings the transport needs, taken from [`crate::ClientConfig`].
 pub(crate) struct TransportConfig {
@@ -67,7 +69,18 @@ pub(crate) struct Fetched {
 
 enum Body {
     Http(reqwest::Response),
-    File(tokio::fs::File, PathBuf),
+    /// A `file://` proxy's file: opened and its first chunk read on the
+    /// blocking pool (the disk may have to be waited for), the rest, read
+    /// ahead by the kernel meanwhile, on the caller's thread (a blocking-pool
+    /// round trip per read costs more than a read from the page cache).
+    File(FileBody),
+}
+
+struct FileBody {
+    file: std::fs::File,
+    path: PathBuf,
+    /// The first read's outcome, made when the file was opened.
+    first: Option<io::Result<Option<Bytes>>>,
 }
 
 impl Transport {
@@ -146,7 +159,15 @@ impl Transport {
     ) -> Result<Fetched, FetchError> {
         let mut response = match &resource.target {
             Target::Http(url) => self.get_http(proxy, url, resource).await?,
-            Target::File(path) => get_file(path, &resource.display).await?,
+            Target::File(path) => {
+                let (owned, display) = (path.clone(), resource.display.clone());
+                tokio::task::spawn_blocking(move || get_file(owned, &display))
+                    .await
+                    .map_err(|e| FetchError::File {
+                        path: path.clone(),
+                        cause: e.to_string(),
+                    })??
+            }
         };
         let too_large = |n: u64| limit.is_some_and(|limit| n > limit);
         if response.content_length.is_some_and(too_large) {
@@ -406,17 +427,13 @@ impl Response {
                 }
                 Err(e) => return Err(read_error(chain(&e.without_url()), true)),
             },
-            Body::File(file, path) => {
-                let mut buf = BytesMut::with_capacity(FILE_CHUNK);
-                match file.read_buf(&mut buf).await {
-                    Ok(0) => None,
-                    Ok(_) => Some(buf.freeze()),
-                    Err(e) => {
-                        let cause = format!("read {}: {}", path.display(), os_error_text(&e));
-                        return Err(read_error(cause, false));
-                    }
+            Body::File(body) => match body.next_chunk() {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    let cause = format!("read {}: {}", body.path.display(), os_error_text(&e));
+                    return Err(read_error(cause, false));
                 }
-            }
+            },
         };
         match chunk {
             Some(chunk) => {
@@ -516,8 +533,9 @@ async fn read_prefix(mut response: reqwest::Response) -> Vec<u8> {
 }
 
 /// Go's `getFile`: a missing file is a 404, an unreadable one a 403, any
-/// other open failure a hard error.
-async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError> {
+/// other open failure a hard error. Blocking: opens the file and reads its
+/// first chunk.
+fn get_file(path: PathBuf, display: &str) -> Result<Response, FetchError> {
     let status = |code: u16, status: &str, e: &io::Error| FetchError::Status {
         url: display.to_owned(),
         status: status.to_owned(),
@@ -526,21 +544,74 @@ async fn get_file(path: &PathBuf, display: &str) -> Result<Response, FetchError>
         file_error: Some(os_error_text(e)),
         retry_after: None,
     };
-    match tokio::fs::File::open(path).await {
-        Ok(file) => Ok(Response {
-            url: display.to_owned(),
-            body: Body::File(file, path.clone()),
-            content_length: None,
-            received: 0,
-            validators: Validators::default(),
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(status(404, "Not Found", &e)),
-        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Err(status(403, "Forbidden", &e)),
-        Err(e) => Err(FetchError::File {
-            path: path.clone(),
-            cause: os_error_text(&e),
-        }),
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => read_ahead(file),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(status(404, "Not Found", &e)),
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            return Err(status(403, "Forbidden", &e));
+        }
+        Err(e) => {
+            return Err(FetchError::File {
+                cause: os_error_text(&e),
+                path,
+            });
+        }
+    };
+    let mut body = FileBody {
+        file,
+        path,
+        first: None,
+    };
+    // Reported when the body is read, where the HTTP read errors are.
+    body.first = Some(body.read_chunk());
+    Ok(Response {
+        url: display.to_owned(),
+        body: Body::File(body),
+        content_length: None,
+        received: 0,
+        validators: Validators::default(),
+    })
+}
+
+impl FileBody {
+    /// The next chunk of the file, `None` at its end.
+    fn next_chunk(&mut self) -> io::Result<Option<Bytes>> {
+        self.first.take().unwrap_or_else(|| self.read_chunk())
     }
+
+    fn read_chunk(&mut self) -> io::Result<Option<Bytes>> {
+        let mut buf = Vec::with_capacity(FILE_CHUNK);
+        match self
+            .file
+            .by_ref()
+            .take(FILE_CHUNK as u64)
+            .read_to_end(&mut buf)?
+        {
+            0 => Ok(None),
+            _ => Ok(Some(Bytes::from(buf))),
+        }
+    }
+}
+
+/// Asks the kernel to start reading `file` into the page cache now, so
+/// the reads that follow on the caller's thread rarely wait for the disk
+/// (the first [`READ_AHEAD`] bytes; sequential readahead does the rest).
+#[cfg(target_os = "linux")]
+fn read_ahead(file: std::fs::File) -> std::fs::File {
+    use nix::fcntl::{PosixFadviseAdvice, posix_fadvise};
+    // Only a hint: a failure changes nothing but speed.
+    let _ = posix_fadvise(
+        &file,
+        0,
+        READ_AHEAD,
+        PosixFadviseAdvice::POSIX_FADV_WILLNEED,
+    );
+    file
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_ahead(file: std::fs::File) -> std::fs::File {
+    file
 }
 
 #[cfg(test)]

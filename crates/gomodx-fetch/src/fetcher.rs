@@ -267,8 +267,12 @@ impl Fetcher {
         let (bytes, path) = match stored {
             Some(stored) => {
                 if !stored.exported {
-                    self.write_export(module, CacheFile::Info, stored.bytes.clone())
-                        .await?;
+                    write_cache_file(
+                        &self.inner.mod_cache,
+                        module,
+                        CacheFile::Info,
+                        &stored.bytes,
+                    )?;
                 }
                 (stored.bytes, stored.path)
             }
@@ -342,8 +346,7 @@ impl Fetcher {
                 .check(&go_mod_key(module), &stored.h1, &source)
                 .await?;
             if !exported {
-                self.write_export(module, CacheFile::Mod, stored.data.to_vec())
-                    .await?;
+                write_cache_file(&self.inner.mod_cache, module, CacheFile::Mod, &stored.data)?;
             }
             return Ok(stored);
         }
@@ -440,8 +443,11 @@ impl Fetcher {
     }
 
     /// Stores checked `.info` or `.mod` bytes and their ref, and exports
-    /// them into GOMODCACHE unless the file there holds them already: one
-    /// blocking task for both.
+    /// them into GOMODCACHE unless the file there holds them already.
+    ///
+    /// Written on the caller's thread: small files, never fsynced, land in
+    /// the page cache faster than a blocking-pool round trip (which costs
+    /// more futex wake-ups than the writes cost syscalls).
     async fn keep(
         &self,
         module: &ModuleVersion,
@@ -455,54 +461,35 @@ impl Fetcher {
             CacheFile::Mod => ArtifactKind::Mod,
             _ => ArtifactKind::Info,
         };
-        let (store, cache, key) = (
-            self.inner.store.clone(),
-            self.inner.mod_cache.clone(),
-            module.clone(),
-        );
-        blocking(move || {
-            let blob = store.put_bytes(&bytes)?;
-            let mut reference = Ref::new(&blob, source);
-            if let Some(h1) = h1 {
-                reference = reference.with_h1(h1);
-            }
-            put_ref(&store, &key, kind, &reference)?;
-            if !exported {
-                write_cache_file(&cache, &key, file, &bytes)?;
-            }
-            Ok(())
-        })
-        .await?;
+        let store = &self.inner.store;
+        let blob = store.put_bytes(&bytes)?;
+        let mut reference = Ref::new(&blob, source);
+        if let Some(h1) = h1 {
+            reference = reference.with_h1(h1);
+        }
+        put_ref(store, module, kind, &reference)?;
+        if !exported {
+            write_cache_file(&self.inner.mod_cache, module, file, &bytes)?;
+        }
         self.push_remote(module, kind).await;
         Ok(path)
     }
 
     /// Writes `.info` or `.mod` into GOMODCACHE unless the file already
-    /// holds exactly these bytes (or, with `keep_existing`, exists at all):
-    /// checked on the caller's thread, written on the blocking pool.
-    pub(crate) async fn export(
+    /// holds exactly these bytes (or, with `keep_existing`, exists at all),
+    /// on the caller's thread (see [`keep`](Self::keep)).
+    pub(crate) fn export(
         &self,
         module: &ModuleVersion,
         kind: CacheFile,
-        bytes: Vec<u8>,
+        bytes: &[u8],
         keep_existing: bool,
     ) -> Result<PathBuf, Error> {
-        let (path, exported) = self.exported(module, kind, &bytes, keep_existing)?;
+        let (path, exported) = self.exported(module, kind, bytes, keep_existing)?;
         if !exported {
-            self.write_export(module, kind, bytes).await?;
+            write_cache_file(&self.inner.mod_cache, module, kind, bytes)?;
         }
         Ok(path)
-    }
-
-    /// Writes `.info` or `.mod` into GOMODCACHE, on the blocking pool.
-    async fn write_export(
-        &self,
-        module: &ModuleVersion,
-        kind: CacheFile,
-        bytes: Vec<u8>,
-    ) -> Result<(), Error> {
-        let (cache, module) = (self.inner.mod_cache.clone(), module.clone());
-        blocking(move || write_cache_file(&cache, &module, kind, &bytes)).await
     }
 
     /// The GOMODCACHE file of `kind` for `module`, and whether it already

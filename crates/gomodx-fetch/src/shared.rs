@@ -12,15 +12,21 @@ use crate::error::Error;
 use crate::fetcher::{Fetcher, blocking};
 
 impl Fetcher {
-    /// Blocks (on the blocking pool) until this process holds the store's
-    /// lock for `kind` of `module`; see
+    /// Waits until this process holds the store's lock for `kind` of
+    /// `module`; see
     /// [`Store::lock_artifact`](gomodx_store::Store::lock_artifact).
-    /// Taken before any network permit, so a waiting task never holds one.
+    /// Tried on the caller's thread first (the usual case: nobody holds
+    /// it), waited for on the blocking pool only when another process
+    /// does. Taken before any network permit, so a waiting task never
+    /// holds one.
     pub(crate) async fn lock_artifact(
         &self,
         module: &ModuleVersion,
         kind: ArtifactKind,
     ) -> Result<FileLock, Error> {
+        if let Some(lock) = self.inner.store.try_lock_artifact(module, kind)? {
+            return Ok(lock);
+        }
         let (store, key) = (self.inner.store.clone(), module.clone());
         blocking(move || Ok(store.lock_artifact(&key, kind)?)).await
     }

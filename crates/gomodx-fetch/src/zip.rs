@@ -100,12 +100,8 @@ impl Fetcher {
     async fn download_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
         self.require_network(&module.path, &module.version, ".zip")?;
         let permit = self.network_permit().await;
-        let (store, key) = (self.inner.store.clone(), module.clone());
-        let (_lock, writer) = blocking(move || {
-            let lock = store.lock_artifact(&key, ArtifactKind::Zip)?;
-            Ok((lock, store.blob_writer()?))
-        })
-        .await?;
+        let _lock = self.lock_artifact(module, ArtifactKind::Zip).await?;
+        let writer = self.inner.store.blob_writer()?;
         // Another process may have stored it while this one waited.
         if let Some(zip) = self.stored_zip(module).await? {
             return Ok(zip);

@@ -161,9 +161,7 @@ impl Store {
     /// Blocking; from async code call it inside `spawn_blocking`. The lock
     /// is released when the returned guard is dropped.
     pub fn lock_module_version(&self, module: &ModuleVersion) -> Result<FileLock, StoreError> {
-        let path = version_file(&self.bucket(LOCKS), module, ".lock")?;
-        create_dir_all(parent(&path))?;
-        Ok(FileLock::exclusive(&path)?)
+        self.lock_artifact(module, ArtifactKind::Zip)
     }
 
     /// This store's own staging directory in `tmp/` (see the `scratch`
@@ -209,13 +207,37 @@ impl Store {
         module: &ModuleVersion,
         kind: ArtifactKind,
     ) -> Result<FileLock, StoreError> {
-        if kind == ArtifactKind::Zip {
-            return self.lock_module_version(module);
-        }
-        let suffix = format!(".{}.lock", kind.extension());
+        Ok(FileLock::exclusive(
+            &self.artifact_lock_path(module, kind)?,
+        )?)
+    }
+
+    /// [`lock_artifact`](Self::lock_artifact) without waiting: `None` when
+    /// another process holds the lock. Cheap enough for async code (a
+    /// directory, an open and a non-blocking `flock`).
+    pub fn try_lock_artifact(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+    ) -> Result<Option<FileLock>, StoreError> {
+        Ok(FileLock::try_exclusive(
+            &self.artifact_lock_path(module, kind)?,
+        )?)
+    }
+
+    /// The lock file of an artifact, its directory created.
+    fn artifact_lock_path(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+    ) -> Result<PathBuf, StoreError> {
+        let suffix = match kind {
+            ArtifactKind::Zip => ".lock".to_owned(),
+            _ => format!(".{}.lock", kind.extension()),
+        };
         let path = version_file(&self.bucket(LOCKS), module, &suffix)?;
         create_dir_all(parent(&path))?;
-        Ok(FileLock::exclusive(&path)?)
+        Ok(path)
     }
 
     /// `<root>/<name>`.

@@ -29,7 +29,7 @@ use gomodx_module::{ModuleVersion, canonical_version, semver};
 use gomodx_store::{ArtifactKind, MetaKey, Ref};
 
 use crate::error::Error;
-use crate::fetcher::{Fetcher, blocking};
+use crate::fetcher::Fetcher;
 use crate::info::{disk_info, parse_disk_info};
 use crate::rules::MainRules;
 use allowed::Retraction;
@@ -374,14 +374,14 @@ impl Fetcher {
         let served = self
             .answer(path, key, ask, info_body, parse_info_body)
             .await?;
-        self.seed_info(path, &served.value, &served.proxy).await;
+        self.seed_info(path, &served.value, &served.proxy);
         Ok(served.value)
     }
 
     /// A query answered with a canonical version also tells that version's
     /// `.info`; like go's `cachingRepo`, keep it (store and GOMODCACHE)
     /// unless one is there already, so the download needs no second request.
-    async fn seed_info(&self, path: &str, info: &RevInfo, proxy: &str) {
+    fn seed_info(&self, path: &str, info: &RevInfo, proxy: &str) {
         let version = &info.version;
         if version.is_empty()
             || *version != canonical_version(version)
@@ -391,18 +391,19 @@ impl Fetcher {
         }
         let module = ModuleVersion::new(path, version.clone());
         let bytes = disk_info(info);
-        let (store, key, data) = (self.inner.store.clone(), module.clone(), bytes.clone());
-        let source = proxy.to_owned();
-        let _ = blocking(move || {
-            if store.get_ref(&key, ArtifactKind::Info)?.is_none() {
-                let blob = store.put_bytes(&data)?;
-                // Another process may have stored one meanwhile; either is fine.
-                let _ = store.put_ref(&key, ArtifactKind::Info, &Ref::new(&blob, source));
-            }
-            Ok(())
-        })
-        .await;
-        let _ = self.export(&module, CacheFile::Info, bytes, true).await;
+        // Small writes, on the caller's thread (see `Fetcher::keep`).
+        let store = &self.inner.store;
+        if let Ok(None) = store.get_ref(&module, ArtifactKind::Info)
+            && let Ok(blob) = store.put_bytes(&bytes)
+        {
+            // Another process may have stored one meanwhile; either is fine.
+            let _ = store.put_ref(
+                &module,
+                ArtifactKind::Info,
+                &Ref::new(&blob, proxy.to_owned()),
+            );
+        }
+        let _ = self.export(&module, CacheFile::Info, &bytes, true);
     }
 }
 
