@@ -26,13 +26,13 @@ const SOURCE: &str = "GOMODCACHE";
 impl Fetcher {
     /// When the store lacks `file` (`.info` or `.mod`) of `module` and
     /// GOMODCACHE holds it, copies it into the store (not with
-    /// `--refresh`). The caller then reads it as a stored file, checking a
-    /// `.mod`'s hash against go.sum.
+    /// `--refresh`), and says whether it did. The caller then reads it as a
+    /// stored file, checking a `.mod`'s hash against go.sum.
     pub(crate) async fn adopt_file(
         &self,
         module: &ModuleVersion,
         file: CacheFile,
-    ) -> Result<(), Error> {
+    ) -> Result<bool, Error> {
         let kind = match file {
             CacheFile::Mod => ArtifactKind::Mod,
             _ => ArtifactKind::Info,
@@ -40,7 +40,7 @@ impl Fetcher {
         if self.refreshes(&module.path)
             || self.inner.store.get_ref_unchecked(module, kind)?.is_some()
         {
-            return Ok(());
+            return Ok(false);
         }
         let path = self
             .inner
@@ -48,28 +48,27 @@ impl Fetcher {
             .file(module, file)
             .map_err(ExportError::from)?;
         let Ok(bytes) = std::fs::read(&path) else {
-            return Ok(());
+            return Ok(false);
         };
         let h1 = match kind {
             ArtifactKind::Mod => Some(hash_go_mod(&bytes)),
             _ if parse_disk_info(&bytes).is_some() => None,
-            _ => return Ok(()),
+            _ => return Ok(false),
         };
         if let Some(h1) = &h1
             && self.contradicts_go_sum(&go_mod_key(module), h1)
         {
-            return Ok(());
+            return Ok(false);
         }
-        let (store, key) = (self.inner.store.clone(), module.clone());
-        blocking(move || {
-            let blob = store.put_bytes(&bytes)?;
-            let mut reference = Ref::new(&blob, SOURCE.to_owned());
-            if let Some(h1) = h1 {
-                reference = reference.with_h1(h1);
-            }
-            put_ref(&store, &key, kind, &reference)
-        })
-        .await
+        // Small writes, on the caller's thread (see `Fetcher::keep`).
+        let store = &self.inner.store;
+        let blob = store.put_bytes(&bytes)?;
+        let mut reference = Ref::new(&blob, SOURCE.to_owned());
+        if let Some(h1) = h1 {
+            reference = reference.with_h1(h1);
+        }
+        put_ref(store, module, kind, &reference)?;
+        Ok(true)
     }
 
     /// The zip of `module` from GOMODCACHE when the store has none (not

@@ -252,9 +252,10 @@ impl Fetcher {
 
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {
         let mut stored = self.stored(module, CacheFile::Info)?;
-        if stored.is_none() {
-            self.pull_remote(module, ArtifactKind::Info).await?;
-            self.adopt_file(module, CacheFile::Info).await?;
+        if stored.is_none()
+            && (self.pull_remote(module, ArtifactKind::Info).await?
+                || self.adopt_file(module, CacheFile::Info).await?)
+        {
             stored = self.stored(module, CacheFile::Info)?;
         }
         let mut _lock = None;
@@ -328,9 +329,10 @@ impl Fetcher {
 
     async fn load_go_mod(&self, module: &ModuleVersion) -> Result<GoModFile, Error> {
         let mut stored = self.stored_go_mod(module)?;
-        if stored.is_none() {
-            self.pull_remote(module, ArtifactKind::Mod).await?;
-            self.adopt_file(module, CacheFile::Mod).await?;
+        if stored.is_none()
+            && (self.pull_remote(module, ArtifactKind::Mod).await?
+                || self.adopt_file(module, CacheFile::Mod).await?)
+        {
             stored = self.stored_go_mod(module)?;
         }
         let mut _lock = None;

@@ -74,32 +74,32 @@ impl Fetcher {
         &self,
         module: &ModuleVersion,
         kind: ArtifactKind,
-    ) -> Result<(), Error> {
+    ) -> Result<bool, Error> {
         let Some(tier) = self.readable() else {
-            return Ok(());
+            return Ok(false);
         };
         if self.inner.store.get_ref(module, kind)?.is_some() {
-            return Ok(());
+            return Ok(false);
         }
         let _permit = self.network_permit().await;
         let Some(reference) = self.remote_ref(tier, module, kind).await else {
-            return Ok(());
+            return Ok(false);
         };
         let bytes = match tier.remote.get_blob(&reference.sha256).await {
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
                 self.blob_missing(tier, module, kind, &reference);
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => {
                 self.remote_failed(tier, module, kind, e);
-                return Ok(());
+                return Ok(false);
             }
         };
         let h1 = hash_go_mod(&bytes);
         if kind == ArtifactKind::Mod && reference.h1.as_deref() != Some(&h1) {
             self.remote_lied(tier, module, kind, &reference, &h1);
-            return Ok(());
+            return Ok(false);
         }
         let (store, key, tagged) = (
             self.inner.store.clone(),
@@ -110,7 +110,8 @@ impl Fetcher {
             store.put_bytes(&bytes)?;
             put_ref(&store, &key, kind, &tagged)
         })
-        .await
+        .await?;
+        Ok(true)
     }
 
     /// The zip from the remote, when the store has none: streamed into a

@@ -45,14 +45,22 @@ pub enum ExportError {
 impl ModCache {
     /// Writes `V.info` (temp file + rename, as go does).
     pub fn write_info(&self, module: &ModuleVersion, json: &[u8]) -> Result<(), ExportError> {
-        write_via_temp(&self.file(module, CacheFile::Info)?, json)
+        self.write_via_temp(&self.file(module, CacheFile::Info)?, json)
     }
 
     /// Writes `V.mod` and regenerates the module's `list`.
     pub fn write_go_mod(&self, module: &ModuleVersion, go_mod: &[u8]) -> Result<(), ExportError> {
         let path = self.file(module, CacheFile::Mod)?;
-        write_via_temp(&path, go_mod)?;
+        self.write_via_temp(&path, go_mod)?;
         rewrite_version_list(path.parent().expect("a cache file always has a parent"))
+    }
+
+    /// go's `writeDiskCache`: temp file in the same directory, then rename
+    /// (with a locked temp file that a later run can tell from a live one).
+    fn write_via_temp(&self, path: &Path, data: &[u8]) -> Result<(), ExportError> {
+        create_parent(path)?;
+        self.sweep_once(path.parent().expect("cache files have parents"));
+        Ok(crate::temps::write_via_locked_temp(path, data)?)
     }
 
     /// Whether the published zip looks intact by what is cheap to check:
@@ -284,13 +292,6 @@ fn random_suffix() -> u32 {
     use std::hash::{BuildHasher, RandomState};
     let value = RandomState::new().hash_one((std::process::id(), std::time::SystemTime::now()));
     u32::try_from(value % 1_000_000_000).expect("below one billion")
-}
-
-/// go's `writeDiskCache`: temp file in the same directory, then rename
-/// (with a locked temp file that a later run can tell from a live one).
-fn write_via_temp(path: &Path, data: &[u8]) -> Result<(), ExportError> {
-    create_parent(path)?;
-    Ok(crate::temps::write_via_locked_temp(path, data)?)
 }
 
 /// go's `rewriteVersionList`: `list` holds the canonical versions that have a

@@ -1,7 +1,9 @@
 //! Paths inside GOMODCACHE (`cmd/go/internal/modfetch/cache.go`).
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use gomodx_module::escape::{escape_path, escape_version};
 use gomodx_module::{ModuleError, ModuleVersion, canonical_version};
@@ -41,12 +43,31 @@ impl CacheFile {
 #[derive(Debug, Clone)]
 pub struct ModCache {
     root: PathBuf,
+    /// The `@v` directories this process has swept of dead gomodx temp
+    /// files (see the `temps` module): once per directory, not per write.
+    swept: Arc<Mutex<HashSet<PathBuf>>>,
 }
 
 impl ModCache {
     /// A module cache at `root` (GOMODCACHE).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            swept: Arc::default(),
+        }
+    }
+
+    /// Removes dead gomodx temp files from `dir` unless this process did
+    /// already.
+    pub(crate) fn sweep_once(&self, dir: &Path) {
+        let first = self
+            .swept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(dir.to_path_buf());
+        if first {
+            crate::temps::sweep_dead_temps(dir);
+        }
     }
 
     /// The GOMODCACHE directory.

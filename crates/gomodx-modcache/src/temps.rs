@@ -5,10 +5,10 @@
 //! any lock, and never removes a temp file a killed go left. gomodx writes
 //! them through `<name>.gomodx-<random>.tmp` instead, and holds an `flock`
 //! on that temp file from its creation until it is renamed into place. The
-//! kernel drops the lock when the process dies, so before writing into a
-//! `@v` directory gomodx removes every `*.gomodx-*.tmp` there whose lock it
-//! can take: debris of a dead gomodx, never the file of a live one (whose
-//! lock is held) and never go's (other names). See the `gomodx-store`
+//! kernel drops the lock when the process dies, so before its first write
+//! into a `@v` directory a gomodx process removes every `*.gomodx-*.tmp`
+//! there whose lock it can take: debris of a dead gomodx, never the file of
+//! a live one (whose lock is held) and never go's (other names). See the `gomodx-store`
 //! crate's `scratch` module for why a lock and not a process id.
 //!
 //! A sweeper can take the lock of a temp file in the instant between its
@@ -28,14 +28,14 @@ const ATTEMPTS: usize = 5;
 
 /// go's `writeDiskCache` (a temp file in the same directory, then a
 /// rename) with a locked, gomodx-named temp file. No error path leaves the
-/// temp file behind.
+/// temp file behind. The caller sweeps the directory first
+/// ([`sweep_dead_temps`]).
 pub(crate) fn write_via_locked_temp(path: &Path, data: &[u8]) -> Result<(), FsError> {
     let dir = path.parent().expect("cache files have parents");
     let name = path
         .file_name()
         .expect("cache files have names")
         .to_string_lossy();
-    sweep_dead_temps(dir);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -140,6 +140,7 @@ mod tests {
         held.lock().unwrap();
         fs::write(dir.join("v1.0.0.info123.tmp"), "go's").unwrap();
 
+        assert_eq!(sweep_dead_temps(dir), 2);
         write_via_locked_temp(&dir.join("v1.0.0.info"), b"{}").unwrap();
         assert_eq!(
             names(dir),
