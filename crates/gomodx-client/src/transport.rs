@@ -79,6 +79,9 @@ enum Body {
 struct FileBody {
     file: std::fs::File,
     path: PathBuf,
+    /// The bytes left by the file's size when opened: a small file is
+    /// read into a buffer of its size, not a whole chunk's.
+    left: u64,
     /// The first read's outcome, made when the file was opened.
     first: Option<io::Result<Option<Bytes>>>,
 }
@@ -557,9 +560,11 @@ fn get_file(path: PathBuf, display: &str) -> Result<Response, FetchError> {
             });
         }
     };
+    let left = file.metadata().map_or(FILE_CHUNK as u64, |m| m.len());
     let mut body = FileBody {
         file,
         path,
+        left,
         first: None,
     };
     // Reported when the body is read, where the HTTP read errors are.
@@ -580,16 +585,13 @@ impl FileBody {
     }
 
     fn read_chunk(&mut self) -> io::Result<Option<Bytes>> {
-        let mut buf = Vec::with_capacity(FILE_CHUNK);
-        match self
-            .file
-            .by_ref()
-            .take(FILE_CHUNK as u64)
-            .read_to_end(&mut buf)?
-        {
-            0 => Ok(None),
-            _ => Ok(Some(Bytes::from(buf))),
-        }
+        // One byte more than is left, so that the end is seen in the same
+        // read (a file that grew is read on, a chunk at a time).
+        let want = (FILE_CHUNK as u64).min(self.left + 1);
+        let mut buf = Vec::with_capacity(usize::try_from(want).unwrap_or(FILE_CHUNK));
+        let n = self.file.by_ref().take(want).read_to_end(&mut buf)? as u64;
+        self.left = self.left.saturating_sub(n);
+        Ok((n > 0).then(|| Bytes::from(buf)))
     }
 }
 

@@ -110,6 +110,7 @@ pub(crate) struct Inner {
     pub(crate) mod_cache: ModCache,
     pub(crate) sums: SumChecker,
     network: Semaphore,
+    jobs: usize,
     cpu: Semaphore,
     pub(crate) writable_dirs: bool,
     pub(crate) reporter: Arc<dyn Reporter>,
@@ -150,6 +151,7 @@ impl Fetcher {
                 mod_cache: config.mod_cache,
                 sums,
                 network: Semaphore::new(config.jobs.max(1)),
+                jobs: config.jobs.max(1),
                 cpu: Semaphore::new(cpus),
                 writable_dirs: config.writable_dirs,
                 reporter: config.reporter,
@@ -166,6 +168,11 @@ impl Fetcher {
                     .map(crate::remote::RemoteTier::new),
             }),
         }
+    }
+
+    /// How many network fetches run at once (`-j`).
+    pub fn jobs(&self) -> usize {
+        self.inner.jobs
     }
 
     /// The hashes accepted so far that go.sum does not record: go.sum keys

@@ -15,6 +15,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use futures::StreamExt;
 use gomodx_fetch::gojson::{self, Object};
 use gomodx_fetch::{Error as FetchError, Fetcher, MainRules, ModuleDownload};
 use gomodx_modcache::ModCache;
@@ -209,28 +210,32 @@ impl Plan {
                 .map(|m| m.rules.clone())
                 .unwrap_or_default(),
         );
-        let tasks: Vec<_> = self
-            .targets
-            .iter()
-            .cloned()
-            .map(|target| {
+        // A bounded window of tasks, not one per target at once: a task
+        // waiting for a network permit holds its whole future, and at a few
+        // thousand targets those futures made most of the peak RSS. Four
+        // per network job keeps every permit busy while others extract.
+        let window = 4 * fetcher.jobs();
+        let mut done = futures::stream::iter(self.targets.iter().cloned().enumerate())
+            .map(|(index, target)| {
                 let (fetcher, queue, rules) =
                     (fetcher.clone(), Arc::clone(&queue), Arc::clone(&rules));
                 let current = match &target {
                     Target::Query { path, .. } => self.current(path),
                     Target::Unknown(_) => String::new(),
                 };
-                tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     download_target(&fetcher, &*queue, &rules, &current, target).await
-                })
+                });
+                async move { (index, task.await) }
             })
-            .collect();
-        let mut objects = Vec::new();
-        for task in tasks {
-            objects.push(task.await.unwrap_or_else(|e| ModuleJson {
+            .buffer_unordered(window);
+        let mut objects: Vec<ModuleJson> = Vec::new();
+        objects.resize_with(self.targets.len(), ModuleJson::default);
+        while let Some((index, outcome)) = done.next().await {
+            objects[index] = outcome.unwrap_or_else(|e| ModuleJson {
                 error: Some(format!("internal error: {e}")),
                 ..ModuleJson::default()
-            }));
+            });
         }
         objects
     }
