@@ -17,7 +17,7 @@ use gomodx_modzip::h1::{hash_go_mod, hash_zip};
 use gomodx_store::{ArtifactKind, Ref};
 
 use crate::error::Error;
-use crate::fetcher::{Fetcher, ZipFile, blocking, go_mod_key, put_ref};
+use crate::fetcher::{Fetcher, ZipFile, blocking, go_mod_key, put_ref, small_kind};
 use crate::info::parse_disk_info;
 
 /// The ref source of adopted artifacts.
@@ -33,10 +33,7 @@ impl Fetcher {
         module: &ModuleVersion,
         file: CacheFile,
     ) -> Result<bool, Error> {
-        let kind = match file {
-            CacheFile::Mod => ArtifactKind::Mod,
-            _ => ArtifactKind::Info,
-        };
+        let kind = small_kind(file);
         if self.refreshes(&module.path)
             || self.inner.store.get_ref_unchecked(module, kind)?.is_some()
         {
@@ -60,14 +57,7 @@ impl Fetcher {
         {
             return Ok(false);
         }
-        // Small writes, on the caller's thread (see `Fetcher::keep`).
-        let store = &self.inner.store;
-        let blob = store.put_bytes(&bytes)?;
-        let mut reference = Ref::new(&blob, SOURCE.to_owned());
-        if let Some(h1) = h1 {
-            reference = reference.with_h1(h1);
-        }
-        put_ref(store, module, kind, &reference)?;
+        self.put_small(module, kind, &bytes, h1, SOURCE.to_owned())?;
         Ok(true)
     }
 

@@ -410,10 +410,7 @@ impl Fetcher {
     /// caller's thread: from GOMODCACHE when the exported copy has those
     /// bytes (the warm case, one file read), else from the blob.
     fn stored(&self, module: &ModuleVersion, file: CacheFile) -> Result<Option<StoredFile>, Error> {
-        let kind = match file {
-            CacheFile::Mod => ArtifactKind::Mod,
-            _ => ArtifactKind::Info,
-        };
+        let kind = small_kind(file);
         let store = &self.inner.store;
         let Some(reference) = store.get_ref_unchecked(module, kind)? else {
             return Ok(None);
@@ -452,11 +449,8 @@ impl Fetcher {
     }
 
     /// Stores checked `.info` or `.mod` bytes and their ref, and exports
-    /// them into GOMODCACHE unless the file there holds them already.
-    ///
-    /// Written on the caller's thread: small files, never fsynced, land in
-    /// the page cache faster than a blocking-pool round trip (which costs
-    /// more futex wake-ups than the writes cost syscalls).
+    /// them into GOMODCACHE unless the file there holds them already, on
+    /// the caller's thread (see [`put_small`](Self::put_small)).
     async fn keep(
         &self,
         module: &ModuleVersion,
@@ -466,17 +460,8 @@ impl Fetcher {
         source: String,
     ) -> Result<PathBuf, Error> {
         let (path, exported) = self.exported(module, file, &bytes, false)?;
-        let kind = match file {
-            CacheFile::Mod => ArtifactKind::Mod,
-            _ => ArtifactKind::Info,
-        };
-        let store = &self.inner.store;
-        let blob = store.put_bytes(&bytes)?;
-        let mut reference = Ref::new(&blob, source);
-        if let Some(h1) = h1 {
-            reference = reference.with_h1(h1);
-        }
-        put_ref(store, module, kind, &reference)?;
+        let kind = small_kind(file);
+        self.put_small(module, kind, &bytes, h1, source)?;
         if !exported {
             write_cache_file(&self.inner.mod_cache, module, file, &bytes)?;
         }
@@ -484,9 +469,31 @@ impl Fetcher {
         Ok(path)
     }
 
+    /// Stores small bytes (`.info`, `.mod`) as a blob and the ref naming
+    /// it, with the go.mod's `h1` for a `.mod`. On the caller's thread:
+    /// never fsynced, they land in the page cache faster than a
+    /// blocking-pool round trip (which costs more futex wake-ups than the
+    /// writes cost syscalls).
+    pub(crate) fn put_small(
+        &self,
+        module: &ModuleVersion,
+        kind: ArtifactKind,
+        bytes: &[u8],
+        h1: Option<String>,
+        source: String,
+    ) -> Result<(), Error> {
+        let store = &self.inner.store;
+        let blob = store.put_bytes(bytes)?;
+        let mut reference = Ref::new(&blob, source);
+        if let Some(h1) = h1 {
+            reference = reference.with_h1(h1);
+        }
+        put_ref(store, module, kind, &reference)
+    }
+
     /// Writes `.info` or `.mod` into GOMODCACHE unless the file already
     /// holds exactly these bytes (or, with `keep_existing`, exists at all),
-    /// on the caller's thread (see [`keep`](Self::keep)).
+    /// on the caller's thread (see [`put_small`](Self::put_small)).
     pub(crate) fn export(
         &self,
         module: &ModuleVersion,
@@ -543,6 +550,14 @@ impl Fetcher {
             .acquire()
             .await
             .expect("the CPU semaphore is never closed")
+    }
+}
+
+/// The store's kind for a small GOMODCACHE file: `.mod`, else `.info`.
+pub(crate) fn small_kind(file: CacheFile) -> ArtifactKind {
+    match file {
+        CacheFile::Mod => ArtifactKind::Mod,
+        _ => ArtifactKind::Info,
     }
 }
 

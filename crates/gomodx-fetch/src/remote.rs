@@ -101,16 +101,10 @@ impl Fetcher {
             self.remote_lied(tier, module, kind, &reference, &h1);
             return Ok(false);
         }
-        let (store, key, tagged) = (
-            self.inner.store.clone(),
-            module.clone(),
-            via(&reference, tier),
-        );
-        blocking(move || {
-            store.put_bytes(&bytes)?;
-            put_ref(&store, &key, kind, &tagged)
-        })
-        .await?;
+        // Small writes, on the caller's thread (see `Fetcher::put_small`).
+        let store = &self.inner.store;
+        store.put_bytes(&bytes)?;
+        put_ref(store, module, kind, &via(&reference, tier))?;
         Ok(true)
     }
 
@@ -129,8 +123,7 @@ impl Fetcher {
         let Some(reference) = self.remote_ref(tier, module, kind).await else {
             return Ok(None);
         };
-        let store = self.inner.store.clone();
-        let mut writer = blocking(move || Ok(store.blob_writer()?)).await?;
+        let mut writer = self.inner.store.blob_writer()?;
         match tier
             .remote
             .get_blob_into(&reference.sha256, &mut writer)

@@ -8,8 +8,9 @@
 //! kernel drops the lock when the process dies, so before its first write
 //! into a `@v` directory a gomodx process removes every `*.gomodx-*.tmp`
 //! there whose lock it can take: debris of a dead gomodx, never the file of
-//! a live one (whose lock is held) and never go's (other names). See the `gomodx-store`
-//! crate's `scratch` module for why a lock and not a process id.
+//! a live one (whose lock is held) and never go's (other names). See the
+//! `gomodx-store` crate's `scratch` module for why a lock and not a process
+//! id.
 //!
 //! A sweeper can take the lock of a temp file in the instant between its
 //! creation and its writer's `flock`, and remove it; the writer's rename

@@ -391,7 +391,7 @@ impl Fetcher {
         }
         let module = ModuleVersion::new(path, version.clone());
         let bytes = disk_info(info);
-        // Small writes, on the caller's thread (see `Fetcher::keep`).
+        // Small writes, on the caller's thread (see `Fetcher::put_small`).
         let store = &self.inner.store;
         if let Ok(None) = store.get_ref(&module, ArtifactKind::Info)
             && let Ok(blob) = store.put_bytes(&bytes)
