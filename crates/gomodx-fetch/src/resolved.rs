@@ -85,7 +85,7 @@ impl Resolved {
             }
             read.push(module);
         }
-        if !all_exported(fetcher, &read) {
+        if !fetcher.inner.mod_cache.has_all(&read, CacheFile::Mod) {
             return None;
         }
         let log = file
@@ -131,19 +131,6 @@ impl Resolved {
 
 /// Whether GOMODCACHE has the go.mod of every module in `modules` (the
 /// `stat` calls spread over the CPUs when there are a few hundred).
-fn all_exported(fetcher: &Fetcher, modules: &[ModuleVersion]) -> bool {
-    use rayon::prelude::*;
-    let exported = |m: &ModuleVersion| {
-        fetcher
-            .exported(m, CacheFile::Mod, &[], true)
-            .is_ok_and(|(_, exported)| exported)
-    };
-    if modules.len() < 256 {
-        return modules.iter().all(exported);
-    }
-    modules.par_iter().with_min_len(64).all(exported)
-}
-
 /// Module versions numbered in order of first mention.
 #[derive(Default)]
 struct Names {

@@ -102,6 +102,24 @@ impl ModCache {
             .join(format!("{}@{version}", escape_path(&module.path)?)))
     }
 
+    /// Whether GOMODCACHE holds a `kind` file for every module version in
+    /// `modules`. A warm graph checks thousands of go.mod files: each is looked
+    /// up relative to one handle on `cache/download`, each run of one path's
+    /// versions (sorted input has one per path) escapes the path once, and
+    /// the work is spread over the CPUs past a few hundred.
+    pub fn has_all(&self, modules: &[ModuleVersion], kind: CacheFile) -> bool {
+        use rayon::prelude::*;
+        let Ok(download) = std::fs::File::open(self.root.join("cache/download")) else {
+            return modules.is_empty();
+        };
+        let same_path = |a: &ModuleVersion, b: &ModuleVersion| a.path == b.path;
+        let has = |versions: &[ModuleVersion]| has_versions(&download, versions, kind);
+        if modules.len() < 256 {
+            return modules.chunk_by(same_path).all(has);
+        }
+        modules.par_chunk_by(same_path).all(has)
+    }
+
     /// Go's `DownloadDir`: the extracted tree if it is complete — it is a
     /// directory, no `.partial` marker exists and the `.ziphash` exists —
     /// else `None` (go treats an incomplete tree as absent).
@@ -116,6 +134,28 @@ impl ModCache {
         let complete = dir.is_dir() && !exists(&partial)? && exists(&ziphash)?;
         Ok(complete.then_some(dir))
     }
+}
+
+/// Whether `download` (`cache/download`) holds a regular `kind` file for
+/// each of `versions`, all versions of one module path.
+fn has_versions(download: &std::fs::File, versions: &[ModuleVersion], kind: CacheFile) -> bool {
+    use nix::fcntl::AtFlags;
+    use nix::sys::stat::{SFlag, fstatat};
+    let Some(first) = versions.first() else {
+        return true;
+    };
+    let Ok(dir) = escape_path(&first.path) else {
+        return false;
+    };
+    versions.iter().all(|module| {
+        let Ok(version) = checked_version(module) else {
+            return false;
+        };
+        let relative = format!("{dir}/@v/{version}.{}", kind.suffix());
+        fstatat(download, relative.as_str(), AtFlags::empty()).is_ok_and(|stat| {
+            SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG
+        })
+    })
 }
 
 /// The escaped version of a module, refusing non-canonical versions as go does.
@@ -174,5 +214,41 @@ mod tests {
         assert!(cache.complete_dir(&module).unwrap().is_some());
         std::fs::write(cache.file(&module, CacheFile::Partial).unwrap(), "").unwrap();
         assert_eq!(cache.complete_dir(&module).unwrap(), None);
+    }
+
+    #[test]
+    fn has_all_needs_every_file_of_the_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = ModCache::new(tmp.path());
+        assert!(
+            cache.has_all(&[], CacheFile::Mod),
+            "nothing asked, nothing missing"
+        );
+        // Past the parallel threshold, several versions per path, paths escaped.
+        let modules: Vec<ModuleVersion> = (0..300)
+            .map(|i| ModuleVersion::new(format!("example.com/Mod{}", i / 3), format!("v1.0.{i}")))
+            .collect();
+        assert!(
+            !cache.has_all(&modules, CacheFile::Mod),
+            "no cache/download yet"
+        );
+        for module in &modules {
+            let file = cache.file(module, CacheFile::Mod).unwrap();
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, "module m\n").unwrap();
+        }
+        assert!(cache.has_all(&modules, CacheFile::Mod));
+        assert!(cache.has_all(&modules[..5], CacheFile::Mod));
+        assert!(!cache.has_all(&modules, CacheFile::Info), "another kind");
+        let last = cache.file(&modules[299], CacheFile::Mod).unwrap();
+        std::fs::remove_file(&last).unwrap();
+        assert!(!cache.has_all(&modules, CacheFile::Mod), "one missing");
+        std::fs::create_dir(&last).unwrap();
+        assert!(
+            !cache.has_all(&modules, CacheFile::Mod),
+            "a directory is not a file"
+        );
+        let bad = [ModuleVersion::new("example.com/m", "v1.0")];
+        assert!(!cache.has_all(&bad, CacheFile::Mod), "not canonical");
     }
 }
