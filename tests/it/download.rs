@@ -12,6 +12,7 @@
 
 mod faults;
 pub(crate) mod harness;
+mod prefetch;
 mod processes;
 
 use std::path::{Path, PathBuf};

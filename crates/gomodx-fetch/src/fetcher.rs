@@ -119,6 +119,12 @@ pub(crate) struct Inner {
     zips: OnceMap<ModuleVersion, Result<ZipFile, Error>>,
     dirs: OnceMap<ModuleVersion, Result<PathBuf, Error>>,
     pub(crate) downloads: OnceMap<ModuleVersion, ModuleDownload>,
+    /// Whether zips are being fetched ahead of the graph (`prefetch`).
+    pub(crate) prefetching: std::sync::atomic::AtomicBool,
+    pub(crate) prefetches: OnceMap<ModuleVersion, crate::prefetch::PrefetchSlot>,
+    /// Network jobs prefetches may hold: half, so the graph's go.mod
+    /// fetches always find one.
+    pub(crate) prefetch_slots: Semaphore,
     pub(crate) queries: QueryCache,
     pub(crate) freshness: FreshnessState,
     pub(crate) remote: Option<crate::remote::RemoteTier>,
@@ -160,6 +166,9 @@ impl Fetcher {
                 zips: OnceMap::default(),
                 dirs: OnceMap::default(),
                 downloads: OnceMap::default(),
+                prefetching: std::sync::atomic::AtomicBool::new(false),
+                prefetches: OnceMap::default(),
+                prefetch_slots: Semaphore::new((config.jobs / 2).max(1)),
                 queries: QueryCache::default(),
                 freshness: FreshnessState::new(freshness),
                 // Offline means no network at all, the remote's included.

@@ -47,6 +47,7 @@ mod freshness;
 pub mod gojson;
 mod graph;
 pub mod info;
+mod prefetch;
 mod provenance;
 mod query;
 mod remote;

@@ -125,6 +125,19 @@ impl SumChecker {
             .is_some_and(|h| h == hash)
     }
 
+    /// Whether go.sum records an `h1:` hash of `module`'s zip, so that
+    /// [`Self::check_now`] settles it without the checksum database
+    /// (never for toolchains, which go checks there anyway).
+    pub(crate) fn records_zip(&self, module: &ModuleVersion) -> bool {
+        let toolchain = module.path == TOOLCHAIN_MODULE && self.policy.toolchain_needs_sumdb;
+        !toolchain
+            && self
+                .policy
+                .go_sum
+                .as_ref()
+                .is_some_and(|go_sum| go_sum.hashes(module).iter().any(|h| h.starts_with("h1:")))
+    }
+
     /// Checks `hash` for the go.sum key `key` (`path version` or
     /// `path version/go.mod`) without waiting: `None` when the checksum
     /// database has to be asked ([`Self::check`]). `source` names where the

@@ -37,6 +37,9 @@ enum Step {
 
 impl Fetcher {
     pub(crate) async fn load_zip(&self, module: &ModuleVersion) -> Result<ZipFile, Error> {
+        if let Some(zip) = self.prefetched_zip(module).await? {
+            return Ok(zip);
+        }
         if let Some(zip) = self.stored_zip(module).await? {
             return Ok(zip);
         }

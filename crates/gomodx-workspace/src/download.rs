@@ -143,6 +143,15 @@ impl Plan {
             None => root(arg).is_none(),
         });
         let mut graph_error = None;
+        if need_graph && (!explicit || args.iter().any(|arg| arg == "all")) {
+            // The versions the main go.mod requires are, when it is tidy,
+            // the ones the graph selects: their zips download while it loads.
+            fetcher.prefetch_zips(
+                main.requires()
+                    .filter(|r| main.rules.replacement(&r.module).is_none())
+                    .map(|r| r.module.clone()),
+            );
+        }
         let (main, graph, raised) = if need_graph {
             let loaded = match main
                 .load(
