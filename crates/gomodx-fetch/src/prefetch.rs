@@ -1,13 +1,13 @@
 //! Zips fetched ahead of the module graph. Loading the graph is a chain of
 //! go.mod round trips during which the network and the CPUs are mostly
 //! idle; the versions a main go.mod requires are, when it is tidy, the ones
-//! the graph selects. So while the graph loads, those zips are downloaded,
+//! the graph selects. So while the graph loads, their zips are downloaded,
 //! checked against go.sum and extracted into the store's staging area, a
 //! few at a time so that the go.mod fetches on the critical path always
 //! find a free network slot. A version the download then asks for is
-//! published from there, not downloaded or extracted again; one it does not
-//! ask for (an untidy go.mod) stays in the store only, never in GOMODCACHE,
-//! and its staged tree is removed with the fetcher.
+//! published from there, not downloaded or extracted again; one it does
+//! not ask for (an untidy go.mod) stays in the store only, never in
+//! GOMODCACHE, and its staged tree is removed with the fetcher.
 //!
 //! Only what cannot change the outcome is fetched ahead: go.sum must record
 //! the zip's hash (so no checksum database is asked), the network must be
@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use gomodx_client::{ProxyKind, ProxySpec};
 use gomodx_modcache::CacheFile;
-use gomodx_module::ModuleVersion;
+use gomodx_module::{ModuleVersion, canonical_version};
 use gomodx_store::{ArtifactKind, Ref};
 
 use crate::error::Error;
@@ -125,7 +125,8 @@ impl Fetcher {
     /// ahead of the graph; `None` when it is not (or someone else has it).
     async fn prefetch(&self, module: &ModuleVersion) -> Result<Option<Prefetched>, Error> {
         let inner = &self.inner;
-        if self.refreshes(&module.path)
+        if canonical_version(&module.version) != module.version
+            || self.refreshes(&module.path)
             || !inner.sums.records_zip(module)
             || inner
                 .store

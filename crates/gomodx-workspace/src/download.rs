@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 use gomodx_fetch::gojson::{self, Object};
-use gomodx_fetch::{Error as FetchError, Fetcher, MainRules, ModuleDownload};
+use gomodx_fetch::{Error as FetchError, Fetcher, MainRules, ModuleDownload, Replacement};
 use gomodx_modcache::ModCache;
 use gomodx_modfile::ModFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
@@ -145,12 +145,15 @@ impl Plan {
         let mut graph_error = None;
         if need_graph && (!explicit || args.iter().any(|arg| arg == "all")) {
             // The versions the main go.mod requires are, when it is tidy,
-            // the ones the graph selects: their zips download while it loads.
-            fetcher.prefetch_zips(
-                main.requires()
-                    .filter(|r| main.rules.replacement(&r.module).is_none())
-                    .map(|r| r.module.clone()),
-            );
+            // the ones the graph selects: their zips (a replacement's, if
+            // replaced) download while it loads.
+            fetcher.prefetch_zips(main.requires().filter_map(|r| {
+                match main.rules.replacement(&r.module) {
+                    None => Some(r.module.clone()),
+                    Some(Replacement::Module(m)) => Some(m.clone()),
+                    Some(Replacement::Dir(_)) => None,
+                }
+            }));
         }
         let (main, graph, raised) = if need_graph {
             let loaded = match main
