@@ -13,8 +13,9 @@
 //! the zip's hash (so no checksum database is asked), the network must be
 //! allowed and reached through a proxy (GOPROXY's first entry a URL: no
 //! version-control clone ahead), the version must not be under
-//! `--refresh`, and neither the store nor GOMODCACHE may hold it. Any failure is dropped silently: the
-//! download proper then fetches the zip the ordinary way and reports it.
+//! `--refresh`, and neither the store nor GOMODCACHE may hold it. Any
+//! failure is dropped silently: the download proper then fetches the zip
+//! the ordinary way and reports it.
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -129,8 +129,6 @@ impl Resolved {
     }
 }
 
-/// Whether GOMODCACHE has the go.mod of every module in `modules` (the
-/// `stat` calls spread over the CPUs when there are a few hundred).
 /// Module versions numbered in order of first mention.
 #[derive(Default)]
 struct Names {

@@ -103,10 +103,10 @@ impl ModCache {
     }
 
     /// Whether GOMODCACHE holds a `kind` file for every module version in
-    /// `modules`. A warm graph checks thousands of go.mod files: each is looked
-    /// up relative to one handle on `cache/download`, each run of one path's
-    /// versions (sorted input has one per path) escapes the path once, and
-    /// the work is spread over the CPUs past a few hundred.
+    /// `modules`. A warm graph checks thousands of go.mod files: each is
+    /// looked up relative to one handle on `cache/download`, each run of
+    /// one path's versions (sorted input has one per path) escapes the path
+    /// once, and the work is spread over the CPUs past a few hundred.
     pub fn has_all(&self, modules: &[ModuleVersion], kind: CacheFile) -> bool {
         use rayon::prelude::*;
         let Ok(download) = std::fs::File::open(self.root.join("cache/download")) else {
