@@ -21,7 +21,7 @@ use gomodx_test::server::Faults;
 use gomodx_test::{ProxyServer, ProxyTree};
 use harness::{
     Gomodx, assert_same_download, assert_same_listing, copy_dir, every_version, go_env, listing,
-    normalize_json, stderr,
+    normalize_json, stderr, testdata_main,
 };
 
 use crate::universes::{self, OnDisk};
@@ -498,14 +498,10 @@ fn download_all_with_a_partial_graph_fails_after_downloading_like_go() {
 #[test]
 fn download_all_records_the_build_lists_hashes() {
     let tmp = tempfile::tempdir().unwrap();
-    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
-    let main = tmp.path().join("main");
-    std::fs::create_dir_all(&main).unwrap();
-    std::fs::write(
-        main.join("go.mod"),
+    let (tree, main) = testdata_main(
+        tmp.path(),
         "module example.com/m\n\ngo 1.21\n\nrequire rsc.io/quote v1.5.2\n",
-    )
-    .unwrap();
+    );
     std::fs::write(main.join("main.go"), TESTDATA_MAIN_GO).unwrap();
     assert_same_as_go(&tree.file_url(), &main, &["all".to_owned()], true);
 }

@@ -26,9 +26,7 @@ use gomodx_test::sumdb::{Lie, TestSumdb};
 use gomodx_test::{GoEnv, ProxyServer};
 use serde_json::Value;
 
-use crate::download::harness::{
-    Gomodx, assert_same_listing, copy_dir, go_env, listing, normalize_json,
-};
+use crate::download::harness::{Gomodx, assert_same_modcache, copy_dir, go_env, normalize_json};
 use crate::universes;
 
 /// A running `gomodx serve`, killed on drop.
@@ -213,18 +211,7 @@ fn download_all(go: &GoEnv, main: &Path) -> Vec<Value> {
 
 /// Asserts two go environments downloaded the same things into their caches.
 fn assert_same_caches(expected: &GoEnv, actual: &GoEnv) {
-    let download = |root: PathBuf| listing(&root.join("cache/download"), None, false);
-    assert_same_listing(
-        "cache/download",
-        &download(expected.gomodcache()),
-        &download(actual.gomodcache()),
-    );
-    let trees = |root: PathBuf| listing(&root, Some("cache"), true);
-    assert_same_listing(
-        "extracted trees",
-        &trees(expected.gomodcache()),
-        &trees(actual.gomodcache()),
-    );
+    assert_same_modcache(&expected.gomodcache(), &actual.gomodcache());
 }
 
 #[test]

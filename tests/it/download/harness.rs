@@ -131,6 +131,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Asserts that go's GOMODCACHE (`go`) and gomodx's (`ours`) hold the same
+/// files under `cache/download` and the same extracted trees (names,
+/// contents, modes).
+pub fn assert_same_modcache(go: &Path, ours: &Path) {
+    let download = |root: &Path| listing(&root.join("cache/download"), None, false);
+    assert_same_listing("cache/download", &download(go), &download(ours));
+    let trees = |root: &Path| listing(root, Some("cache"), true);
+    assert_same_listing("extracted trees", &trees(go), &trees(ours));
+}
+
+/// Go's test-proxy modules written under `tmp/proxy`, and a main module in
+/// `tmp/main` whose go.mod is `go_mod`.
+pub fn testdata_main(tmp: &Path, go_mod: &str) -> (ProxyTree, PathBuf) {
+    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.join("proxy")).unwrap();
+    let main = tmp.join("main");
+    std::fs::create_dir_all(&main).unwrap();
+    std::fs::write(main.join("go.mod"), go_mod).unwrap();
+    (tree, main)
+}
+
 /// Every file under `root` (skipping `*.lock` files and anything below
 /// `skip`), by relative path: its mode and content. Directories are listed
 /// with their mode only.
@@ -182,18 +202,7 @@ pub fn assert_same_download(
     for (ours, theirs) in ours.iter().zip(&theirs) {
         assert_eq!(ours, theirs);
     }
-    let download = |root: PathBuf| listing(&root.join("cache/download"), None, false);
-    assert_same_listing(
-        "cache/download",
-        &download(go.gomodcache()),
-        &download(gomodx.mod_cache()),
-    );
-    let trees = |root: PathBuf| listing(&root, Some("cache"), true);
-    assert_same_listing(
-        "extracted trees",
-        &trees(go.gomodcache()),
-        &trees(gomodx.mod_cache()),
-    );
+    assert_same_modcache(&go.gomodcache(), &gomodx.mod_cache());
     let go_sum = |dir: &Path| std::fs::read_to_string(dir.join("go.sum")).ok();
     assert_eq!(go_sum(our_main), go_sum(go_main), "go.sum");
 }

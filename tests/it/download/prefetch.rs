@@ -10,20 +10,16 @@ use gomodx_module::ModuleVersion;
 use gomodx_test::ProxyServer;
 use gomodx_test::server::Faults;
 
-use super::harness::{Gomodx, assert_same_listing, copy_dir, go_env, listing, stderr};
+use super::harness::{Gomodx, assert_same_modcache, copy_dir, go_env, stderr, testdata_main};
 
 #[test]
 fn an_untidy_requirement_fetched_ahead_stays_out_of_gomodcache() {
     let tmp = tempfile::tempdir().unwrap();
-    let tree = gomodx_test::testdata::go_testdata_tree(&tmp.path().join("proxy")).unwrap();
-    let main = tmp.path().join("main");
-    std::fs::create_dir_all(&main).unwrap();
     // rsc.io/quote v1.5.2 requires rsc.io/sampler v1.3.0: v1.2.0 is not selected.
-    std::fs::write(
-        main.join("go.mod"),
+    let (tree, main) = testdata_main(
+        tmp.path(),
         "module example.com/m\n\ngo 1.21\n\nrequire (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.2.0\n)\n",
-    )
-    .unwrap();
+    );
     let go_sum: String = [
         ("rsc.io/quote", "v1.5.2"),
         ("rsc.io/sampler", "v1.2.0"),
@@ -77,14 +73,5 @@ fn an_untidy_requirement_fetched_ahead_stays_out_of_gomodcache() {
             "{file}"
         );
     }
-    assert_same_listing(
-        "cache/download",
-        &listing(&go.gomodcache().join("cache/download"), None, false),
-        &listing(&gomodx.mod_cache().join("cache/download"), None, false),
-    );
-    assert_same_listing(
-        "extracted trees",
-        &listing(&go.gomodcache(), Some("cache"), true),
-        &listing(&gomodx.mod_cache(), Some("cache"), true),
-    );
+    assert_same_modcache(&go.gomodcache(), &gomodx.mod_cache());
 }

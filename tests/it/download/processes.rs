@@ -10,8 +10,8 @@ use gomodx_test::server::Faults;
 use gomodx_test::{GoEnv, ProxyServer, ProxyTree, UniverseConfig};
 
 use super::harness::{
-    Gomodx, assert_no_partial_files, assert_same_listing, assert_store_intact, every_version,
-    go_env, kill_mid_zip, listing, stderr,
+    Gomodx, assert_no_partial_files, assert_same_listing, assert_same_modcache,
+    assert_store_intact, every_version, go_env, kill_mid_zip, listing, stderr,
 };
 use crate::universes::{self, OnDisk};
 
@@ -124,14 +124,5 @@ fn two_processes_share_one_store_and_modcache() {
     let Some(go) = go_mod(&tree, &main, &args) else {
         return;
     };
-    assert_same_listing(
-        "cache/download",
-        &listing(&go.gomodcache().join("cache/download"), None, false),
-        &listing(&gomodx.mod_cache().join("cache/download"), None, false),
-    );
-    assert_same_listing(
-        "extracted trees",
-        &listing(&go.gomodcache(), Some("cache"), true),
-        &listing(&gomodx.mod_cache(), Some("cache"), true),
-    );
+    assert_same_modcache(&go.gomodcache(), &gomodx.mod_cache());
 }
