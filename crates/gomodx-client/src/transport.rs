@@ -587,7 +587,7 @@ impl FileBody {
     fn read_chunk(&mut self) -> io::Result<Option<Bytes>> {
         // One byte more than is left, so that the end is seen in the same
         // read (a file that grew is read on, a chunk at a time).
-        let want = (FILE_CHUNK as u64).min(self.left + 1);
+        let want = (FILE_CHUNK as u64).min(self.left.saturating_add(1));
         let mut buf = Vec::with_capacity(usize::try_from(want).unwrap_or(FILE_CHUNK));
         let n = self.file.by_ref().take(want).read_to_end(&mut buf)? as u64;
         self.left = self.left.saturating_sub(n);

@@ -22,18 +22,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use gomodx_client::{ProxyKind, ProxySpec};
 use gomodx_modcache::CacheFile;
 use gomodx_module::{ModuleVersion, canonical_version};
-use gomodx_store::{ArtifactKind, Ref};
+use gomodx_store::{ArtifactKind, Blob, Ref};
 
 use crate::error::Error;
-use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref};
+use crate::fetcher::{Fetcher, ZipFile, blocking, put_ref};
 use crate::reporter::NoReporter;
 use crate::sink::BlobSink;
 
 /// A zip fetched ahead: committed to the store, its tree extracted in a
 /// staging directory (removed when dropped).
 pub(crate) struct Prefetched {
-    sha256: String,
-    size: u64,
+    blob: Blob,
     h1: String,
     staged: tempfile::TempDir,
 }
@@ -101,21 +100,8 @@ impl Fetcher {
         let _cpu = self.cpu_permit().await;
         let (fetcher, key) = (self.clone(), module.clone());
         let zip = blocking(move || {
-            let inner = &fetcher.inner;
-            let blob = inner.store.blob_path(&prefetched.sha256)?;
-            let path = inner.mod_cache.install_zip(&key, &blob, &prefetched.h1)?;
-            // If publishing fails, `extract` extracts the zip again and
-            // reports what fails then.
             let tree = prefetched.staged.path().join("tree");
-            let _ = inner
-                .mod_cache
-                .publish_tree(&key, &tree, inner.writable_dirs);
-            Ok(ZipFile {
-                path,
-                h1: prefetched.h1,
-                size: prefetched.size,
-                source: Source::Network,
-            })
+            fetcher.publish_download(&key, &prefetched.blob, prefetched.h1, Some(&tree))
         })
         .await?;
         self.push_remote(module, ArtifactKind::Zip).await;
@@ -171,12 +157,7 @@ impl Fetcher {
             let blob = writer.commit()?;
             let reference = Ref::new(&blob, served.proxy).with_h1(h1.clone());
             put_ref(&inner.store, &key, ArtifactKind::Zip, &reference)?;
-            Ok(Some(Prefetched {
-                sha256: blob.sha256,
-                size: blob.size,
-                h1,
-                staged,
-            }))
+            Ok(Some(Prefetched { blob, h1, staged }))
         })
         .await
     }

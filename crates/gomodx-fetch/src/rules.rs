@@ -78,6 +78,17 @@ impl MainRules {
             .or_else(|| self.wildcard.get(&module.path))
     }
 
+    /// The module version fetched in place of `module`: its module
+    /// replacement, `module` itself when it is not replaced, `None` for a
+    /// directory replacement (nothing to fetch).
+    pub fn fetched_as(&self, module: &ModuleVersion) -> Option<ModuleVersion> {
+        match self.replacement(module) {
+            None => Some(module.clone()),
+            Some(Replacement::Module(replacement)) => Some(replacement.clone()),
+            Some(Replacement::Dir(_)) => None,
+        }
+    }
+
     /// Whether every version of `path` is replaced.
     pub fn replaces_all_versions(&self, path: &str) -> bool {
         self.wildcard.contains_key(path)
@@ -126,6 +137,13 @@ mod tests {
             rules.replacement(&ModuleVersion::new("c.com/y", "v1.0.0")),
             None
         );
+        let y = ModuleVersion::new("c.com/y", "v1.0.0");
+        assert_eq!(
+            rules.fetched_as(&x("v1.0.0")),
+            Some(ModuleVersion::new("b.com/x", "v1.1.0"))
+        );
+        assert_eq!(rules.fetched_as(&x("v1.2.0")), None, "a directory");
+        assert_eq!(rules.fetched_as(&y), Some(y.clone()), "not replaced");
         assert_eq!(clean_join(Path::new("/a/b"), "../c"), PathBuf::from("/a/c"));
         assert_eq!(clean_join(Path::new("/a/b"), "/abs"), PathBuf::from("/abs"));
     }

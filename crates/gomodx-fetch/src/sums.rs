@@ -75,8 +75,14 @@ impl SumPolicy {
 
     /// Go's `useSumDB`: whether the checksum database vouches for `path`.
     pub fn uses_sumdb(&self, path: &str) -> bool {
-        (path == TOOLCHAIN_MODULE && self.toolchain_needs_sumdb)
+        self.toolchain_in_sumdb(path)
             || (self.gosumdb != "off" && !match_prefix_patterns(&self.gonosumdb, path))
+    }
+
+    /// Whether `path` is go's toolchain module and go asks the checksum
+    /// database for it whatever go.sum says.
+    fn toolchain_in_sumdb(&self, path: &str) -> bool {
+        path == TOOLCHAIN_MODULE && self.toolchain_needs_sumdb
     }
 }
 
@@ -129,8 +135,7 @@ impl SumChecker {
     /// [`Self::check_now`] settles it without the checksum database
     /// (never for toolchains, which go checks there anyway).
     pub(crate) fn records_zip(&self, module: &ModuleVersion) -> bool {
-        let toolchain = module.path == TOOLCHAIN_MODULE && self.policy.toolchain_needs_sumdb;
-        !toolchain
+        !self.policy.toolchain_in_sumdb(&module.path)
             && self
                 .policy
                 .go_sum
@@ -149,7 +154,7 @@ impl SumChecker {
         source: &str,
     ) -> Option<Result<(), Error>> {
         // go.sum never suffices for toolchains: go asks the database anyway.
-        let toolchain = key.path == TOOLCHAIN_MODULE && self.policy.toolchain_needs_sumdb;
+        let toolchain = self.policy.toolchain_in_sumdb(&key.path);
         if let Some(go_sum) = &self.policy.go_sum {
             let decisive = decisive_line(go_sum, key, hash);
             if decisive.is_some_and(|h| h == hash) {

@@ -1,12 +1,12 @@
 //! Zips: from the store when it holds an intact copy, else streamed from
 //! the proxy into a store blob, checked, and published in GOMODCACHE.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gomodx_modcache::{CacheFile, ExportError};
 use gomodx_module::ModuleVersion;
 use gomodx_modzip::h1::hash_zip;
-use gomodx_store::{ArtifactKind, BlobSynced, BlobWriter, Ref, StoreError};
+use gomodx_store::{ArtifactKind, Blob, BlobSynced, BlobWriter, Ref, StoreError};
 
 use crate::error::Error;
 use crate::fetcher::{Fetcher, Source, ZipFile, blocking, put_ref, stored_source};
@@ -197,10 +197,9 @@ impl Fetcher {
         }
     }
 
-    /// Commits a checked download: the blob, its ref, the zip and
-    /// `.ziphash` in GOMODCACHE, and the staged tree (if publishing it
-    /// fails, [`extract`](Self::extract) extracts the zip again and reports
-    /// what fails then).
+    /// Commits a checked download: the blob, its ref, then the zip,
+    /// `.ziphash` and staged tree in GOMODCACHE
+    /// ([`publish_download`](Self::publish_download)).
     fn keep_download(
         &self,
         module: &ModuleVersion,
@@ -208,29 +207,45 @@ impl Fetcher {
         synced: BlobSynced,
         proxy: String,
     ) -> Result<ZipFile, Error> {
-        let store = &self.inner.store;
         let blob = checked.writer.commit_synced(synced)?;
         put_ref(
-            store,
+            &self.inner.store,
             module,
             ArtifactKind::Zip,
             &Ref::new(&blob, proxy).with_h1(checked.h1.clone()),
         )?;
-        let path = self.inner.mod_cache.install_zip(
-            module,
-            &store.blob_path(&blob.sha256)?,
-            &checked.h1,
-        )?;
-        if let Some(staging) = &checked.staged {
-            let tree = staging.path().join("tree");
-            let _ = self
-                .inner
+        let tree = checked
+            .staged
+            .as_ref()
+            .map(|staging| staging.path().join("tree"));
+        self.publish_download(module, &blob, checked.h1, tree.as_deref())
+    }
+
+    /// Publishes a downloaded zip, committed to the store as `blob`, in
+    /// GOMODCACHE with its `.ziphash`, and `tree`, its extracted tree if
+    /// extraction succeeded (if publishing the tree fails,
+    /// [`extract`](Self::extract) extracts the zip again and reports what
+    /// fails then).
+    pub(crate) fn publish_download(
+        &self,
+        module: &ModuleVersion,
+        blob: &Blob,
+        h1: String,
+        tree: Option<&Path>,
+    ) -> Result<ZipFile, Error> {
+        let inner = &self.inner;
+        let path =
+            inner
                 .mod_cache
-                .publish_tree(module, &tree, self.inner.writable_dirs);
+                .install_zip(module, &inner.store.blob_path(&blob.sha256)?, &h1)?;
+        if let Some(tree) = tree {
+            let _ = inner
+                .mod_cache
+                .publish_tree(module, tree, inner.writable_dirs);
         }
         Ok(ZipFile {
             path,
-            h1: checked.h1,
+            h1,
             size: blob.size,
             source: Source::Network,
         })

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 use gomodx_fetch::gojson::{self, Object};
-use gomodx_fetch::{Error as FetchError, Fetcher, MainRules, ModuleDownload, Replacement};
+use gomodx_fetch::{Error as FetchError, Fetcher, MainRules, ModuleDownload};
 use gomodx_modcache::ModCache;
 use gomodx_modfile::ModFile;
 use gomodx_module::{ModuleVersion, gover, is_toolchain_path};
@@ -147,13 +147,10 @@ impl Plan {
             // The versions the main go.mod requires are, when it is tidy,
             // the ones the graph selects: their zips (a replacement's, if
             // replaced) download while it loads.
-            fetcher.prefetch_zips(main.requires().filter_map(|r| {
-                match main.rules.replacement(&r.module) {
-                    None => Some(r.module.clone()),
-                    Some(Replacement::Module(m)) => Some(m.clone()),
-                    Some(Replacement::Dir(_)) => None,
-                }
-            }));
+            fetcher.prefetch_zips(
+                main.requires()
+                    .filter_map(|r| main.rules.fetched_as(&r.module)),
+            );
         }
         let (main, graph, raised) = if need_graph {
             let loaded = match main
@@ -351,11 +348,7 @@ fn resolve(arg: &str, main: &MainModules, graph: Option<&ModuleGraph>) -> Vec<Ta
         }
         let target = match graph.and_then(|g| g.replacement(&m)) {
             Some(replacement) => replacement.clone(),
-            None => match main.rules.replacement(&m) {
-                Some(gomodx_fetch::Replacement::Dir(_)) => return None,
-                Some(gomodx_fetch::Replacement::Module(replacement)) => replacement.clone(),
-                None => m,
-            },
+            None => main.rules.fetched_as(&m)?,
         };
         (!target.version.is_empty()).then_some(Target::Query {
             path: target.path,

@@ -49,10 +49,8 @@ impl Keep {
             if main.rules.is_excluded(&r.module) {
                 continue;
             }
-            let target = match main.rules.replacement(&r.module) {
-                Some(gomodx_fetch::Replacement::Dir(_)) => continue,
-                Some(gomodx_fetch::Replacement::Module(m)) => m.clone(),
-                None => r.module.clone(),
+            let Some(target) = main.rules.fetched_as(&r.module) else {
+                continue;
             };
             keep.go_mod(&target);
             keep.0.insert(target);

@@ -26,7 +26,7 @@ use gomodx_module::pseudo::{is_pseudo_version, pseudo_version_time};
 use gomodx_module::quote::quote;
 use gomodx_module::time::Timestamp;
 use gomodx_module::{ModuleVersion, canonical_version, semver};
-use gomodx_store::{ArtifactKind, MetaKey, Ref};
+use gomodx_store::{ArtifactKind, MetaKey};
 
 use crate::error::Error;
 use crate::fetcher::Fetcher;
@@ -391,17 +391,9 @@ impl Fetcher {
         }
         let module = ModuleVersion::new(path, version.clone());
         let bytes = disk_info(info);
-        // Small writes, on the caller's thread (see `Fetcher::put_small`).
-        let store = &self.inner.store;
-        if let Ok(None) = store.get_ref(&module, ArtifactKind::Info)
-            && let Ok(blob) = store.put_bytes(&bytes)
-        {
+        if let Ok(None) = self.inner.store.get_ref(&module, ArtifactKind::Info) {
             // Another process may have stored one meanwhile; either is fine.
-            let _ = store.put_ref(
-                &module,
-                ArtifactKind::Info,
-                &Ref::new(&blob, proxy.to_owned()),
-            );
+            let _ = self.put_small(&module, ArtifactKind::Info, &bytes, None, proxy.to_owned());
         }
         let _ = self.export(&module, CacheFile::Info, &bytes, true);
     }
