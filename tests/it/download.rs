@@ -14,6 +14,7 @@ mod faults;
 pub(crate) mod harness;
 mod prefetch;
 mod processes;
+mod warm;
 
 use std::path::{Path, PathBuf};
 

@@ -115,10 +115,7 @@ impl Fetcher {
         if canonical_version(&module.version) != module.version
             || self.refreshes(&module.path)
             || !inner.sums.records_zip(module)
-            || inner
-                .store
-                .get_ref_unchecked(module, ArtifactKind::Zip)?
-                .is_some()
+            || inner.store.has_refs(module, &[ArtifactKind::Zip])
             || inner
                 .mod_cache
                 .file(module, CacheFile::Zip)

@@ -91,25 +91,36 @@ impl ModCache {
         let _lock = self.lock_version(module)?;
         let final_zip = self.file(module, CacheFile::Zip)?;
         let ziphash = self.file(module, CacheFile::ZipHash)?;
-        if same_file(&final_zip, zip) && fs::read_to_string(&ziphash).is_ok_and(|t| t.trim() == h1)
-        {
+        let linked = same_file(&final_zip, zip);
+        if linked && fs::read_to_string(&ziphash).is_ok_and(|t| t.trim() == h1) {
             return Ok(final_zip);
         }
-        let dir = final_zip
-            .parent()
-            .expect("a cache file always has a parent");
-        remove_stale_temps(dir, &file_name(&final_zip))?;
-        let temp = link_or_copy_to_temp(zip, dir, &file_name(&final_zip))?;
+        // Linked already: only the hash is rewritten (a rename between two
+        // links of one file does nothing, and would leave the temp link).
+        let temp = if linked {
+            None
+        } else {
+            let dir = final_zip
+                .parent()
+                .expect("a cache file always has a parent");
+            remove_stale_temps(dir, &file_name(&final_zip))?;
+            Some(link_or_copy_to_temp(zip, dir, &file_name(&final_zip))?)
+        };
         let published = write_zip_hash(&ziphash, h1)
             .inspect_err(|_| {
                 // A torn hash must not outlive the failure.
                 let _ = fs::remove_file(&ziphash);
             })
-            .and_then(|()| {
-                fs::rename(&temp, &final_zip).map_err(|e| FsError::new("rename", &temp, e).into())
+            .and_then(|()| match &temp {
+                Some(temp) => {
+                    fs::rename(temp, &final_zip).map_err(|e| FsError::new("rename", temp, e).into())
+                }
+                None => Ok(()),
             });
-        if published.is_err() {
-            let _ = fs::remove_file(&temp);
+        if published.is_err()
+            && let Some(temp) = &temp
+        {
+            let _ = fs::remove_file(temp);
         }
         published.map(|()| final_zip)
     }
@@ -385,4 +396,34 @@ fn copy_new(source: &Path, target: &Path) -> Result<(), TempFailure> {
     let mut input = fs::File::open(source).map_err(|e| ("open", e))?;
     io::copy(&mut input, &mut output).map_err(|e| ("write", e))?;
     output.sync_all().map_err(|e| ("sync", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A zip linked already whose `.ziphash` was spoiled gets its hash
+    /// back, and no temp link is left beside it.
+    #[test]
+    fn install_zip_over_its_own_link_rewrites_only_the_hash() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = ModCache::new(tmp.path().join("modcache"));
+        let module = ModuleVersion::new("example.com/m", "v1.0.0");
+        let blob = tmp.path().join("blob");
+        fs::write(&blob, "zip bytes").unwrap();
+        let zip = cache.install_zip(&module, &blob, "h1:good=").unwrap();
+        let ziphash = cache.file(&module, CacheFile::ZipHash).unwrap();
+        fs::write(&ziphash, "h1:spoiled=").unwrap();
+
+        assert_eq!(cache.install_zip(&module, &blob, "h1:good=").unwrap(), zip);
+        assert_eq!(fs::read_to_string(&ziphash).unwrap().trim(), "h1:good=");
+        assert!(same_file(&zip, &blob));
+        let mut names: Vec<String> = fs::read_dir(zip.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with(".lock"))
+            .collect();
+        names.sort();
+        assert_eq!(names, ["v1.0.0.zip", "v1.0.0.ziphash"]);
+    }
 }

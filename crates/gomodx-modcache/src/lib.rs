@@ -24,6 +24,7 @@
 
 mod archive;
 pub mod caches;
+mod downloaded;
 mod export;
 mod import;
 mod layout;
@@ -33,6 +34,7 @@ mod verify;
 mod walk;
 
 pub use archive::{ArchiveError, ArchiveSummary, export_tar};
+pub use downloaded::Downloaded;
 pub use export::ExportError;
 pub use import::{ImportOptions, SumLookup, import_tar};
 pub use layout::{CacheFile, ModCache};

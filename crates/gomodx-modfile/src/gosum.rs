@@ -52,10 +52,15 @@ impl GoSum {
 
     /// Adds the lines of `data` to this set (Go merges go.sum files this way).
     pub fn read(&mut self, file: &str, data: &[u8], lenient: bool) -> Result<(), GoSumError> {
-        let text = String::from_utf8_lossy(data);
+        let text = match std::str::from_utf8(data) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(data),
+        };
         let sums = Arc::make_mut(&mut self.sums);
+        // One entry a line, nearly: no rehashing as a large go.sum is read.
+        sums.reserve(data.iter().filter(|&&b| b == b'\n').count() + 1);
         for (index, line) in text.split('\n').enumerate() {
-            let mut fields = line.split_whitespace();
+            let mut fields = fields(line);
             match (fields.next(), fields.next(), fields.next(), fields.next()) {
                 (None, ..) => {}
                 (Some(_), Some(_), Some(hash), None) if hash == EMPTY_GO_MOD_HASH => {}
@@ -148,12 +153,32 @@ fn sort_order(a: &ModuleVersion, b: &ModuleVersion) -> Ordering {
 }
 
 /// Adds `hash` to the hashes of `module` unless it is there.
+/// The whitespace-separated fields of `line`, as Go's `strings.Fields`
+/// splits them (Unicode white space); ASCII lines, all of them in practice,
+/// are split byte by byte.
+fn fields(line: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    if !line.is_ascii() {
+        return Box::new(line.split_whitespace());
+    }
+    // char::is_whitespace on ASCII: these, vertical tab included.
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let mut rest = line;
+    Box::new(std::iter::from_fn(move || {
+        let start = rest.bytes().position(|b| !space(&b))?;
+        let len = rest[start..].bytes().position(|b| space(&b));
+        let end = len.map_or(rest.len(), |len| start + len);
+        let field = &rest[start..end];
+        rest = &rest[end..];
+        Some(field)
+    }))
+}
+
 fn insert_into(
     sums: &mut FxHashMap<ModuleVersion, Vec<String>>,
     module: ModuleVersion,
     hash: &str,
 ) {
-    let hashes = sums.entry(module).or_default();
+    let hashes = sums.entry(module).or_insert_with(|| Vec::with_capacity(1));
     if !hashes.iter().any(|h| h == hash) {
         hashes.push(hash.to_owned());
     }
@@ -212,5 +237,15 @@ mod tests {
         );
         assert!(sum.remove(&m));
         assert!(sum.is_empty());
+    }
+
+    #[test]
+    fn fields_split_on_white_space_as_go_does() {
+        fn split(line: &str) -> Vec<&str> {
+            fields(line).collect()
+        }
+        assert_eq!(split("  a\tb\x0bc\x0cd\re  "), ["a", "b", "c", "d", "e"]);
+        assert_eq!(split("a\u{a0}b\u{2003}c é"), ["a", "b", "c", "é"]);
+        assert!(split(" \t ").is_empty());
     }
 }

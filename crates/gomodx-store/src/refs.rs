@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::blob::{Blob, is_digest};
 use crate::disk::{IoContext, create_dir_all, if_exists, read_if_exists, remove_file};
 use crate::error::StoreError;
-use crate::store::{REFS, Store, parent, version_file};
+use crate::store::{REFS, Store, parent, version_file, version_stem};
 use crate::walk::{RefWalk, Walked};
 
 /// The three immutable files the proxy protocol serves per version.
@@ -188,6 +188,23 @@ impl Store {
         read_ref(&self.ref_path(module, kind)?)
     }
 
+    /// Whether a ref file exists for each of `kinds` of `module`: one
+    /// `stat` each, relative to a handle on `refs-v1` kept by the store;
+    /// neither the refs nor their blobs are read.
+    pub fn has_refs(&self, module: &ModuleVersion, kinds: &[ArtifactKind]) -> bool {
+        use nix::fcntl::AtFlags;
+        use nix::sys::stat::{SFlag, fstatat};
+        let (Some(refs), Ok(stem)) = (self.refs_handle(), version_stem(module)) else {
+            return false;
+        };
+        kinds.iter().all(|kind| {
+            let name = format!("{stem}.{kind}.json");
+            fstatat(refs, name.as_str(), AtFlags::empty()).is_ok_and(|stat| {
+                SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG
+            })
+        })
+    }
+
     /// Removes the ref for `kind` of `module` (its blob stays until `gc`).
     /// Returns whether there was one.
     pub fn remove_ref(
@@ -292,6 +309,8 @@ mod tests {
             Some(reference.clone())
         );
         assert_eq!(store.get_ref(&quote(), ArtifactKind::Mod).unwrap(), None);
+        assert!(store.has_refs(&quote(), &[ArtifactKind::Zip]));
+        assert!(!store.has_refs(&quote(), &[ArtifactKind::Zip, ArtifactKind::Mod]));
 
         let path = store
             .root()

@@ -65,6 +65,8 @@ struct Inner {
     /// Why a shared open could not create its staging: the store cannot
     /// be written.
     read_only: Option<FsError>,
+    /// A handle on `refs-v1`, opened on first use (see `Store::has_refs`).
+    refs: OnceLock<std::os::fd::OwnedFd>,
     /// Held for the store's lifetime; never read.
     _lock: FileLock,
 }
@@ -130,9 +132,21 @@ impl Store {
                 exclusive,
                 scratch,
                 read_only,
+                refs: OnceLock::new(),
                 _lock: lock,
             }),
         }))
+    }
+
+    /// The handle on `refs-v1`, opened on first use.
+    pub(crate) fn refs_handle(&self) -> Option<&std::os::fd::OwnedFd> {
+        use nix::fcntl::{OFlag, open};
+        if let Some(refs) = self.inner.refs.get() {
+            return Some(refs);
+        }
+        let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let handle = open(&self.bucket(REFS), flags, nix::sys::stat::Mode::empty()).ok()?;
+        Some(self.inner.refs.get_or_init(|| handle))
     }
 
     /// The store's root directory.
@@ -266,12 +280,15 @@ pub(crate) fn version_file(
     module: &ModuleVersion,
     suffix: &str,
 ) -> Result<PathBuf, StoreError> {
+    Ok(bucket.join(format!("{}{suffix}", version_stem(module)?)))
+}
+
+/// `<escaped module>/@v/<escaped version>`, the name of a module version's
+/// files in a bucket without their suffix.
+pub(crate) fn version_stem(module: &ModuleVersion) -> Result<String, StoreError> {
     let path = escape_path(&module.path)?;
     let version = escape_version(&module.version)?;
-    Ok(bucket
-        .join(path)
-        .join("@v")
-        .join(format!("{version}{suffix}")))
+    Ok(format!("{path}/@v/{version}"))
 }
 
 /// The directory holding `path`, which is always inside a bucket.
