@@ -252,8 +252,16 @@ impl Fetcher {
     /// without waiting: worked on earlier in this process, or in the store
     /// and exported to GOMODCACHE already. `None` means [`info`](Self::info)
     /// has to fetch or export it.
+    ///
+    /// Warm runs take GOMODCACHE's file as go does — read and parsed —
+    /// when the store has its ref (else the file is adopted first); the
+    /// store's copy is read only when that file is missing or does not
+    /// parse.
     pub fn info_now(&self, module: &ModuleVersion) -> Option<Result<InfoFile, Error>> {
         self.inner.infos.get_or_init_now(module, || {
+            if let Some(info) = self.exported_info(module) {
+                return Some(Ok(info));
+            }
             let stored = match self.stored(module, CacheFile::Info) {
                 Ok(stored) => stored?,
                 Err(err) => return Some(Err(err)),
@@ -264,6 +272,18 @@ impl Fetcher {
                 path: stored.path,
             }))
         })
+    }
+
+    /// GOMODCACHE's `.info` of `module` when it parses and the store has
+    /// its ref (not under `--refresh`).
+    fn exported_info(&self, module: &ModuleVersion) -> Option<InfoFile> {
+        let inner = &self.inner;
+        if self.refreshes(&module.path) || !inner.store.has_refs(module, &[ArtifactKind::Info]) {
+            return None;
+        }
+        let info = parse_disk_info(&inner.mod_cache.read_small(module, CacheFile::Info)?)?;
+        let path = inner.mod_cache.file(module, CacheFile::Info).ok()?;
+        Some(InfoFile { info, path })
     }
 
     async fn load_info(&self, module: &ModuleVersion) -> Result<InfoFile, Error> {

@@ -76,6 +76,18 @@ impl ModCache {
     }
 }
 
+impl ModCache {
+    /// The bytes of a small `kind` file of `module` (`.info`, `.mod`,
+    /// `.ziphash`) looked up like [`downloaded`](Self::downloaded)'s;
+    /// `None` when it cannot be read.
+    pub fn read_small(&self, module: &ModuleVersion, kind: CacheFile) -> Option<Vec<u8>> {
+        let download = self.download_handle()?;
+        let version = checked_version(module).ok()?;
+        let path = escape_path(&module.path).ok()?;
+        read_small(download, &format!("{path}/@v/{version}.{}", kind.suffix()))
+    }
+}
+
 fn is_kind(mode: nix::libc::mode_t, kind: SFlag) -> bool {
     SFlag::from_bits_truncate(mode) & SFlag::S_IFMT == kind
 }
