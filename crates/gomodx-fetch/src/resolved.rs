@@ -71,28 +71,32 @@ impl Resolved {
     /// still vouched for (see the module docs).
     pub(crate) fn replay(&self, fetcher: &Fetcher, loader: &GraphLoader) -> Option<ModuleGraph> {
         let file = self.stored.as_ref()?;
-        let module = |i: &usize| {
-            let (path, version) = file.modules.get(*i)?;
-            Some(ModuleVersion::new(path.clone(), version.clone()))
-        };
+        let modules: Vec<ModuleVersion> = file
+            .modules
+            .iter()
+            .map(|(path, version)| ModuleVersion::new(path.clone(), version.clone()))
+            .collect();
         let mut read = Vec::with_capacity(file.go_mods.len());
         for (i, h1) in &file.go_mods {
-            let module = module(i)?;
+            let module = modules.get(*i)?;
             if fetcher.refreshes(&module.path)
-                || !fetcher.inner.sums.is_recorded(&go_mod_key(&module), h1)
+                || !fetcher.inner.sums.is_recorded(&go_mod_key(module), h1)
             {
                 return None;
             }
-            read.push(module);
+            read.push(module.clone());
         }
         if !fetcher.inner.mod_cache.has_all(&read, CacheFile::Mod) {
             return None;
         }
-        let log = file
-            .log
-            .iter()
-            .map(|(m, reqs)| Some((module(m)?, reqs.iter().map(module).collect::<Option<_>>()?)))
-            .collect::<Option<Vec<_>>>()?;
+        let known = |i: &usize| *i < modules.len();
+        if !file.log.iter().all(|(m, reqs)| known(m) && reqs.iter().all(known)) {
+            return None;
+        }
+        let log = file.log.iter().map(|(m, reqs)| {
+            let reqs = reqs.iter().map(|r| &modules[*r]);
+            (&modules[*m], reqs)
+        });
         loader.replay(log)
     }
 

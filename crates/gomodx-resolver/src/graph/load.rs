@@ -89,7 +89,7 @@ impl GraphLoader {
             cmp_version as fn(&str, &str, &str) -> std::cmp::Ordering,
             [main.module.clone()],
         );
-        graph.require(&main.module, main.roots.clone());
+        graph.require(&main.module, &main.roots);
         Ok(Self::start(main, pruning, graph))
     }
 
@@ -131,7 +131,7 @@ impl GraphLoader {
                 .and_then(|raw| Summary::for_node(&raw, &m, &m, &loader.main));
             match summary {
                 Ok(summary) => {
-                    loader.graph.require(&m, summary.require.clone());
+                    loader.graph.require(&m, &summary.require);
                     loader.nodes.insert(m, NodeState::Loaded(summary));
                 }
                 Err(err) => {
@@ -270,13 +270,19 @@ impl GraphLoader {
     /// with the same [`fingerprint`](Self::fingerprint) was fed, from that
     /// load's [`ModuleGraph::requirement_log`]: no go.mod is read. `None`
     /// when the log does not fit this loader's roots.
-    pub fn replay(&self, log: Vec<(ModuleVersion, Vec<ModuleVersion>)>) -> Option<ModuleGraph> {
+    pub fn replay<'a, R>(
+        &self,
+        log: impl IntoIterator<Item = (&'a ModuleVersion, R)>,
+    ) -> Option<ModuleGraph>
+    where
+        R: IntoIterator<Item = &'a ModuleVersion>,
+    {
         let mut graph = Graph::new(
             cmp_version as fn(&str, &str, &str) -> std::cmp::Ordering,
             self.graph.roots().cloned(),
         );
         for (m, reqs) in log {
-            graph.try_require(&m, reqs).ok()?;
+            graph.try_require(m, reqs).ok()?;
         }
         Some(ModuleGraph::new(self.main.clone(), self.pruning, graph))
     }
@@ -344,7 +350,7 @@ impl GraphLoader {
         };
         match result {
             Ok(summary) => {
-                self.graph.require(m, summary.require.clone());
+                self.graph.require(m, &summary.require);
                 self.nodes
                     .insert(m.clone(), NodeState::Loaded(Arc::clone(&summary)));
                 Step::Ready(summary)

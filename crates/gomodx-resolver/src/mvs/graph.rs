@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use gomodx_module::ModuleVersion;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::FxHashMap;
 use petgraph::visit::EdgeRef;
 
 use super::NONE;
@@ -21,13 +22,13 @@ use super::NONE;
 pub struct Graph<C> {
     cmp: C,
     graph: DiGraph<ModuleVersion, usize>,
-    nodes: HashMap<ModuleVersion, NodeIndex>,
+    nodes: FxHashMap<ModuleVersion, NodeIndex>,
     roots: Vec<NodeIndex>,
     /// Indexed by node: whether [`Graph::require`] was called for it.
     loaded: Vec<bool>,
     /// The nodes [`Graph::require`] was called for, in call order.
     required: Vec<NodeIndex>,
-    selected: HashMap<String, String>,
+    selected: FxHashMap<String, String>,
 }
 
 impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
@@ -37,11 +38,11 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
         let mut graph = Self {
             cmp,
             graph: DiGraph::new(),
-            nodes: HashMap::new(),
+            nodes: FxHashMap::default(),
             roots: Vec::new(),
             loaded: Vec::new(),
             required: Vec::new(),
-            selected: HashMap::new(),
+            selected: FxHashMap::default(),
         };
         for root in roots {
             let node = graph.intern(&root);
@@ -57,7 +58,11 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
     ///
     /// If `m` is not reachable from a root, or its requirements were already
     /// recorded (both are bugs in the caller, as in Go).
-    pub fn require(&mut self, m: &ModuleVersion, reqs: Vec<ModuleVersion>) {
+    pub fn require<'a>(
+        &mut self,
+        m: &ModuleVersion,
+        reqs: impl IntoIterator<Item = &'a ModuleVersion>,
+    ) {
         if let Err(err) = self.try_require(m, reqs) {
             panic!("{err}");
         }
@@ -66,10 +71,10 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
     /// [`Graph::require`], with an error instead of a panic (for
     /// requirement lists replayed from outside, see
     /// [`Graph::requirement_log`]).
-    pub fn try_require(
+    pub fn try_require<'a>(
         &mut self,
         m: &ModuleVersion,
-        reqs: Vec<ModuleVersion>,
+        reqs: impl IntoIterator<Item = &'a ModuleVersion>,
     ) -> Result<(), String> {
         let Some(&from) = self.nodes.get(m) else {
             return Err(format!("{m} is not reachable from any root"));
@@ -79,7 +84,7 @@ impl<C: Fn(&str, &str, &str) -> Ordering> Graph<C> {
         }
         self.loaded[from.index()] = true;
         self.required.push(from);
-        for (i, dep) in reqs.iter().enumerate() {
+        for (i, dep) in reqs.into_iter().enumerate() {
             let to = self.intern(dep);
             self.graph.add_edge(from, to, i);
             self.select(dep);
@@ -257,8 +262,8 @@ mod tests {
     #[test]
     fn selects_the_maximum_and_keeps_requirement_order() {
         let mut g = Graph::new(cmp, [mv("A")]);
-        g.require(&mv("A"), vec![mv("C1"), mv("B2"), mv("C2")]);
-        g.require(&mv("C1"), vec![mv("B3"), mv("Dnone")]);
+        g.require(&mv("A"), &[mv("C1"), mv("B2"), mv("C2")]);
+        g.require(&mv("C1"), &[mv("B3"), mv("Dnone")]);
         assert_eq!(g.selected("B"), "3");
         assert_eq!(g.selected("D"), "none");
         assert_eq!(g.build_list(), vec![mv("A"), mv("B3"), mv("C2")]);
@@ -294,14 +299,14 @@ mod tests {
     #[should_panic(expected = "is not reachable from any root")]
     fn refuses_unreachable_modules() {
         let mut g = Graph::new(cmp, [mv("A")]);
-        g.require(&mv("B1"), Vec::new());
+        g.require(&mv("B1"), []);
     }
 
     #[test]
     #[should_panic(expected = "have already been set")]
     fn refuses_a_second_requirement_list() {
         let mut g = Graph::new(cmp, [mv("A")]);
-        g.require(&mv("A"), Vec::new());
-        g.require(&mv("A"), Vec::new());
+        g.require(&mv("A"), []);
+        g.require(&mv("A"), []);
     }
 }

@@ -150,7 +150,7 @@ fn build_list_with<R: Reqs>(
                 .filter(|r| seen.insert((*r).clone()))
                 .cloned(),
         );
-        graph.require(&m, required);
+        graph.require(&m, &required);
     }
 
     if !errors.is_empty() {
