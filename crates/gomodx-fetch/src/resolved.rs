@@ -90,7 +90,11 @@ impl Resolved {
             return None;
         }
         let known = |i: &usize| *i < modules.len();
-        if !file.log.iter().all(|(m, reqs)| known(m) && reqs.iter().all(known)) {
+        if !file
+            .log
+            .iter()
+            .all(|(m, reqs)| known(m) && reqs.iter().all(known))
+        {
             return None;
         }
         let log = file.log.iter().map(|(m, reqs)| {

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use gomodx_module::ModuleVersion;
 use petgraph::graph::{DiGraph, NodeIndex};
-use rustc_hash::FxHashMap;
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
 use super::NONE;
 
