@@ -27,7 +27,7 @@ use crate::sums::Keep;
 use crate::{Error, MainModules, Mode, PartialGraph};
 
 /// One module to download.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// `path@query` (for build-list modules, the exact version).
     Query {
@@ -403,12 +403,13 @@ fn resolve(arg: &str, main: &MainModules, graph: Option<&ModuleGraph>) -> Vec<Ta
     if arg == "all" || arg.contains("...") {
         let graph = graph.expect("patterns load the graph");
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for m in graph.build_list() {
             if is_toolchain_path(&m.path) || !(arg == "all" || crate::list::matches(arg, &m.path)) {
                 continue;
             }
             if let Some(target) = as_target(m.clone())
-                && !out.contains(&target)
+                && seen.insert(target.clone())
             {
                 out.push(target);
             }
