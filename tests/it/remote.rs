@@ -18,7 +18,7 @@ use gomodx_test::{ProxyServer, ProxyTree};
 use serde_json::Value;
 
 use crate::download::harness::{
-    Gomodx, assert_same_download, copy_dir, go_env, normalize_json, stderr,
+    Gomodx, assert_same_download, copy_dir, go_env, normalize_json, stderr, zipped,
 };
 use crate::universes::{self, OnDisk};
 
@@ -174,15 +174,6 @@ fn assert_same_as_go(case: &Case, gomodx: &Gomodx, objects: &[Value], main: &Pat
         "go mod verify: {}",
         stderr(&output)
     );
-}
-
-/// The module versions whose zips `download all` fetched.
-fn zipped(objects: &[Value]) -> Vec<ModuleVersion> {
-    objects
-        .iter()
-        .filter(|o| o.get("Zip").is_some())
-        .map(|o| ModuleVersion::new(o["Path"].as_str().unwrap(), o["Version"].as_str().unwrap()))
-        .collect()
 }
 
 #[test]

@@ -131,6 +131,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The module versions of `-json` objects that have a zip.
+pub fn zipped(objects: &[Value]) -> Vec<gomodx_module::ModuleVersion> {
+    objects
+        .iter()
+        .filter(|o| o.get("Zip").is_some())
+        .map(|o| {
+            let field = |name: &str| o[name].as_str().unwrap().to_owned();
+            gomodx_module::ModuleVersion::new(field("Path"), field("Version"))
+        })
+        .collect()
+}
+
 /// Asserts that go's GOMODCACHE (`go`) and gomodx's (`ours`) hold the same
 /// files under `cache/download` and the same extracted trees (names,
 /// contents, modes).

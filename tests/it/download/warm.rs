@@ -9,9 +9,10 @@ use std::path::Path;
 use gomodx_module::ModuleVersion;
 use gomodx_test::ProxyServer;
 use gomodx_test::server::Faults;
-use serde_json::Value;
 
-use super::harness::{Gomodx, assert_same_modcache, copy_dir, go_env, normalize_json, stderr};
+use super::harness::{
+    Gomodx, assert_same_modcache, copy_dir, go_env, normalize_json, stderr, zipped,
+};
 use crate::universes::{self, OnDisk};
 
 /// A module's GOMODCACHE file `cache/download/<path>/@v/<version>.<suffix>`.
@@ -22,15 +23,6 @@ fn cache_file(mod_cache: &Path, module: &ModuleVersion, suffix: &str) -> std::pa
         .join(escaped)
         .join("@v")
         .join(format!("{}.{suffix}", module.version))
-}
-
-/// The modules of `-json` objects that have a zip.
-fn zipped(objects: &[Value]) -> Vec<ModuleVersion> {
-    objects
-        .iter()
-        .filter(|o| o.get("Zip").is_some())
-        .map(|o| ModuleVersion::new(o["Path"].as_str().unwrap(), o["Version"].as_str().unwrap()))
-        .collect()
 }
 
 #[test]
