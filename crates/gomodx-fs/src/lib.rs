@@ -1,4 +1,5 @@
-//! Filesystem helpers: atomic writes, file locks, read-only trees.
+//! Filesystem helpers: atomic writes, file locks, read-only trees,
+//! directory handles ([`DirHandle`]).
 //!
 //! Nothing here knows about Go; these are the durable-write and locking
 //! primitives the cache layers build on.
@@ -16,11 +17,13 @@
 //! Every error is an [`FsError`] naming the operation and the path.
 
 mod atomic;
+mod dir;
 mod error;
 mod lock;
 mod tree;
 
 pub use atomic::{AtomicFile, Durability, PendingSync, Persisted, write_atomic, write_atomic_with};
+pub use dir::{DirHandle, is_kind};
 pub use error::{FsError, os_error_text};
 pub use lock::FileLock;
 pub use tree::{make_tree_read_only, remove_dir_all_force};

@@ -8,6 +8,7 @@ use std::io::Read;
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
+use gomodx_fs::is_kind;
 use gomodx_module::ModuleVersion;
 use gomodx_module::escape::escape_path;
 use nix::fcntl::{AtFlags, OFlag, openat};
@@ -43,21 +44,18 @@ impl ModCache {
     /// download path then looks closer). Nothing is checked against go.sum
     /// here; a file read short (see `read_small`) fails those checks.
     pub fn downloaded(&self, module: &ModuleVersion) -> Option<Downloaded> {
-        let download = self.download_handle()?;
-        let version = checked_version(module).ok()?;
-        let prefix = format!("{}/@v/{version}.", escape_path(&module.path).ok()?);
-        let name = |kind: CacheFile| format!("{prefix}{}", kind.suffix());
-        let zip = fstatat(download, name(CacheFile::Zip).as_str(), AtFlags::empty()).ok()?;
+        let download = self.download_handle();
+        let name = relative_name(module)?;
+        let zip = download.regular_file(&name(CacheFile::Zip))?;
+        let fd = download.get()?;
         let partial = name(CacheFile::Partial);
-        if !is_kind(zip.st_mode, SFlag::S_IFREG)
-            || fstatat(download, partial.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW).is_ok()
-        {
+        if fstatat(fd, partial.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW).is_ok() {
             return None;
         }
-        let zip_hash = read_small(download, &name(CacheFile::ZipHash))?;
+        let zip_hash = read_small(fd, &name(CacheFile::ZipHash))?;
         let zip_hash = String::from_utf8(zip_hash).ok()?.trim().to_owned();
-        let info = read_small(download, &name(CacheFile::Info))?;
-        let go_mod = read_small(download, &name(CacheFile::Mod))?;
+        let info = read_small(fd, &name(CacheFile::Info))?;
+        let go_mod = read_small(fd, &name(CacheFile::Mod))?;
         let dir = self.extracted_dir(module).ok()?;
         if !stat(&dir).is_ok_and(|s| is_kind(s.st_mode, SFlag::S_IFDIR)) {
             return None;
@@ -74,22 +72,23 @@ impl ModCache {
             dir,
         })
     }
-}
 
-impl ModCache {
     /// The bytes of a small `kind` file of `module` (`.info`, `.mod`,
-    /// `.ziphash`) looked up like [`downloaded`](Self::downloaded)'s;
+    /// `.ziphash`) looked up relative to the `cache/download` handle;
     /// `None` when it cannot be read.
     pub fn read_small(&self, module: &ModuleVersion, kind: CacheFile) -> Option<Vec<u8>> {
-        let download = self.download_handle()?;
-        let version = checked_version(module).ok()?;
-        let path = escape_path(&module.path).ok()?;
-        read_small(download, &format!("{path}/@v/{version}.{}", kind.suffix()))
+        let name = relative_name(module)?;
+        read_small(self.download_handle().get()?, &name(kind))
     }
 }
 
-fn is_kind(mode: nix::libc::mode_t, kind: SFlag) -> bool {
-    SFlag::from_bits_truncate(mode) & SFlag::S_IFMT == kind
+/// The names of `module`'s files relative to `cache/download`, by kind
+/// (`<escaped path>/@v/<escaped version>.<suffix>`); `None` for a path or
+/// version go would refuse.
+fn relative_name(module: &ModuleVersion) -> Option<impl Fn(CacheFile) -> String> {
+    let version = checked_version(module).ok()?;
+    let stem = format!("{}/@v/{version}.", escape_path(&module.path).ok()?);
+    Some(move |kind: CacheFile| format!("{stem}{}", kind.suffix()))
 }
 
 /// The bytes of the small file `name` under `dir`: read until a read

@@ -2,14 +2,12 @@
 
 use std::collections::HashSet;
 use std::io;
-use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
+use gomodx_fs::DirHandle;
 use gomodx_module::escape::{escape_path, escape_version};
 use gomodx_module::{ModuleError, ModuleVersion, canonical_version};
-use nix::fcntl::{OFlag, open};
-use nix::sys::stat::Mode;
 
 /// The files go keeps for one module version under `cache/download`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,27 +49,23 @@ pub struct ModCache {
     swept: Arc<Mutex<HashSet<PathBuf>>>,
     /// A handle on `cache/download`, opened once it exists: warm runs look
     /// up thousands of files relative to it rather than from `/` each.
-    download: Arc<OnceLock<OwnedFd>>,
+    download: Arc<DirHandle>,
 }
 
 impl ModCache {
     /// A module cache at `root` (GOMODCACHE).
     pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
         Self {
-            root: root.into(),
+            download: Arc::new(DirHandle::new(root.join("cache/download"))),
             swept: Arc::default(),
-            download: Arc::default(),
+            root,
         }
     }
 
-    /// The handle on `cache/download`; `None` while it does not exist.
-    pub(crate) fn download_handle(&self) -> Option<&OwnedFd> {
-        if let Some(handle) = self.download.get() {
-            return Some(handle);
-        }
-        let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-        let handle = open(&self.root.join("cache/download"), flags, Mode::empty()).ok()?;
-        Some(self.download.get_or_init(|| handle))
+    /// The handle on `cache/download` (opened once it exists).
+    pub(crate) fn download_handle(&self) -> &DirHandle {
+        &self.download
     }
 
     /// Removes dead gomodx temp files from `dir` unless this process did
@@ -126,9 +120,10 @@ impl ModCache {
     /// once, and the work is spread over the CPUs past a few hundred.
     pub fn has_all(&self, modules: &[ModuleVersion], kind: CacheFile) -> bool {
         use rayon::prelude::*;
-        let Some(download) = self.download_handle() else {
+        let download = self.download_handle();
+        if download.get().is_none() {
             return modules.is_empty();
-        };
+        }
         let same_path = |a: &ModuleVersion, b: &ModuleVersion| a.path == b.path;
         let has = |versions: &[ModuleVersion]| has_versions(download, versions, kind);
         if modules.len() < 256 {
@@ -155,9 +150,7 @@ impl ModCache {
 
 /// Whether `download` (`cache/download`) holds a regular `kind` file for
 /// each of `versions`, all versions of one module path.
-fn has_versions(download: &OwnedFd, versions: &[ModuleVersion], kind: CacheFile) -> bool {
-    use nix::fcntl::AtFlags;
-    use nix::sys::stat::{SFlag, fstatat};
+fn has_versions(download: &DirHandle, versions: &[ModuleVersion], kind: CacheFile) -> bool {
     let Some(first) = versions.first() else {
         return true;
     };
@@ -169,9 +162,7 @@ fn has_versions(download: &OwnedFd, versions: &[ModuleVersion], kind: CacheFile)
             return false;
         };
         let relative = format!("{dir}/@v/{version}.{}", kind.suffix());
-        fstatat(download, relative.as_str(), AtFlags::empty()).is_ok_and(|stat| {
-            SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG
-        })
+        download.regular_file(&relative).is_some()
     })
 }
 

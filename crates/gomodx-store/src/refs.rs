@@ -192,17 +192,13 @@ impl Store {
     /// `stat` each, relative to a handle on `refs-v1` kept by the store;
     /// neither the refs nor their blobs are read.
     pub fn has_refs(&self, module: &ModuleVersion, kinds: &[ArtifactKind]) -> bool {
-        use nix::fcntl::AtFlags;
-        use nix::sys::stat::{SFlag, fstatat};
-        let (Some(refs), Ok(stem)) = (self.refs_handle(), version_stem(module)) else {
+        let Ok(stem) = version_stem(module) else {
             return false;
         };
-        kinds.iter().all(|kind| {
-            let name = format!("{stem}.{kind}.json");
-            fstatat(refs, name.as_str(), AtFlags::empty()).is_ok_and(|stat| {
-                SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG
-            })
-        })
+        let refs = self.refs_handle();
+        kinds
+            .iter()
+            .all(|kind| refs.regular_file(&format!("{stem}.{kind}.json")).is_some())
     }
 
     /// Removes the ref for `kind` of `module` (its blob stays until `gc`).

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use gomodx_fs::{AtomicFile, Durability, FileLock, FsError, write_atomic};
+use gomodx_fs::{AtomicFile, DirHandle, Durability, FileLock, FsError, write_atomic};
 use gomodx_module::ModuleVersion;
 use gomodx_module::escape::{escape_path, escape_version};
 
@@ -66,7 +66,7 @@ struct Inner {
     /// be written.
     read_only: Option<FsError>,
     /// A handle on `refs-v1`, opened on first use (see `Store::has_refs`).
-    refs: OnceLock<std::os::fd::OwnedFd>,
+    refs: DirHandle,
     /// Held for the store's lifetime; never read.
     _lock: FileLock,
 }
@@ -128,25 +128,19 @@ impl Store {
         }
         Ok(Some(Self {
             inner: Arc::new(Inner {
+                refs: DirHandle::new(root.join(REFS)),
                 root,
                 exclusive,
                 scratch,
                 read_only,
-                refs: OnceLock::new(),
                 _lock: lock,
             }),
         }))
     }
 
     /// The handle on `refs-v1`, opened on first use.
-    pub(crate) fn refs_handle(&self) -> Option<&std::os::fd::OwnedFd> {
-        use nix::fcntl::{OFlag, open};
-        if let Some(refs) = self.inner.refs.get() {
-            return Some(refs);
-        }
-        let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-        let handle = open(&self.bucket(REFS), flags, nix::sys::stat::Mode::empty()).ok()?;
-        Some(self.inner.refs.get_or_init(|| handle))
+    pub(crate) fn refs_handle(&self) -> &DirHandle {
+        &self.inner.refs
     }
 
     /// The store's root directory.
